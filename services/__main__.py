@@ -1,0 +1,6 @@
+import sys
+
+from .cli import main
+from .clitools import run
+
+sys.exit(run(main))

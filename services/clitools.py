@@ -1,0 +1,51 @@
+"""The one place where CLI errors become output.
+
+Every Waymark command turns a refusal into a single line on stderr and an exit code —
+2 for bad input (a flag, a postcode, a situation), 1 for data that cannot be used — and
+never a traceback. Commands raise; this funnel formats.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any, Callable, NoReturn, Sequence
+
+from .errors import DataError, InvalidInput, PlaceNotFound, WaymarkError
+
+__all__ = ["Parser", "run", "print_json", "EXIT_BAD_INPUT", "EXIT_BAD_DATA"]
+
+EXIT_BAD_INPUT = 2
+EXIT_BAD_DATA = 1
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse that reports a bad flag in one line (no usage dump) and exits 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def print_json(value: Any) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+def run(main: Callable[[Sequence[str] | None], int], argv: Sequence[str] | None = None) -> int:
+    """Call ``main`` and turn any Waymark error (or a stray one) into a one-line message."""
+    try:
+        return main(argv)
+    except (InvalidInput, PlaceNotFound) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except DataError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_DATA
+    except WaymarkError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_DATA
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0

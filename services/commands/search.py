@@ -1,0 +1,98 @@
+"""``python -m services search``: services near a place, nearest first."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..clitools import print_json
+from ..directory import directories
+from ..search import SearchFilters, search, service_summary
+from ..vocabulary import SERVICE_TYPES, STAGES
+
+
+def _age(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of years") from None
+    if not 0 <= value <= 120:
+        raise argparse.ArgumentTypeError(f"{value} is not a possible age (0 to 120)")
+    return value
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{value} must be 1 or more")
+    return value
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    where = p.add_mutually_exclusive_group(required=True)
+    where.add_argument("--postcode", help="full (YO10 5DD) or outward (TR1) postcode")
+    where.add_argument("--place", help="town or village name, e.g. Truro")
+    where.add_argument("--area", help="local authority name or GSS code")
+    p.add_argument("--type", action="append", default=[], choices=SERVICE_TYPES, metavar="TYPE",
+                   dest="types", help="service type (repeatable)")
+    p.add_argument("--stage", action="append", default=[], choices=STAGES, metavar="STAGE",
+                   dest="stages", help="pathway stage (repeatable)")
+    p.add_argument("--age", type=_age, help="the child's age")
+    p.add_argument("--during-investigation", action="store_true",
+                   help="only services available during a police investigation")
+    p.add_argument("--self-referral", action="store_true", help="only services you can contact yourself")
+    p.add_argument("--no-disclosure", action="store_true",
+                   help="only services that do not need the child to have told anyone")
+    p.add_argument("--for-parents", action="store_true", help="only services for parents and carers")
+    p.add_argument("--free", action="store_true", help="only services that say they are free")
+    p.add_argument("--language", help="only services offered in this language")
+    p.add_argument("--limit", type=_positive, help="at most this many services")
+    p.add_argument("--json", action="store_true", help="print JSON (DESIGN.md contract)")
+    p.add_argument("--data", type=Path, help="read another data directory")
+
+
+def run(args: argparse.Namespace) -> int:
+    directory = directories.get(args.data)
+    if args.area:
+        place = directory.place_for_area(args.area)
+    else:
+        place = directory.resolve_place(args.postcode or args.place)
+    filters = SearchFilters(
+        service_types=tuple(args.types),
+        stages=tuple(args.stages),
+        age=args.age,
+        during_investigation=args.during_investigation,
+        self_referral=args.self_referral,
+        no_disclosure=args.no_disclosure,
+        for_parents=True if args.for_parents else None,
+        free=args.free,
+        language=args.language,
+    )
+    hits = search(directory, place, filters, limit=args.limit)
+    area = {"code": place.authority.code, "name": place.authority.name} if place.authority else None
+    if args.json:
+        print_json({
+            "place": {"label": place.label, "kind": place.kind, "lat": place.lat, "lon": place.lon, "area": area},
+            "services": [service_summary(h) for h in hits],
+        })
+        return 0
+    print(f"Support near {place.label}" + (f" ({area['name']})" if area and area["name"] != place.label else ""))
+    print("If a child is in immediate danger, call 999.\n")
+    if not hits:
+        print("No services match these filters here.")
+    for h in hits:
+        s = h.service
+        where = f"{h.distance_km:.1f} km" if h.distance_km is not None else ("national" if not h.local else "covers this area")
+        print(f"- {s.name} [{where}]")
+        for phone in s.phones:
+            kind = "text" if phone.type == "text" else "call"
+            print(f"    {kind} {phone.number}" + (f" — {phone.description}" if phone.description else ""))
+        link = s.url or (s.organization.url if s.organization else None)
+        if link:
+            print(f"    {link}")
+        if s.is_stale():
+            print("    (details not recently checked: confirm with the organisation)")
+    return 0

@@ -1,0 +1,313 @@
+"""Loading a data directory into a validated, indexed, in-memory directory.
+
+One bad record never takes the rest down: every problem is collected as a located
+:class:`~services.errors.Problem` and the good records load. Only a broken taxonomy is
+fatal, because without the vocabulary's words nothing can be shown.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+from pydantic import ValidationError
+
+from .errors import DataError, DataFileError, PlaceNotFound, Problem
+from .geography import Geography, Place
+from .models import Service, Taxonomy
+from .vocabulary import NATIONAL
+from .yamlio import LineDict, line_of, load_yaml, loads_yaml, parse_fast, read_text
+
+__all__ = [
+    "Directory",
+    "load_directory",
+    "default_data_dir",
+    "data_signature",
+    "validate_records",
+    "format_validation_error",
+]
+
+SHIPPED_DATA = Path(__file__).resolve().parent.parent / "data"
+
+
+def default_data_dir() -> Path:
+    """``$WAYMARK_DATA`` when set, otherwise the directory shipped in the repo."""
+    env = os.environ.get("WAYMARK_DATA")
+    return Path(env) if env else SHIPPED_DATA
+
+
+def _label(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)
+
+
+def format_validation_error(
+    exc: ValidationError, raw: Any, file: str, *, prefix: tuple[Any, ...] = ()
+) -> list[Problem]:
+    """Turn a pydantic error into located problems (``file:line: field: problem``)."""
+    problems = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        field_name = ".".join(str(p) for p in loc) or "record"
+        message = str(err["msg"]).removeprefix("Value error, ")
+        if err["type"] == "missing":
+            message = "is required"
+        elif err["type"] == "extra_forbidden":
+            message = "is not a known field"
+        elif err["type"] == "literal_error":
+            message = f"{err.get('input')!r} is not one of the known ids"
+        problems.append(Problem(file, line_of(raw, prefix + loc), field_name, message))
+    return problems
+
+
+def _record_id(raw: Any) -> str | None:
+    if isinstance(raw, dict):
+        value = raw.get("id")
+        return str(value) if value is not None else None
+    return None
+
+
+def validate_records(
+    raw_records: Iterable[Any], file: str, *, known_areas: set[str] | None = None
+) -> tuple[list[Service], list[Problem]]:
+    """Validate raw service mappings one by one, keeping the good ones."""
+    services: list[Service] = []
+    problems: list[Problem] = []
+    for raw in raw_records:
+        line = getattr(raw, "line", None)
+        if not isinstance(raw, dict):
+            problems.append(Problem(file, line, "services", "each entry must be a mapping of fields"))
+            continue
+        try:
+            service = Service.model_validate(raw)
+        except ValidationError as exc:
+            problems.extend(format_validation_error(exc, raw, file))
+            continue
+        if known_areas is not None:
+            unknown = [a for a in service.service_areas if a != NATIONAL and a not in known_areas]
+            if unknown:
+                problems.append(
+                    Problem(
+                        file,
+                        line_of(raw, ("service_areas",)),
+                        "service_areas",
+                        f"{', '.join(unknown)} is not a current English children's services "
+                        "authority code",
+                    )
+                )
+                continue
+        services.append(service)
+    return services, problems
+
+
+@dataclass
+class Directory:
+    """The loaded directory: services, vocabulary words, geography and what was wrong."""
+
+    data_dir: Path
+    services: tuple[Service, ...]
+    taxonomy: Taxonomy
+    geography: Geography
+    problems: tuple[Problem, ...] = ()
+    _by_id: dict[str, Service] = field(default_factory=dict, repr=False)
+    _index: Any = field(default=None, repr=False)
+
+    def __post_init__(self) -> None:
+        self._by_id = {s.id: s for s in self.services}
+
+    def get(self, service_id: str) -> Service | None:
+        return self._by_id.get(service_id)
+
+    def __len__(self) -> int:
+        return len(self.services)
+
+    @property
+    def index(self) -> Any:
+        """The search index, built on first use (see :mod:`services.index`)."""
+        if self._index is None:
+            from .index import SearchIndex
+
+            self._index = SearchIndex.build(self.services, self.taxonomy)
+        return self._index
+
+    def resolve_place(self, text: str) -> Place:
+        """A postcode, outward code, town or area name → a place (offline first)."""
+        return self.geography.resolve(text)
+
+    def place_for_area(self, code_or_name: str) -> Place:
+        """An area's population-weighted centre, for plans given only an area."""
+        authority = self.geography.authority(code_or_name)
+        if authority is None:
+            raise PlaceNotFound(
+                f"{code_or_name!r} is not an English children's services authority "
+                "(give its name, e.g. 'York', or its GSS code, e.g. E06000014)"
+            )
+        return Place(authority.name, authority.lat, authority.lon, authority, "authority")
+
+
+def data_signature(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
+    """What changed on disk: every data file's path, size and modification time.
+
+    Used as a cache key, so that editing any file brings the change in without a restart.
+    """
+    files = [data_dir / "taxonomy.yaml", *sorted((data_dir / "services").glob("*.y*ml"))]
+    out = []
+    for f in files:
+        try:
+            st = f.stat()
+        except OSError:
+            continue
+        out.append((str(f), st.st_size, st.st_mtime_ns))
+    return tuple(out)
+
+
+def _load_taxonomy(data_dir: Path) -> Taxonomy:
+    path = data_dir / "taxonomy.yaml"
+    if not path.exists():
+        path = SHIPPED_DATA / "taxonomy.yaml"
+    label = _label(path, data_dir)
+    raw = load_yaml(path, label=label)
+    try:
+        return Taxonomy.model_validate(raw)
+    except ValidationError as exc:
+        raise DataFileError(format_validation_error(exc, raw, label)) from None
+
+
+def _service_entries(raw: Any, label: str) -> tuple[list[Any], list[Problem]]:
+    def key_line(key: str) -> int | None:
+        return raw.key_lines.get(key) if isinstance(raw, LineDict) else None
+
+    if isinstance(raw, dict) and "services" in raw:
+        extra = [k for k in raw if k != "services"]
+        entries = raw["services"]
+        problems = [
+            Problem(label, key_line(k), str(k), "is not a known top-level key (expected 'services')")
+            for k in extra
+        ]
+        if entries is None:
+            return [], problems
+        if not isinstance(entries, list):
+            return [], problems + [Problem(label, key_line("services"), "services", "must be a list of services")]
+        return list(entries), problems
+    if isinstance(raw, list):
+        return list(raw), []
+    if raw is None:
+        return [], []
+    return [], [Problem(label, getattr(raw, "line", 1), "services", "the file must hold a 'services:' list")]
+
+
+def _read_services_file(
+    path: Path, label: str, known_areas: set[str]
+) -> tuple[list[Service], list[Problem], dict[str | None, int | None]]:
+    """Validate one file: fast parser first; the line-tracking one only when it has problems.
+
+    Returns the good services, the located problems and each record id's line (known only
+    when the slow path ran; looked up lazily otherwise).
+    """
+    text = read_text(path, label=label)
+    try:
+        raw = parse_fast(text, label=label)
+    except DataFileError as exc:
+        return [], exc.problems, {}
+    entries, problems = _service_entries(raw, label)
+    good, bad = validate_records(entries, label, known_areas=known_areas)
+    if not (problems or bad):
+        return good, [], {}
+    try:
+        raw = loads_yaml(text, label=label)
+    except DataFileError as exc:
+        return [], exc.problems, {}
+    entries, problems = _service_entries(raw, label)
+    good, bad = validate_records(entries, label, known_areas=known_areas)
+    lines = {_record_id(e): getattr(e, "line", None) for e in entries}
+    return good, problems + bad, lines
+
+
+def _record_line(path: Path, label: str, service_id: str) -> int | None:
+    try:
+        raw = loads_yaml(read_text(path, label=label), label=label)
+    except DataFileError:
+        return None
+    entries, _ = _service_entries(raw, label)
+    return next((getattr(e, "line", None) for e in entries if _record_id(e) == service_id), None)
+
+
+def load_directory(data_dir: Path | str | None = None, *, online: bool | None = None) -> Directory:
+    """Read, validate and index a data directory.
+
+    Geography comes from ``DIR/geography`` when the directory ships its own, otherwise
+    from the shipped one, so an imported or synthetic directory needs only services.
+    """
+    root = Path(data_dir) if data_dir is not None else default_data_dir()
+    if not root.is_dir():
+        raise DataError(f"{root}: no such data directory")
+    taxonomy = _load_taxonomy(root)
+    geo_dir = root / "geography" if (root / "geography" / "authorities.csv").exists() else SHIPPED_DATA / "geography"
+    geography = Geography.load(geo_dir, online=online) if online is not None else Geography.load(geo_dir)
+    known_areas = set(geography.authorities)
+
+    services: list[Service] = []
+    problems: list[Problem] = []
+    seen: dict[str, str] = {}
+    files = sorted((root / "services").glob("*.y*ml")) if (root / "services").is_dir() else []
+    if not files:
+        problems.append(Problem(_label(root / "services", root), None, "services", "no service files found"))
+    stage_defaults: dict[tuple[str, ...], list[str]] = {}
+    for path in files:
+        label = _label(path, root)
+        good, bad, lines = _read_services_file(path, label, known_areas)
+        problems.extend(bad)
+        for service in good:
+            if service.id in seen:
+                line = lines.get(service.id) if lines else _record_line(path, label, service.id)
+                problems.append(Problem(label, line, "id", f"{service.id!r} is already used in {seen[service.id]}"))
+                continue
+            seen[service.id] = label
+            if not service.stages:
+                key = tuple(service.service_types)
+                if key not in stage_defaults:
+                    stage_defaults[key] = taxonomy.stages_for(list(key))
+                service = service.model_copy(update={"stages": stage_defaults[key]})
+            services.append(service)
+    return Directory(root, tuple(services), taxonomy, geography, tuple(problems))
+
+
+class DirectoryCache:
+    """The last good directory per data folder, reloaded when any file changes.
+
+    When an edit breaks the data, the previous good directory keeps being served and the
+    failure is kept in ``error`` for maintainers to see; fixing the file brings the change
+    in on the next call, without a restart.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._entries: dict[Path, tuple[Any, Directory]] = {}
+        self.error: dict[Path, DataError] = {}
+
+    def get(self, data_dir: Path | str | None = None) -> Directory:
+        root = (Path(data_dir) if data_dir is not None else default_data_dir()).resolve()
+        signature = data_signature(root)
+        with self._lock:
+            cached = self._entries.get(root)
+            if cached and cached[0] == signature:
+                return cached[1]
+            try:
+                directory = load_directory(root)
+            except DataError as exc:
+                self.error[root] = exc
+                if cached:
+                    return cached[1]
+                raise
+            self.error.pop(root, None)
+            self._entries[root] = (signature, directory)
+            return directory
+
+
+#: Process-wide cache used by the app and the CLIs.
+directories = DirectoryCache()

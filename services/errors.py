@@ -1,0 +1,79 @@
+"""Waymark's error tree: one root, leaf classes that also inherit a built-in.
+
+Callers may catch ``WaymarkError`` for "anything Waymark refused" or the built-in
+(``ValueError``, ``LookupError``, ``TimeoutError``) when they only care about the kind.
+Every message names the bad value and, where it can, how to fix it: these messages are
+shown to users as they are.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "WaymarkError",
+    "DataError",
+    "InvalidPostcode",
+    "PlaceNotFound",
+    "GeocoderUnavailable",
+    "InvalidInput",
+    "Problem",
+    "DataFileError",
+]
+
+
+class WaymarkError(Exception):
+    """Root of every error Waymark raises on purpose."""
+
+
+class DataError(WaymarkError, ValueError):
+    """A data file (or a whole data directory) cannot be used."""
+
+
+class InvalidInput(WaymarkError, ValueError):
+    """A value given by a user (flag, form field) is impossible or malformed."""
+
+
+class InvalidPostcode(InvalidInput):
+    """Text that was offered as a postcode is not shaped like a UK postcode."""
+
+
+class PlaceNotFound(WaymarkError, LookupError):
+    """A well-formed place, postcode or area that Waymark does not know."""
+
+
+class GeocoderUnavailable(WaymarkError, TimeoutError):
+    """An optional online geocoder could not be reached (offline, timed out, refused)."""
+
+
+class Problem:
+    """One thing wrong with a data file, located well enough for a maintainer to fix it.
+
+    Rendered as ``file:line: field: problem``: the shape editors and CI logs understand.
+    """
+
+    __slots__ = ("file", "line", "field", "message")
+
+    def __init__(self, file: str, line: int | None, field: str, message: str) -> None:
+        self.file = file
+        self.line = line
+        self.field = field or "-"
+        self.message = message
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line or 0}: {self.field}: {self.message}"
+
+    def __repr__(self) -> str:
+        return f"Problem({str(self)!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Problem) and str(self) == str(other)
+
+    def __hash__(self) -> int:
+        return hash(str(self))
+
+
+class DataFileError(DataError):
+    """A data file cannot be read at all; carries the located problems."""
+
+    def __init__(self, problems: "list[Problem]") -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))

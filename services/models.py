@@ -1,0 +1,323 @@
+"""The directory's records, as pydantic models.
+
+Field names follow Open Referral UK / HSDS 3 where those exist (``id``, ``name``,
+``organization``, ``phones``, ``locations``, ``schedules``, ``cost_options``, ...) so that
+import and export stay a mapping rather than a translation. Waymark's own pathway fields
+(``service_types``, ``stages``, ``min_age`` ...) sit beside them.
+
+The models refuse what would mislead a frightened family: a phone number that is not a
+UK number, a link that is not http(s)/tel/mailto, a date checked in the future, a map
+position outside the UK, an age range that cannot be.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from .vocabulary import NATIONAL, ServiceType, Stage
+
+__all__ = [
+    "Organization",
+    "Phone",
+    "Location",
+    "Schedule",
+    "CostOption",
+    "Service",
+    "TaxonomyStage",
+    "TaxonomyType",
+    "Taxonomy",
+    "MAX_AGE",
+    "GSS_CODE",
+    "uk_phone",
+    "safe_url",
+]
+
+#: Oldest age a record may name: services for adult survivors have no upper limit.
+MAX_AGE = 120
+
+#: A GSS code as ONS issues them (E06000014); services may also be ``national``.
+GSS_CODE = re.compile(r"^[EWSN]\d{8}$")
+
+_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,99}$")
+
+# UK mainland and islands with a margin: Scilly to Shetland, Northern Ireland to Lowestoft.
+_UK_LAT = (49.8, 60.95)
+_UK_LON = (-8.7, 1.8)
+
+_SHORT_CODES = re.compile(r"^(999|112|101|111|116\d{3}|\d{5})$")  # 116 123, SMS 85258
+_UK_NUMBER = re.compile(r"^(0\d{9,10}|0800\d{4,6})$")  # 0800 1111 is a real 8-digit freephone
+
+
+def uk_phone(value: str) -> str:
+    """Accept a UK number as people write it; refuse anything that could not be dialled.
+
+    Spaces, hyphens and a +44 prefix are allowed; stray quotes and letters are not, because
+    a wrong number on a helpline listing is worse than none.
+    """
+    text = value.strip()
+    digits = re.sub(r"[\s-]", "", text)
+    if digits.startswith("+44"):
+        digits = "0" + digits[3:].removeprefix("(0)")
+    if not digits.isdigit():
+        raise ValueError(f"{value!r} is not a UK phone number (only digits, spaces and +44)")
+    if not (_SHORT_CODES.match(digits) or _UK_NUMBER.match(digits)):
+        raise ValueError(
+            f"{value!r} is not a UK phone number (expected 10 or 11 digits starting 0, "
+            "or a short code such as 999, 101, 111 or a 5-digit text number)"
+        )
+    return text
+
+
+_SCHEMES = ("http://", "https://", "tel:", "mailto:")
+
+
+def safe_url(value: str) -> str:
+    """Links from data may only be web pages, phone numbers or email addresses.
+
+    Anything else (``javascript:``, ``data:``, a bare word) could run code or mislead when
+    rendered as a link, so it is refused rather than cleaned.
+    """
+    text = value.strip()
+    lowered = text.lower()
+    if not lowered.startswith(_SCHEMES) or any(c in text for c in "\n\r\t <>\"'`"):
+        raise ValueError(f"{value!r} is not a link Waymark will show (use http(s), tel or mailto)")
+    if lowered.startswith(("http://", "https://")) and "." not in lowered.split("//", 1)[1].split("/")[0]:
+        raise ValueError(f"{value!r} has no web host")
+    return text
+
+
+Url = Annotated[str, AfterValidator(safe_url)]
+PhoneNumber = Annotated[str, AfterValidator(uk_phone)]
+Text = Annotated[str, Field(min_length=1, max_length=4000)]
+
+
+class _Model(BaseModel):
+    """Strict about unknown keys: a misspelt field is an error, not a silent drop."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+class Organization(_Model):
+    """The body that runs a service (HSDS ``organization``)."""
+
+    id: str | None = None
+    name: Text
+    description: str | None = None
+    url: Url | None = None
+    email: str | None = None
+
+
+class Phone(_Model):
+    """A number to call or text (HSDS ``phone``); ``type`` says which."""
+
+    number: PhoneNumber
+    type: Literal["voice", "text", "textphone", "fax"] = "voice"
+    description: str | None = None
+    languages: list[str] = []
+
+
+class Location(_Model):
+    """Where a service is delivered.
+
+    ``precision`` says how much the coordinates can be trusted: a Waymark record never
+    invents a street address, so a service whose address has not been checked is placed at
+    its town (``town``) or its area (``area``) and says so.
+    """
+
+    id: str | None = None
+    name: str | None = None
+    address_1: str | None = None
+    city: str | None = None
+    postcode: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    precision: Literal["address", "postcode", "town", "area"] = "town"
+    description: str | None = None
+    accessibility: list[str] = []
+
+    @model_validator(mode="after")
+    def _inside_uk(self) -> "Location":
+        if (self.latitude is None) != (self.longitude is None):
+            raise ValueError("latitude and longitude must be given together")
+        if self.latitude is not None and self.longitude is not None:
+            if not (_UK_LAT[0] <= self.latitude <= _UK_LAT[1]) or not (
+                _UK_LON[0] <= self.longitude <= _UK_LON[1]
+            ):
+                raise ValueError(
+                    f"coordinates ({self.latitude}, {self.longitude}) are outside the UK "
+                    "(latitude 49.8 to 61, longitude -8.7 to 1.8)"
+                )
+        return self
+
+
+class Schedule(_Model):
+    """When a service is open (HSDS ``schedule``).
+
+    ``description`` carries the hours as the organisation states them; where nobody knows
+    the hours for sure, the description says that rather than guessing.
+    """
+
+    description: Text
+    byday: str | None = None
+    opens_at: dt.time | None = None
+    closes_at: dt.time | None = None
+    open_24_7: bool = False
+
+
+class CostOption(_Model):
+    """What a service costs (HSDS ``cost_option``); most services here are free."""
+
+    option: str | None = None
+    amount: float | None = Field(default=None, ge=0)
+    amount_description: str | None = None
+
+
+class Service(_Model):
+    """One service in the directory: HSDS fields plus Waymark's pathway fields."""
+
+    id: str
+    name: Text
+    description: Text
+    organization: Organization | None = None
+    url: Url | None = None
+    email: str | None = None
+    status: Literal["active", "inactive", "defunct", "temporarily closed"] = "active"
+    phones: list[Phone] = []
+    locations: list[Location] = []
+    service_areas: list[str] = Field(min_length=1)
+    eligibility: str | None = None
+    languages: list[str] = []
+    accessibility: list[str] = []
+    schedules: list[Schedule] = []
+    cost_options: list[CostOption] = []
+    free: bool | None = None
+
+    service_types: list[ServiceType] = Field(min_length=1)
+    stages: list[Stage] = []
+    min_age: int = Field(default=0, ge=0, le=MAX_AGE)
+    max_age: int = Field(default=MAX_AGE, ge=0, le=MAX_AGE)
+    for_parents: bool = False
+    requires_disclosure: bool = False
+    available_during_investigation: bool | None = None
+    accepts_self_referral: bool | None = None
+    referral_routes: list[str] = []
+    waiting_weeks: float | None = Field(default=None, ge=0, le=520)
+
+    source: Text
+    last_verified: dt.date
+    verified: bool = False
+    notes: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id_shape(cls, value: str) -> str:
+        if not _ID.match(value):
+            raise ValueError(
+                f"{value!r} is not a service id (lower-case letters, digits, '.', '-', '_')"
+            )
+        return value
+
+    @field_validator("service_areas")
+    @classmethod
+    def _areas_shape(cls, value: list[str]) -> list[str]:
+        for area in value:
+            if area != NATIONAL and not GSS_CODE.match(area):
+                raise ValueError(f"{area!r} is not a local authority GSS code or 'national'")
+        return value
+
+    @field_validator("last_verified")
+    @classmethod
+    def _not_future(cls, value: dt.date) -> dt.date:
+        if value > dt.date.today():
+            raise ValueError(f"{value.isoformat()} is in the future")
+        return value
+
+    @model_validator(mode="after")
+    def _ages_make_sense(self) -> "Service":
+        if self.min_age > self.max_age:
+            raise ValueError(f"min_age {self.min_age} is above max_age {self.max_age}")
+        return self
+
+    # -- derived views ------------------------------------------------------------------
+    @property
+    def is_national(self) -> bool:
+        return NATIONAL in self.service_areas
+
+    @property
+    def primary_type(self) -> str:
+        return self.service_types[0]
+
+    def serves_age(self, age: int) -> bool:
+        return self.min_age <= age <= self.max_age
+
+    def verified_age_days(self, today: dt.date | None = None) -> int:
+        return ((today or dt.date.today()) - self.last_verified).days
+
+    def is_stale(self, today: dt.date | None = None, *, months: int = 12) -> bool:
+        """Unverified, or not checked for ``months``: shown to users with a warning."""
+        return not self.verified or self.verified_age_days(today) > months * 365 // 12
+
+
+class TaxonomyType(_Model):
+    """A service type as a parent would understand it, and the stages it serves."""
+
+    id: ServiceType
+    name: Text
+    description: Text
+    stages: list[Stage] = Field(min_length=1)
+
+
+class TaxonomyStage(_Model):
+    """A pathway stage with the words Waymark shows for it."""
+
+    id: Stage
+    name: Text
+    description: Text
+
+
+class Taxonomy(_Model):
+    """``data/taxonomy.yaml``: the human words for the shared vocabulary."""
+
+    stages: list[TaxonomyStage]
+    service_types: list[TaxonomyType]
+
+    @model_validator(mode="after")
+    def _complete(self) -> "Taxonomy":
+        from .vocabulary import SERVICE_TYPES, STAGES
+
+        for kind, items, expected in (
+            ("stages", self.stages, STAGES),
+            ("service_types", self.service_types, SERVICE_TYPES),
+        ):
+            ids = [item.id for item in items]
+            missing = [i for i in expected if i not in ids]
+            dupes = sorted({i for i in ids if ids.count(i) > 1})
+            if missing:
+                raise ValueError(f"{kind} is missing {', '.join(missing)}")
+            if dupes:
+                raise ValueError(f"{kind} lists {', '.join(dupes)} more than once")
+        return self
+
+    def type(self, type_id: str) -> TaxonomyType:
+        return next(t for t in self.service_types if t.id == type_id)
+
+    def stage(self, stage_id: str) -> TaxonomyStage:
+        return next(s for s in self.stages if s.id == stage_id)
+
+    def stages_for(self, service_types: list[str]) -> list[str]:
+        out: list[str] = []
+        for t in self.service_types:
+            if t.id in service_types:
+                out.extend(s for s in t.stages if s not in out)
+        return out

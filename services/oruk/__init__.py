@@ -1,0 +1,18 @@
+"""Open Referral UK (ORUK, a profile of HSDS 3): import, export and a read-only API.
+
+- :mod:`.terms`: Waymark's own HSDS taxonomy (service types, stages, pathway fields as
+  attributes) and the deterministic ids used in exports.
+- :mod:`.taxonomy_map`: the user-editable map from feed taxonomy terms to service types.
+- :mod:`.mapping`: one HSDS/ORUK service record → a Waymark record plus its problems.
+- :mod:`.importer`: a whole feed → a Waymark data directory and a report.
+- :mod:`.fetch`: a paged ORUK API client with timeouts, retries and resume.
+- :mod:`.exporter`: a Waymark directory → HSDS 3 JSON.
+- :mod:`.api`: the read-only ORUK API (FastAPI).
+- :mod:`.report`: what an import found wrong, per record.
+
+``services.oruk`` imports only ``services``; FastAPI is imported by :mod:`.api` alone.
+"""
+
+from __future__ import annotations
+
+__all__: list[str] = []

@@ -1,0 +1,930 @@
+"""One HSDS / Open Referral UK service record → one Waymark record, with its problems.
+
+The mapper reads HSDS 3.0 (ORUK 3.0) records and the older ORUK 1.x shapes councils still
+publish (``service_taxonomys``, ``eligibilitys``, ``regular_schedules``,
+``physical_addresses``), and is forgiving in what it reads but strict in what it writes:
+
+- a bad part of a record (a phone that is not a UK number, a link that is not http(s),
+  coordinates outside the UK, a postcode that is not a UK postcode) is left out or
+  corrected, and said so, while the rest of the record is kept;
+- obvious slips are cleaned and reported: stray quotes round a phone number, ``www.`` links
+  without ``https://``, upper-case ids;
+- a location without usable coordinates is placed at its postcode (shipped geography) or
+  kept without a map position, and flagged;
+- service areas become GSS codes: from an area's URI, code or name, else from where the
+  service's locations are (flagged);
+- nothing is invented: no phone, address or time that the feed did not give.
+
+Problems are ``(field, message)`` pairs; the importer prefixes the record id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+from urllib.parse import quote
+
+from pydantic import ValidationError
+
+from ..errors import WaymarkError
+from ..geography import Geography, normalise_postcode
+from ..models import Location, Organization, Phone, safe_url, uk_phone
+from ..vocabulary import NATIONAL, SERVICE_TYPES, STAGES
+from . import terms as T
+from .taxonomy_map import TaxonomyMap, Term, term_key
+
+__all__ = ["Context", "Mapped", "map_service", "waymark_id", "parse_date", "parse_time"]
+
+Problems = list[tuple[str, str]]
+
+
+@dataclass
+class Context:
+    """What every record's mapping needs: geography, the term map, where the feed is."""
+
+    geography: Geography
+    taxonomy_map: TaxonomyMap
+    source: str
+    is_url: bool = False
+    today: dt.date = field(default_factory=dt.date.today)
+    previous_dates: dict[str, dt.date] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.known_areas = set(self.geography.authorities)
+        self._postcodes: dict[str, tuple[Any, str | None]] = {}
+
+    def place_of_postcode(self, postcode: str) -> Any:
+        """The shipped geography's Place for a postcode, or None (cached)."""
+        return self.postcode_lookup(postcode)[0]
+
+    def postcode_lookup(self, postcode: str) -> tuple[Any, str | None]:
+        """(Place or None, why not) for a postcode, from the shipped geography (cached)."""
+        if postcode not in self._postcodes:
+            try:
+                self._postcodes[postcode] = (self.geography.resolve_postcode(postcode), None)
+            except WaymarkError as exc:
+                self._postcodes[postcode] = (None, str(exc))
+        return self._postcodes[postcode]
+
+
+@dataclass
+class Mapped:
+    """A mapped record: the Waymark fields found, what was wrong, terms nobody maps."""
+
+    original_id: str | None
+    id: str | None
+    record: dict[str, Any]
+    problems: Problems
+    unmapped: list[Term]
+    waymark_origin: bool = False
+
+
+# --------------------------------------------------------------------------------------
+# Small readers: every value from a feed may be missing, the wrong type or blank.
+# --------------------------------------------------------------------------------------
+
+def _text(value: Any) -> str | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return str(value) if math.isfinite(value) else None
+    if isinstance(value, str):
+        t = value.strip()
+        return t or None
+    return None
+
+
+def _items(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, list):
+        return value
+    if isinstance(value, dict):
+        return [value]
+    return []
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _number(value: Any) -> float | None:
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, str):
+        try:
+            f = float(value.strip().replace(",", ""))
+        except ValueError:
+            return None
+        return f if math.isfinite(f) else None
+    return None
+
+
+def waymark_id(original: str) -> str | None:
+    """A Waymark id (lower-case letters, digits, '.', '-', '_') for a feed's id."""
+    t = re.sub(r"[^a-z0-9._-]+", "-", original.strip().lower())
+    t = re.sub(r"^[._-]+", "", t)[:100].rstrip("-")
+    return t or None
+
+
+_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A date from an ISO date or date-time (any time zone); None when not one."""
+    t = _text(value)
+    if t is None:
+        return None
+    m = _DATE.match(t)
+    if not m:
+        return None
+    try:
+        return dt.date(int(m.group(1)), int(m.group(2)), int(m.group(3)))
+    except ValueError:
+        return None
+
+
+_TIME = re.compile(r"^(\d{1,2})(?:[:.]?(\d{2}))?(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$", re.I)
+
+
+def parse_time(value: Any) -> dt.time | None:
+    """A time of day from ``09:00``, ``9:00:00``, ``0900``, ``9am``; 24:00 is 23:59."""
+    t = _text(value)
+    if t is None:
+        return None
+    m = _TIME.match(t)
+    if not m:
+        return None
+    h, mi, s = int(m.group(1)), int(m.group(2) or 0), int(m.group(3) or 0)
+    ampm = (m.group(4) or "").lower().replace(".", "")
+    if ampm:
+        if not 1 <= h <= 12:
+            return None
+        h = h % 12 + (12 if ampm == "pm" else 0)
+    if (h, mi, s) == (24, 0, 0):
+        return dt.time(23, 59)
+    if h > 23 or mi > 59 or s > 59:
+        return None
+    return dt.time(h, mi, s)
+
+
+# --------------------------------------------------------------------------------------
+# Taxonomy terms and attributes
+# --------------------------------------------------------------------------------------
+
+def _terms_of(raw: dict[str, Any]) -> list[tuple[Term, Any]]:
+    """Every taxonomy term a record carries, with the attribute value where there is one.
+
+    HSDS 3 ``attributes`` (each with ``taxonomy_term``), a flat ``taxonomy_terms`` list,
+    and ORUK 1 ``service_taxonomys`` (each with ``taxonomy``).
+    """
+    out: list[tuple[Term, Any]] = []
+    for a in _items(raw.get("attributes")):
+        if not isinstance(a, dict):
+            continue
+        tt = _dict(a.get("taxonomy_term"))
+        detail = _dict(tt.get("taxonomy_detail"))
+        term = Term(
+            _text(a.get("taxonomy_term_id")) or _text(tt.get("id")),
+            _text(tt.get("code")),
+            _text(tt.get("name")),
+            _text(tt.get("taxonomy")) or _text(tt.get("taxonomy_id")) or _text(detail.get("name")),
+        )
+        out.append((term, a.get("value")))
+    for tt in _items(raw.get("taxonomy_terms")):
+        if isinstance(tt, dict):
+            detail = _dict(tt.get("taxonomy_detail"))
+            out.append((Term(_text(tt.get("id")), _text(tt.get("code")), _text(tt.get("name")),
+                             _text(tt.get("taxonomy")) or _text(tt.get("taxonomy_id")) or _text(detail.get("name"))), None))
+    for st in _items(raw.get("service_taxonomys")):
+        if isinstance(st, dict):
+            tx = _dict(st.get("taxonomy")) or st
+            out.append((Term(_text(tx.get("id")), None, _text(tx.get("name")), _text(tx.get("vocabulary"))), None))
+    return [(t, v) for t, v in out if t.id or t.code or t.name]
+
+
+def _field_attributes(raw: dict[str, Any], allowed: Iterable[str], where: str, problems: Problems) -> dict[str, Any]:
+    """``waymark:field:`` attributes of a record (or a location, a schedule), decoded."""
+    out: dict[str, Any] = {}
+    allowed = set(allowed)
+    for term, value in _terms_of(raw):
+        if not (term.id or "").startswith(T.FIELD_PREFIX):
+            continue
+        name = term.id.removeprefix(T.FIELD_PREFIX)  # type: ignore[union-attr]
+        if name not in allowed:
+            problems.append((f"{where}attributes", f"{term.id!r} is not a Waymark field here; ignored"))
+            continue
+        try:
+            out[name] = T.decode_value(value)
+        except ValueError:
+            problems.append((f"{where}attributes", f"{term.id} value {value!r} is not JSON; ignored"))
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# Parts of a record
+# --------------------------------------------------------------------------------------
+
+_QUOTES = "\"'`\u2018\u2019\u201c\u201d"
+_PHONE_PREFIX = re.compile(r"^(tel(ephone)?|phone|call|t)\s*[:.]\s*", re.I)
+_EXTENSION = re.compile(r"\s*(?:ext\.?|extension|x)\s*(\d{1,6})$", re.I)
+_PHONE_TYPES = {
+    "voice": "voice", "cell": "voice", "mobile": "voice", "landline": "voice", "phone": "voice",
+    "text": "text", "sms": "text", "textphone": "textphone", "minicom": "textphone",
+    "tty": "textphone", "fax": "fax",
+}
+
+
+def _valid_phone(text: str) -> bool:
+    try:
+        uk_phone(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _clean_phone(number: str) -> tuple[str, str | None, list[str]]:
+    """(number, extension, what was cleaned). Only obvious slips are mended."""
+    text = number.strip()
+    if _valid_phone(text):
+        return text, None, []
+    done: list[str] = []
+    t = text
+    stripped = t.translate({ord(c): None for c in _QUOTES}).strip()
+    if stripped != t:
+        t = stripped
+        done.append("stray quotes")
+    ext = None
+    m = _EXTENSION.search(t)
+    if m and not _valid_phone(t):
+        ext = m.group(1)
+        t = t[: m.start()].strip()
+        done.append(f"extension {ext} (kept in the description)")
+    p = _PHONE_PREFIX.sub("", t)
+    if p != t:
+        t = p.strip()
+        done.append("a 'Tel:' prefix")
+    if not _valid_phone(t):
+        p = re.sub(r"[().]", " ", t)
+        p = re.sub(r"\s+", " ", p).strip()
+        if p != t and _valid_phone(p):
+            t = p
+            done.append("brackets or dots")
+    return t, ext, done
+
+
+def _phones(raw: dict[str, Any], ctx: Context, problems: Problems) -> list[dict[str, Any]]:
+    """Service phones, then those of its locations and contacts; duplicates merged."""
+    sources: list[tuple[str, Any, str | None]] = []
+    for i, p in enumerate(_items(raw.get("phones"))):
+        sources.append((f"phones[{i}]", p, None))
+    for i, sal in enumerate(_items(raw.get("service_at_locations"))):
+        sal = _dict(sal)
+        for j, p in enumerate(_items(sal.get("phones"))):
+            sources.append((f"service_at_locations[{i}].phones[{j}]", p, None))
+        for j, p in enumerate(_items(_dict(sal.get("location")).get("phones"))):
+            sources.append((f"service_at_locations[{i}].location.phones[{j}]", p, None))
+    for i, c in enumerate(_items(raw.get("contacts"))):
+        c = _dict(c)
+        who = ", ".join(x for x in (_text(c.get("title")), _text(c.get("department")), _text(c.get("name"))) if x)
+        for j, p in enumerate(_items(c.get("phones"))):
+            sources.append((f"contacts[{i}].phones[{j}]", p, who or None))
+    out: list[dict[str, Any]] = []
+    seen: set[tuple[str, str]] = set()
+    for where, p, who in sources:
+        if isinstance(p, str):
+            p = {"number": p}
+        if not isinstance(p, dict):
+            problems.append((where, "is not a phone object; left out"))
+            continue
+        number = _text(p.get("number"))
+        if number is None:
+            problems.append((f"{where}.number", "is missing; phone left out"))
+            continue
+        cleaned, ext, done = _clean_phone(number)
+        if done:
+            problems.append((f"{where}.number", f"removed {' and '.join(done)} from {number!r}"))
+        kind_raw = (_text(p.get("type")) or "voice").lower()
+        kind = _PHONE_TYPES.get(kind_raw)
+        if kind is None:
+            problems.append((f"{where}.type", f"{kind_raw!r} is not voice, text, textphone or fax; treated as voice"))
+            kind = "voice"
+        description = _text(p.get("description"))
+        extension = ext or _text(p.get("extension"))
+        if extension:
+            description = f"{description}, extension {extension}" if description else f"Extension {extension}"
+        if who and not description:
+            description = who
+        languages = _languages(p.get("languages"))
+        phone: dict[str, Any] = {"number": cleaned, "type": kind}
+        if description:
+            phone["description"] = description
+        if languages:
+            phone["languages"] = languages
+        try:
+            Phone.model_validate(phone)
+        except ValidationError as exc:
+            msg = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+            problems.append((f"{where}.number", f"{msg}; phone left out"))
+            continue
+        key = (re.sub(r"\D", "", cleaned.replace("+44", "0")), kind)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(phone)
+    return out
+
+
+def _languages(value: Any) -> list[str]:
+    out: list[str] = []
+    for item in _items(value) if not isinstance(value, str) else [value]:
+        if isinstance(item, str):
+            name = _text(item)
+        elif isinstance(item, dict):
+            code = _text(item.get("code"))
+            name = _text(item.get("name")) or _text(item.get("language")) or (
+                (T.language_name(code) or code) if code else None)
+        else:
+            name = None
+        if name and name not in out:
+            out.append(name)
+    return out
+
+
+def _url(value: Any, where: str, problems: Problems) -> str | None:
+    text = _text(value)
+    if text is None:
+        return None
+    candidate = text
+    if not re.match(r"^[a-z][a-z0-9+.-]*:", text, re.I) and re.match(r"^(www\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(/\S*)?$", text, re.I):
+        candidate = "https://" + text
+        problems.append((where, f"added https:// to {text!r}"))
+    try:
+        return safe_url(candidate)
+    except ValueError as exc:
+        problems.append((where, f"{exc}; left out"))
+        return None
+
+
+def _email(value: Any, where: str, problems: Problems) -> str | None:
+    text = _text(value)
+    if text is None:
+        return None
+    t = re.sub(r"^mailto:", "", text, flags=re.I).strip(_QUOTES + " ")
+    if re.match(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$", t):
+        if t != text:
+            problems.append((where, f"cleaned {text!r} to {t!r}"))
+        return t
+    problems.append((where, f"{text!r} is not an email address; left out"))
+    return None
+
+
+def _organization(raw: dict[str, Any], waymark_origin: bool, problems: Problems) -> dict[str, Any] | None:
+    org = raw.get("organization")
+    if not isinstance(org, dict):
+        if waymark_origin:
+            return None
+        org_id = _text(raw.get("organization_id"))
+        if org_id:
+            problems.append(("organization", f"only organization_id {org_id!r} is given, no name; kept without one"))
+        else:
+            problems.append(("organization", "missing; the service is kept without one"))
+        return None
+    name = _text(org.get("name"))
+    if name is None:
+        problems.append(("organization.name", "missing; the service is kept without an organisation"))
+        return None
+    out: dict[str, Any] = {"name": name}
+    org_id = _text(org.get("id"))
+    if org_id and org_id != T.generated_id("organization", name):
+        out["id"] = org_id
+    if _text(org.get("description")):
+        out["description"] = _text(org.get("description"))
+    url = _url(org.get("website") or org.get("url"), "organization.url", problems)
+    if url:
+        out["url"] = url
+    email = _email(org.get("email"), "organization.email", problems)
+    if email:
+        out["email"] = email
+    try:
+        Organization.model_validate(out)
+    except ValidationError as exc:
+        problems.append(("organization", f"{exc.errors()[0]['msg']}; kept without one"))
+        return None
+    return out
+
+
+_WEEKDAYS = {
+    "monday": "MO", "tuesday": "TU", "wednesday": "WE", "thursday": "TH", "friday": "FR",
+    "saturday": "SA", "sunday": "SU", "mon": "MO", "tue": "TU", "tues": "TU", "wed": "WE",
+    "thu": "TH", "thur": "TH", "thurs": "TH", "fri": "FR", "sat": "SA", "sun": "SU",
+}
+_DAY_WORDS = {"MO": "Monday", "TU": "Tuesday", "WE": "Wednesday", "TH": "Thursday", "FR": "Friday",
+              "SA": "Saturday", "SU": "Sunday"}
+
+
+def _byday(value: Any) -> str | None:
+    text = _text(value)
+    if text is None:
+        return None
+    parts = [p.strip() for p in re.split(r"[,;/\s]+", text) if p.strip()]
+    codes = []
+    for p in parts:
+        code = _WEEKDAYS.get(p.lower()) or (p.upper() if re.match(r"^[+-]?\d*(MO|TU|WE|TH|FR|SA|SU)$", p.upper()) else None)
+        if code is None:
+            return text
+        codes.append(code)
+    return ",".join(codes)
+
+
+def _describe_hours(byday: str | None, opens: dt.time | None, closes: dt.time | None) -> str | None:
+    days = None
+    if byday:
+        codes = byday.split(",")
+        if sorted(codes) == sorted(_DAY_WORDS):
+            days = "Every day"
+        elif all(c in _DAY_WORDS for c in codes):
+            days = ", ".join(_DAY_WORDS[c] for c in codes)
+        else:
+            days = byday
+    hours = None
+    if opens and closes:
+        hours = f"{opens.strftime('%H:%M')} to {closes.strftime('%H:%M')}"
+    elif opens:
+        hours = f"from {opens.strftime('%H:%M')}"
+    elif closes:
+        hours = f"until {closes.strftime('%H:%M')}"
+    text = " ".join(x for x in (days, hours) if x)
+    return text or None
+
+
+def _schedules(raw: dict[str, Any], problems: Problems) -> list[dict[str, Any]]:
+    sources: list[tuple[str, Any]] = []
+    for i, s in enumerate(_items(raw.get("schedules"))):
+        sources.append((f"schedules[{i}]", s))
+    for i, s in enumerate(_items(raw.get("regular_schedules"))):
+        sources.append((f"regular_schedules[{i}]", s))
+    for i, sal in enumerate(_items(raw.get("service_at_locations"))):
+        sal = _dict(sal)
+        for j, s in enumerate(_items(sal.get("schedules")) + _items(sal.get("regular_schedules"))):
+            sources.append((f"service_at_locations[{i}].schedules[{j}]", s))
+        for j, s in enumerate(_items(_dict(sal.get("location")).get("schedules"))):
+            sources.append((f"service_at_locations[{i}].location.schedules[{j}]", s))
+    out: list[dict[str, Any]] = []
+    for where, s in sources:
+        if not isinstance(s, dict):
+            problems.append((where, "is not a schedule object; left out"))
+            continue
+        fields = _field_attributes(s, T.SCHEDULE_FIELDS, f"{where}.", problems)
+        byday = _byday(s.get("byday")) or _byday(s.get("weekday"))
+        times: dict[str, dt.time | None] = {}
+        for key in ("opens_at", "closes_at"):
+            value = s.get(key)
+            times[key] = parse_time(value)
+            if _text(value) and times[key] is None:
+                problems.append((f"{where}.{key}", f"{value!r} is not a time of day; left out"))
+        description = _text(s.get("description")) or _describe_hours(byday, times["opens_at"], times["closes_at"])
+        notes = _text(s.get("notes"))
+        if notes and notes != description:
+            description = f"{description}. {notes}" if description else notes
+        if description is None:
+            problems.append((where, "has no description, days or times; left out"))
+            continue
+        item: dict[str, Any] = {"description": description}
+        if byday:
+            item["byday"] = byday
+        for key, value in times.items():
+            if value is not None:
+                item[key] = value.isoformat()
+        if fields.get("open_24_7") is True:
+            item["open_24_7"] = True
+        if item not in out:
+            out.append(item)
+    return out
+
+
+def _cost_options(raw: dict[str, Any], problems: Problems) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for i, c in enumerate(_items(raw.get("cost_options"))):
+        if not isinstance(c, dict):
+            problems.append((f"cost_options[{i}]", "is not a cost option object; left out"))
+            continue
+        item: dict[str, Any] = {}
+        option = _text(c.get("option"))
+        if option:
+            item["option"] = option
+        amount_raw = c.get("amount")
+        amount = _number(amount_raw)
+        if amount is not None and amount >= 0:
+            item["amount"] = amount
+        elif _text(amount_raw) is not None:
+            problems.append((f"cost_options[{i}].amount", f"{amount_raw!r} is not an amount of money; left out"))
+        desc = _text(c.get("amount_description"))
+        currency = _text(c.get("currency"))
+        if currency and currency.upper() != "GBP" and "amount" in item:
+            desc = f"{desc} ({currency})" if desc else f"In {currency}"
+        if desc:
+            item["amount_description"] = desc
+        if item:
+            out.append(item)
+    return out
+
+
+def _location(raw_loc: dict[str, Any], where: str, service_id: str, index: int, ctx: Context,
+              problems: Problems) -> dict[str, Any]:
+    """A Waymark location: address, postcode and a position that can be trusted."""
+    fields = _field_attributes(raw_loc, T.LOCATION_FIELDS, f"{where}.", problems)
+    from_waymark = "precision" in fields
+    loc: dict[str, Any] = {}
+    loc_id = _text(raw_loc.get("id"))
+    if loc_id and loc_id != T.generated_id(service_id, "location", index):
+        loc["id"] = loc_id
+    for key in ("name", "description"):
+        if _text(raw_loc.get(key)):
+            loc[key] = _text(raw_loc.get(key))
+    addresses = [a for a in _items(raw_loc.get("addresses")) + _items(raw_loc.get("physical_addresses"))
+                 if isinstance(a, dict)]
+    addresses.sort(key=lambda a: 0 if (_text(a.get("address_type")) or "physical") == "physical" else 1)
+    addr = addresses[0] if addresses else raw_loc
+    line = ", ".join(x for x in (_text(addr.get("address_1")), _text(addr.get("address_2"))) if x)
+    if line:
+        loc["address_1"] = line
+    city = _text(addr.get("city"))
+    if city:
+        loc["city"] = city
+    postcode_raw = _text(addr.get("postal_code")) or _text(addr.get("postcode"))
+    postcode = None
+    if postcode_raw:
+        postcode = normalise_postcode(postcode_raw)
+        country = (_text(addr.get("country")) or "GB").upper()
+        if postcode is None:
+            problems.append((f"{where}.postcode", f"{postcode_raw!r} is not a UK postcode; left out"))
+        elif country not in ("GB", "UK", "GBR", "UNITED KINGDOM", "ENGLAND"):
+            problems.append((f"{where}.postcode", f"the address is in {country!r}, not the UK; postcode left out"))
+            postcode = None
+        else:
+            loc["postcode"] = postcode_raw if from_waymark else postcode
+    accessibility: list[str] = []
+    for a in _items(raw_loc.get("accessibility")) + _items(raw_loc.get("accessibility_for_disabilities")):
+        if isinstance(a, str):
+            text = _text(a)
+        elif isinstance(a, dict):
+            head = _text(a.get("description")) or _text(a.get("accessibility"))
+            details = _text(a.get("details"))
+            text = f"{head}: {details}" if head and details else head or details
+        else:
+            text = None
+        if text and text not in accessibility:
+            accessibility.append(text)
+    if accessibility:
+        loc["accessibility"] = accessibility
+
+    lat, lon = _number(raw_loc.get("latitude")), _number(raw_loc.get("longitude"))
+    given = raw_loc.get("latitude") is not None or raw_loc.get("longitude") is not None
+    if lat is not None and lon is not None:
+        try:
+            Location.model_validate({"latitude": lat, "longitude": lon})
+            ok = True
+        except ValidationError:
+            ok = False
+    else:
+        ok = False
+    if ok:
+        loc["latitude"], loc["longitude"] = lat, lon
+        loc["precision"] = fields.get("precision") or ("address" if line and postcode else "postcode" if postcode else "town")
+    elif from_waymark and not given:
+        pass  # a Waymark location kept without a position stays so
+    else:
+        shown = f"({raw_loc.get('latitude')!r}, {raw_loc.get('longitude')!r})"
+        place, why_not = ctx.postcode_lookup(postcode) if postcode else (None, None)
+        if given and (lat is None or lon is None):
+            why = f"coordinates {shown} are not a pair of numbers"
+        elif given:
+            swapped = " (latitude and longitude look swapped)" if (49.8 <= lon <= 61 and -8.7 <= lat <= 1.8) else ""
+            why = f"coordinates {shown} are outside the UK{swapped}"
+        else:
+            why = ""
+        if place is not None:
+            loc["latitude"], loc["longitude"], loc["precision"] = place.lat, place.lon, "postcode"
+            if why:
+                problems.append((f"{where}.latitude", f"{why}; placed at postcode {postcode} instead"))
+        elif why:
+            tail = f"postcode {postcode} cannot place it ({why_not})" if postcode else "no postcode to place it by"
+            problems.append((f"{where}.latitude", f"{why} and {tail}; kept without a map position"))
+        elif postcode:
+            problems.append((f"{where}.postcode", f"cannot place the location ({why_not}); kept without a map position"))
+    if "latitude" not in loc and fields.get("precision"):
+        loc["precision"] = fields["precision"]
+    return loc
+
+
+def _locations(raw: dict[str, Any], service_id: str, ctx: Context, problems: Problems) -> list[dict[str, Any]]:
+    sources: list[tuple[str, Any]] = []
+    for i, sal in enumerate(_items(raw.get("service_at_locations"))):
+        if not isinstance(sal, dict):
+            problems.append((f"service_at_locations[{i}]", "is not an object; left out"))
+            continue
+        loc = sal.get("location")
+        if isinstance(loc, dict):
+            sources.append((f"service_at_locations[{i}].location", loc))
+        elif _text(sal.get("location_id")):
+            problems.append((f"service_at_locations[{i}]", f"names location {sal.get('location_id')!r} without "
+                             "its details; left out"))
+    for i, loc in enumerate(_items(raw.get("locations"))):
+        if isinstance(loc, dict):
+            sources.append((f"locations[{i}]", loc))
+    out: list[dict[str, Any]] = []
+    seen_ids: set[str] = set()
+    for where, loc in sources:
+        lid = _text(loc.get("id"))
+        if lid and lid in seen_ids:
+            continue
+        if lid:
+            seen_ids.add(lid)
+        item = _location(loc, where, service_id, len(out), ctx, problems)
+        if item and item not in out:
+            out.append(item)
+    return out
+
+
+_NATIONAL_WORDS = {
+    "national", "nationwide", "england", "all of england", "england wide", "england-wide",
+    "united kingdom", "uk", "uk wide", "uk-wide", "great britain", "gb", "england and wales",
+    "e92000001", "k02000001", "k03000001", "k04000001",
+}
+_GSS_IN = re.compile(r"\b([EWSNK]\d{8})\b")
+
+
+def _area(item: Any, ctx: Context) -> tuple[str | None, str]:
+    """(code or 'national' or None, what the feed called it)."""
+    texts: list[str] = []
+    if isinstance(item, str):
+        texts = [item]
+    elif isinstance(item, dict):
+        uri = _text(item.get("uri")) or ""
+        m = _GSS_IN.search(uri)
+        if m:
+            texts.append(m.group(1))
+        for key in ("service_area", "name", "description"):
+            t = _text(item.get(key))
+            if t:
+                texts.append(t)
+    label = texts[0] if texts else "(nothing)"
+    for t in texts:
+        if term_key(t) in _NATIONAL_WORDS:
+            return NATIONAL, label
+        a = ctx.geography.authority(t)
+        if a is not None:
+            return a.code, label
+    return None, label
+
+
+def _service_areas(raw: dict[str, Any], locations: list[dict[str, Any]], ctx: Context,
+                   problems: Problems) -> list[str]:
+    out: list[str] = []
+    for i, item in enumerate(_items(raw.get("service_areas"))):
+        code, label = _area(item, ctx)
+        if code is None:
+            problems.append((f"service_areas[{i}]", f"{label!r} is not an English local authority "
+                             "(name or GSS code) Waymark knows; left out"))
+        elif code not in out:
+            out.append(code)
+    if out:
+        return out
+    inferred: list[str] = []
+    how = ""
+    for loc in locations:
+        place = ctx.place_of_postcode(loc["postcode"]) if loc.get("postcode") else None
+        authority = place.authority if place is not None else None
+        if authority is None and loc.get("latitude") is not None:
+            authority = ctx.geography.authority_at(loc["latitude"], loc["longitude"])
+            how = how or "the location's coordinates"
+        elif authority is not None:
+            how = how or "the location's postcode"
+        if authority is not None and authority.code not in inferred:
+            inferred.append(authority.code)
+    if not inferred:
+        problems.append(("service_areas", "none usable in the feed and none could be inferred from a location; "
+                         "give service_areas (GSS codes) in the overlay"))
+    else:
+        names = ", ".join(f"{c} ({ctx.geography.authorities[c].name})" for c in inferred)
+        problems.append(("service_areas", f"none usable in the feed; used {names} from {how}"))
+    return inferred
+
+
+_WAIT = re.compile(r"(\d+(?:\.\d+)?)\s*(day|week|month)s?", re.I)
+
+
+def _waiting_weeks(text: str | None) -> float | None:
+    if not text:
+        return None
+    m = _WAIT.search(text)
+    if not m:
+        return None
+    n = float(m.group(1))
+    unit = m.group(2).lower()
+    weeks = n / 7 if unit == "day" else n * 52 / 12 if unit == "month" else n
+    return round(weeks, 1)
+
+
+def _age(value: Any, where: str, problems: Problems) -> int | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    n = _number(value)
+    if n is None or not 0 <= n <= 120:
+        problems.append((where, f"{value!r} is not an age from 0 to 120; left out"))
+        return None
+    return int(math.floor(n))
+
+
+_STATUS = {
+    "active": "active", "inactive": "inactive", "defunct": "defunct",
+    "temporarily closed": "temporarily closed", "temporarily_closed": "temporarily closed",
+    "temporarily-closed": "temporarily closed", "suspended": "temporarily closed",
+    "closed": "inactive", "open": "active", "live": "active",
+}
+
+
+# --------------------------------------------------------------------------------------
+# The record
+# --------------------------------------------------------------------------------------
+
+def map_service(raw: dict[str, Any], ctx: Context, *, position: int) -> Mapped:
+    """Map one feed record. ``position`` (1-based) names a record that has no id."""
+    problems: Problems = []
+    original_id = _text(raw.get("id"))
+    wid = waymark_id(original_id) if original_id else None
+    if original_id is None:
+        problems.append(("id", "is missing"))
+    elif wid is None:
+        problems.append(("id", f"{original_id!r} has no letters or digits to make a Waymark id from"))
+    elif wid != original_id:
+        problems.append(("id", f"{original_id!r} is used as {wid!r} (Waymark ids are lower-case letters, "
+                         "digits, '.', '-', '_')"))
+    sid = wid or f"record-{position}"
+    fields = _field_attributes(raw, T.SERVICE_FIELDS, "", problems)
+    origin = bool(fields)
+    record: dict[str, Any] = {"id": wid}
+
+    for key, src in (("name", "name"), ("description", "description")):
+        value = _text(raw.get(src))
+        if value is not None:
+            record[key] = value
+    org = _organization(raw, origin, problems)
+    if org is not None:
+        record["organization"] = org
+    url = _url(raw.get("url"), "url", problems)
+    if url:
+        record["url"] = url
+    email = _email(raw.get("email"), "email", problems)
+    if email:
+        record["email"] = email
+    status = _text(raw.get("status"))
+    if status:
+        mapped_status = _STATUS.get(status.lower())
+        if mapped_status is None:
+            problems.append(("status", f"{status!r} is not active, inactive, defunct or temporarily closed; "
+                             "treated as active"))
+        else:
+            record["status"] = mapped_status
+
+    phones = _phones(raw, ctx, problems)
+    if phones:
+        record["phones"] = phones
+    locations = _locations(raw, sid, ctx, problems)
+    if locations:
+        record["locations"] = locations
+    record["service_areas"] = _service_areas(raw, locations, ctx, problems)
+
+    # Eligibility: HSDS 3 puts ages on the service; ORUK 1 in ``eligibilitys``.
+    eligibilitys = [e for e in _items(raw.get("eligibilitys")) if isinstance(e, dict)]
+    eligibility = _text(raw.get("eligibility_description")) or _text(raw.get("eligibility")) or (
+        "; ".join(t for t in (_text(e.get("eligibility")) for e in eligibilitys) if t) or None)
+    if eligibility:
+        record["eligibility"] = eligibility
+    min_raw = raw.get("minimum_age", next((e.get("minimum_age") for e in eligibilitys if e.get("minimum_age") is not None), None))
+    max_raw = raw.get("maximum_age", next((e.get("maximum_age") for e in eligibilitys if e.get("maximum_age") is not None), None))
+    min_age = _age(min_raw, "minimum_age", problems)
+    max_age = _age(max_raw, "maximum_age", problems)
+    if min_age is not None and max_age is not None and min_age > max_age:
+        problems.append(("minimum_age", f"minimum age {min_age} is above maximum age {max_age}; both left out"))
+        min_age = max_age = None
+    if min_age is not None:
+        record["min_age"] = min_age
+    if max_age is not None:
+        record["max_age"] = max_age
+
+    languages = _languages(raw.get("languages"))
+    if languages:
+        record["languages"] = languages
+    schedules = _schedules(raw, problems)
+    if schedules:
+        record["schedules"] = schedules
+    costs = _cost_options(raw, problems)
+    fees = _text(raw.get("fees_description")) or _text(raw.get("fees"))
+    if fees and not costs:
+        costs = [{"amount_description": fees}]
+    if costs:
+        record["cost_options"] = costs
+
+    # Taxonomy terms → service types and stages.
+    types: list[str] = []
+    stages: list[str] = []
+    unmapped: list[Term] = []
+    ignored_only = False
+    for term, _value in _terms_of(raw):
+        tid = term.id or ""
+        if tid.startswith(T.TYPE_PREFIX):
+            t = tid.removeprefix(T.TYPE_PREFIX)
+            if t in SERVICE_TYPES:
+                types.append(t)
+            else:
+                problems.append(("attributes", f"{tid!r} is not a Waymark service type; ignored"))
+        elif tid.startswith(T.STAGE_PREFIX):
+            s = tid.removeprefix(T.STAGE_PREFIX)
+            if s in STAGES:
+                stages.append(s)
+            else:
+                problems.append(("attributes", f"{tid!r} is not a Waymark pathway stage; ignored"))
+        elif tid.startswith(T.FIELD_PREFIX):
+            continue
+        else:
+            found = ctx.taxonomy_map.lookup(term)
+            if found is None:
+                unmapped.append(term)
+            elif not found:
+                ignored_only = True
+            else:
+                types.extend(found)
+    types = list(dict.fromkeys(types))
+    if types:
+        record["service_types"] = types
+    elif unmapped or ignored_only:
+        labels = ", ".join(repr(t.label) for t in unmapped) or "only terms the map ignores"
+        problems.append(("service_types", f"no taxonomy term maps to a Waymark service type ({labels}); "
+                         "add the term to the taxonomy map or service_types to the overlay"))
+    else:
+        problems.append(("service_types", "the record has no taxonomy terms; give service_types in the overlay"))
+    if stages:
+        record["stages"] = list(dict.fromkeys(stages))
+
+    # What HSDS carries as text, Waymark keeps in its own fields.
+    if not origin:
+        process = _text(raw.get("application_process"))
+        if process:
+            record["referral_routes"] = [process]
+        wait_text = _text(raw.get("wait_time"))
+        weeks = _waiting_weeks(wait_text)
+        if weeks is not None:
+            record["waiting_weeks"] = weeks
+        notes = []
+        if _text(raw.get("alert")):
+            notes.append(_text(raw.get("alert")))
+        if _text(raw.get("alternate_name")):
+            notes.append(f"Also known as {_text(raw.get('alternate_name'))}.")
+        if _text(raw.get("interpretation_services")):
+            notes.append(f"Interpreting: {_text(raw.get('interpretation_services'))}")
+        if wait_text and weeks is None:
+            notes.append(f"Waiting time: {wait_text}")
+        if notes:
+            record["notes"] = " ".join(n for n in notes if n)
+        free_words = [fees] + [c.get("option") for c in costs] + [c.get("amount_description") for c in costs]
+        if any(w and re.match(r"^\s*(free|no charge|no cost)\b", w, re.I) for w in free_words) or (
+            costs and all(c.get("amount") == 0 for c in costs)
+        ):
+            record["free"] = True
+
+    # Where the facts came from and when they were checked.
+    if original_id is not None:
+        record["source"] = (f"{ctx.source.rstrip('/')}/services/{quote(original_id, safe='')}" if ctx.is_url
+                            else f"Open Referral UK feed {ctx.source}, service {original_id}")
+    else:
+        record["source"] = f"Open Referral UK feed {ctx.source}, record {position}"
+    checked = None
+    for key in ("assured_date", "last_modified"):
+        value = raw.get(key)
+        if _text(value) is None:
+            continue
+        d = parse_date(value)
+        if d is None:
+            problems.append((key, f"{value!r} is not a date; left out"))
+        elif d > ctx.today:
+            problems.append((key, f"{d.isoformat()} is in the future; left out"))
+        elif checked is None:
+            checked = d
+    if checked is None:
+        checked = ctx.previous_dates.get(sid, ctx.today)
+    record["last_verified"] = checked.isoformat()
+    record["verified"] = False
+
+    for name, value in fields.items():
+        if value is None:
+            record.pop(name, None)
+        else:
+            record[name] = value
+    return Mapped(original_id, wid, record, problems, unmapped, origin)

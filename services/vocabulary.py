@@ -1,0 +1,100 @@
+"""The shared identifiers from DESIGN.md, as types the models validate against.
+
+These are a contract between data, engine, app, CLI and tests: add, never rename.
+The human words for each id live in ``data/taxonomy.yaml``; this module only pins the ids,
+so that a typo in a data file is caught with a clear message rather than silently
+creating a new category.
+"""
+
+from __future__ import annotations
+
+from typing import Literal, get_args
+
+__all__ = [
+    "Stage",
+    "ServiceType",
+    "Agency",
+    "Cohort",
+    "STAGES",
+    "SERVICE_TYPES",
+    "AGENCIES",
+    "COHORTS",
+    "NATIONAL",
+]
+
+Stage = Literal[
+    "immediate_safety",
+    "recognise_and_record",
+    "refer_to_social_care",
+    "strategy_discussion",
+    "section_47_enquiry",
+    "medical_assessment",
+    "achieving_best_evidence",
+    "criminal_investigation",
+    "child_protection_plan",
+    "advocacy",
+    "therapeutic_support",
+    "family_support",
+    "hsb_assessment",
+    "hsb_intervention",
+    "offender_risk_management",
+    "prevention_education",
+    "later_support",
+]
+
+ServiceType = Literal[
+    "emergency",
+    "helpline",
+    "social_care_front_door",
+    "police",
+    "sarc",
+    "csaac",
+    "child_house",
+    "paediatric_child_protection",
+    "isva_chisva",
+    "intermediary",
+    "therapeutic",
+    "camhs",
+    "family_support",
+    "parent_support",
+    "hsb_service",
+    "offender_management",
+    "prevention",
+    "school_health",
+    "adult_survivor_support",
+]
+
+Agency = Literal[
+    "childrens_social_care",
+    "police",
+    "health_paediatrics",
+    "sarc",
+    "school",
+    "school_nursing",
+    "gp",
+    "camhs",
+    "probation",
+    "youth_justice",
+    "mappa",
+]
+
+Cohort = Literal[
+    "under_13",
+    "age_13_to_15",
+    "age_16_to_17",
+    "disabled",
+    "no_disclosure",
+    "hsb",
+    "non_offending_parents",
+    "siblings",
+    "during_investigation",
+    "after_support_ends",
+]
+
+STAGES: tuple[str, ...] = get_args(Stage)
+SERVICE_TYPES: tuple[str, ...] = get_args(ServiceType)
+AGENCIES: tuple[str, ...] = get_args(Agency)
+COHORTS: tuple[str, ...] = get_args(Cohort)
+
+#: The ``service_areas`` value for a service that applies everywhere in England.
+NATIONAL = "national"

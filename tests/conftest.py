@@ -1,0 +1,51 @@
+"""Shared fixtures: small data directories written into tmp_path."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+import pytest
+import yaml
+
+YORK = "E06000014"
+CORNWALL = "E06000052"
+ISLINGTON = "E09000019"
+
+
+def service(id: str, **fields: Any) -> dict[str, Any]:
+    """A minimal valid service record; override any field."""
+    record: dict[str, Any] = {
+        "id": id,
+        "name": id.replace("-", " ").title(),
+        "description": f"Test service {id}.",
+        "service_areas": [YORK],
+        "service_types": ["therapeutic"],
+        "source": "test fixture",
+        "last_verified": "2026-01-01",
+        "verified": True,
+        "min_age": 0,
+        "max_age": 17,
+    }
+    record.update(fields)
+    return record
+
+
+def write_data_dir(root: Path, files: dict[str, Any]) -> Path:
+    """Write ``{file name: services list or raw text}`` under root/services/."""
+    (root / "services").mkdir(parents=True, exist_ok=True)
+    for name, content in files.items():
+        path = root / "services" / name
+        if isinstance(content, str):
+            path.write_text(content, encoding="utf-8")
+        else:
+            path.write_text(yaml.safe_dump({"services": content}, sort_keys=False), encoding="utf-8")
+    return root
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Callable[[dict[str, Any]], Path]:
+    def make(files: dict[str, Any]) -> Path:
+        return write_data_dir(tmp_path / "data", files)
+
+    return make
