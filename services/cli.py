@@ -17,6 +17,8 @@ __all__ = ["main", "COMMANDS"]
 #: name → (module under services.commands, one-line help)
 COMMANDS: dict[str, tuple[str, str]] = {
     "import-oruk": ("import_oruk", "import an Open Referral UK feed (file or API) into a data directory"),
+    "export-oruk": ("export_oruk", "write the directory as Open Referral UK (HSDS 3) JSON"),
+    "serve-api": ("serve_api", "serve the directory as a read-only Open Referral UK API"),
     "search": ("search", "find services near a postcode, place or area"),
     "validate": ("validate", "check data files; one line per problem"),
     "synth": ("synth", "write a synthetic national directory (tests and benchmarks only)"),

@@ -17,7 +17,10 @@ from pydantic import ValidationError
 
 from .errors import DataError, DataFileError, PlaceNotFound, Problem
 from .geography import Geography, Place
+from .cache import CACHE_MIN_SERVICES, read_cache, write_cache
+from .index import SearchIndex
 from .models import Service, Taxonomy
+from .store import ServiceStore
 from .vocabulary import NATIONAL
 from .yamlio import LineDict, line_of, load_yaml, loads_yaml, parse_fast, read_text
 
@@ -110,18 +113,17 @@ class Directory:
     """The loaded directory: services, vocabulary words, geography and what was wrong."""
 
     data_dir: Path
-    services: tuple[Service, ...]
+    services: ServiceStore
     taxonomy: Taxonomy
     geography: Geography
     problems: tuple[Problem, ...] = ()
-    _by_id: dict[str, Service] = field(default_factory=dict, repr=False)
     _index: Any = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
-        self._by_id = {s.id: s for s in self.services}
+        self.services = ServiceStore.of(self.services)
 
     def get(self, service_id: str) -> Service | None:
-        return self._by_id.get(service_id)
+        return self.services.get(service_id)
 
     def __len__(self) -> int:
         return len(self.services)
@@ -130,9 +132,7 @@ class Directory:
     def index(self) -> Any:
         """The search index, built on first use (see :mod:`services.index`)."""
         if self._index is None:
-            from .index import SearchIndex
-
-            self._index = SearchIndex.build(self.services, self.taxonomy)
+            self._index = SearchIndex.build(self.services)
         return self._index
 
     def resolve_place(self, text: str) -> Place:
@@ -155,7 +155,11 @@ def data_signature(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
 
     Used as a cache key, so that editing any file brings the change in without a restart.
     """
-    files = [data_dir / "taxonomy.yaml", *sorted((data_dir / "services").glob("*.y*ml"))]
+    files = [
+        data_dir / "taxonomy.yaml",
+        data_dir / "geography" / "authorities.csv",
+        *sorted((data_dir / "services").glob("*.y*ml")),
+    ]
     out = []
     for f in files:
         try:
@@ -237,11 +241,15 @@ def _record_line(path: Path, label: str, service_id: str) -> int | None:
     return next((getattr(e, "line", None) for e in entries if _record_id(e) == service_id), None)
 
 
-def load_directory(data_dir: Path | str | None = None, *, online: bool | None = None) -> Directory:
+def load_directory(
+    data_dir: Path | str | None = None, *, online: bool | None = None, cache: bool | None = None
+) -> Directory:
     """Read, validate and index a data directory.
 
     Geography comes from ``DIR/geography`` when the directory ships its own, otherwise
     from the shipped one, so an imported or synthetic directory needs only services.
+    ``cache``: use the on-disk warm-start cache (:mod:`services.cache`); by default only
+    for directories large enough to benefit.
     """
     root = Path(data_dir) if data_dir is not None else default_data_dir()
     if not root.is_dir():
@@ -249,6 +257,19 @@ def load_directory(data_dir: Path | str | None = None, *, online: bool | None = 
     taxonomy = _load_taxonomy(root)
     geo_dir = root / "geography" if (root / "geography" / "authorities.csv").exists() else SHIPPED_DATA / "geography"
     geography = Geography.load(geo_dir, online=online) if online is not None else Geography.load(geo_dir)
+    signature = data_signature(root) if cache is not False else None
+    if signature is not None:
+        cached = read_cache(root, signature)
+        if cached is not None:
+            store, problems, index = cached
+            return Directory(root, store, taxonomy, geography, problems, _index=index)
+    directory = _load_records(root, taxonomy, geography)
+    if signature is not None and (cache or len(directory) >= CACHE_MIN_SERVICES):
+        write_cache(root, signature, directory.services, directory.problems, directory.index)
+    return directory
+
+
+def _load_records(root: Path, taxonomy: Taxonomy, geography: Geography) -> Directory:
     known_areas = set(geography.authorities)
 
     services: list[Service] = []
@@ -274,7 +295,7 @@ def load_directory(data_dir: Path | str | None = None, *, online: bool | None = 
                     stage_defaults[key] = taxonomy.stages_for(list(key))
                 service = service.model_copy(update={"stages": stage_defaults[key]})
             services.append(service)
-    return Directory(root, tuple(services), taxonomy, geography, tuple(problems))
+    return Directory(root, ServiceStore(services), taxonomy, geography, tuple(problems))
 
 
 class DirectoryCache:

@@ -48,7 +48,7 @@ def _tristate(value: bool | None) -> int:
 class SearchIndex:
     """Per-service columns, per-area membership and a flat table of locations."""
 
-    services: tuple[Service, ...]
+    services: Sequence[Service]
     min_age: np.ndarray
     max_age: np.ndarray
     requires_disclosure: np.ndarray
@@ -66,10 +66,22 @@ class SearchIndex:
     loc_lon: np.ndarray
     area_members: dict[str, np.ndarray]
     national_ids: np.ndarray
+    checked: np.ndarray  # last_verified as a proleptic ordinal
+    verified: np.ndarray
+    waiting_weeks: np.ndarray  # NaN where unknown
+    accessible: np.ndarray  # states any accessibility provision
+
+    def __getstate__(self) -> dict:
+        # The columns are what the cache keeps; records are stored separately.
+        state = dict(self.__dict__)
+        state["services"] = None
+        return state
 
     @classmethod
     def build(cls, services: Sequence[Service], taxonomy: Taxonomy | None = None) -> "SearchIndex":
         n = len(services)
+        source = services
+        services = list(services) if not isinstance(services, (list, tuple)) else services
         rank = {t: i for i, t in enumerate(SERVICE_TYPES)}
         loc_start = np.zeros(n, dtype=np.int64)
         loc_count = np.zeros(n, dtype=np.int64)
@@ -90,7 +102,7 @@ class SearchIndex:
                 for area in s.service_areas:
                     members.setdefault(area, []).append(i)
         return cls(
-            services=tuple(services),
+            services=source,
             min_age=np.fromiter((s.min_age for s in services), dtype=np.int16, count=n),
             max_age=np.fromiter((s.max_age for s in services), dtype=np.int16, count=n),
             requires_disclosure=np.fromiter((s.requires_disclosure for s in services), dtype=bool, count=n),
@@ -110,6 +122,16 @@ class SearchIndex:
             loc_lon=np.asarray(lons, dtype=np.float64),
             area_members={k: np.asarray(v, dtype=np.int64) for k, v in members.items()},
             national_ids=np.asarray(national, dtype=np.int64),
+            checked=np.fromiter((s.last_verified.toordinal() for s in services), dtype=np.int64, count=n),
+            verified=np.fromiter((s.verified for s in services), dtype=bool, count=n),
+            waiting_weeks=np.fromiter(
+                (np.nan if s.waiting_weeks is None else s.waiting_weeks for s in services), dtype=np.float64, count=n
+            ),
+            accessible=np.fromiter(
+                (bool(s.accessibility) or any(loc.accessibility for loc in s.locations) for s in services),
+                dtype=bool,
+                count=n,
+            ),
         )
 
     def candidates(self, area_code: str | None, *, include_national: bool = True) -> np.ndarray:

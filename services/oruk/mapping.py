@@ -278,8 +278,9 @@ def _clean_phone(number: str) -> tuple[str, str | None, list[str]]:
     return t, ext, done
 
 
-def _phones(raw: dict[str, Any], ctx: Context, problems: Problems) -> list[dict[str, Any]]:
-    """Service phones, then those of its locations and contacts; duplicates merged."""
+def _phones(raw: dict[str, Any], ctx: Context, problems: Problems, *, merge: bool = True) -> list[dict[str, Any]]:
+    """Service phones, then those of its locations and contacts; duplicates merged
+    (unless ``merge`` is false: a Waymark export lists each phone once, as meant)."""
     sources: list[tuple[str, Any, str | None]] = []
     for i, p in enumerate(_items(raw.get("phones"))):
         sources.append((f"phones[{i}]", p, None))
@@ -333,7 +334,7 @@ def _phones(raw: dict[str, Any], ctx: Context, problems: Problems) -> list[dict[
             problems.append((f"{where}.number", f"{msg}; phone left out"))
             continue
         key = (re.sub(r"\D", "", cleaned.replace("+44", "0")), kind)
-        if key in seen:
+        if merge and key in seen:
             continue
         seen.add(key)
         out.append(phone)
@@ -481,7 +482,10 @@ def _schedules(raw: dict[str, Any], problems: Problems) -> list[dict[str, Any]]:
             problems.append((where, "is not a schedule object; left out"))
             continue
         fields = _field_attributes(s, T.SCHEDULE_FIELDS, f"{where}.", problems)
-        byday = _byday(s.get("byday")) or _byday(s.get("weekday"))
+        if "open_24_7" in fields:  # from a Waymark export: kept as written
+            byday = _text(s.get("byday"))
+        else:
+            byday = _byday(s.get("byday")) or _byday(s.get("weekday"))
         times: dict[str, dt.time | None] = {}
         for key in ("opens_at", "closes_at"):
             value = s.get(key)
@@ -503,7 +507,7 @@ def _schedules(raw: dict[str, Any], problems: Problems) -> list[dict[str, Any]]:
                 item[key] = value.isoformat()
         if fields.get("open_24_7") is True:
             item["open_24_7"] = True
-        if item not in out:
+        if item not in out or "open_24_7" in fields:
             out.append(item)
     return out
 
@@ -559,7 +563,9 @@ def _location(raw_loc: dict[str, Any], where: str, service_id: str, index: int, 
         loc["city"] = city
     postcode_raw = _text(addr.get("postal_code")) or _text(addr.get("postcode"))
     postcode = None
-    if postcode_raw:
+    if postcode_raw and from_waymark:
+        loc["postcode"] = postcode = postcode_raw
+    elif postcode_raw:
         postcode = normalise_postcode(postcode_raw)
         country = (_text(addr.get("country")) or "GB").upper()
         if postcode is None:
@@ -568,7 +574,7 @@ def _location(raw_loc: dict[str, Any], where: str, service_id: str, index: int, 
             problems.append((f"{where}.postcode", f"the address is in {country!r}, not the UK; postcode left out"))
             postcode = None
         else:
-            loc["postcode"] = postcode_raw if from_waymark else postcode
+            loc["postcode"] = postcode
     accessibility: list[str] = []
     for a in _items(raw_loc.get("accessibility")) + _items(raw_loc.get("accessibility_for_disabilities")):
         if isinstance(a, str):
@@ -647,7 +653,7 @@ def _locations(raw: dict[str, Any], service_id: str, ctx: Context, problems: Pro
         if lid:
             seen_ids.add(lid)
         item = _location(loc, where, service_id, len(out), ctx, problems)
-        if item and item not in out:
+        if item and (item not in out or lid):
             out.append(item)
     return out
 
@@ -793,7 +799,7 @@ def map_service(raw: dict[str, Any], ctx: Context, *, position: int) -> Mapped:
         else:
             record["status"] = mapped_status
 
-    phones = _phones(raw, ctx, problems)
+    phones = _phones(raw, ctx, problems, merge=not origin)
     if phones:
         record["phones"] = phones
     locations = _locations(raw, sid, ctx, problems)
