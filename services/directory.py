@@ -213,8 +213,8 @@ def _read_services_file(
     Returns the good services, the located problems and each record id's line (known only
     when the slow path ran; looked up lazily otherwise).
     """
-    text = read_text(path, label=label)
     try:
+        text = read_text(path, label=label)
         raw = parse_fast(text, label=label)
     except DataFileError as exc:
         return [], exc.problems, {}
