@@ -228,17 +228,21 @@ def _read_services_file(
         return [], exc.problems, {}
     entries, problems = _service_entries(raw, label)
     good, bad = validate_records(entries, label, known_areas=known_areas)
-    lines = {_record_id(e): getattr(e, "line", None) for e in entries}
+    lines: dict[str | None, int | None] = {}
+    for e in entries:  # first occurrence of each id; later ones are found by _record_line
+        lines.setdefault(_record_id(e), getattr(e, "line", None))
     return good, problems + bad, lines
 
 
-def _record_line(path: Path, label: str, service_id: str) -> int | None:
+def _record_line(path: Path, label: str, service_id: str, occurrence: int = 0) -> int | None:
+    """The line of the ``occurrence``-th record with this id in the file (0 = first)."""
     try:
         raw = loads_yaml(read_text(path, label=label), label=label)
     except DataFileError:
         return None
     entries, _ = _service_entries(raw, label)
-    return next((getattr(e, "line", None) for e in entries if _record_id(e) == service_id), None)
+    found = [getattr(e, "line", None) for e in entries if _record_id(e) == service_id]
+    return found[occurrence] if occurrence < len(found) else None
 
 
 def load_directory(
@@ -283,9 +287,15 @@ def _load_records(root: Path, taxonomy: Taxonomy, geography: Geography) -> Direc
         label = _label(path, root)
         good, bad, lines = _read_services_file(path, label, known_areas)
         problems.extend(bad)
+        in_file: dict[str, int] = {}
         for service in good:
+            occurrence = in_file.get(service.id, 0)
+            in_file[service.id] = occurrence + 1
             if service.id in seen:
-                line = lines.get(service.id) if lines else _record_line(path, label, service.id)
+                if occurrence == 0 and lines:
+                    line = lines.get(service.id)
+                else:
+                    line = _record_line(path, label, service.id, occurrence)
                 problems.append(Problem(label, line, "id", f"{service.id!r} is already used in {seen[service.id]}"))
                 continue
             seen[service.id] = label

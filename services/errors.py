@@ -8,6 +8,8 @@ shown to users as they are.
 
 from __future__ import annotations
 
+import re
+
 __all__ = [
     "WaymarkError",
     "DataError",
@@ -44,6 +46,9 @@ class GeocoderUnavailable(WaymarkError, TimeoutError):
     """An optional online geocoder could not be reached (offline, timed out, refused)."""
 
 
+_PLAIN_FIELD = re.compile(r"^[\w.\[\]-]+$")
+
+
 class Problem:
     """One thing wrong with a data file, located well enough for a maintainer to fix it.
 
@@ -55,7 +60,9 @@ class Problem:
     def __init__(self, file: str, line: int | None, field: str, message: str) -> None:
         self.file = file
         self.line = line
-        self.field = field or "-"
+        # A field name from a hostile file could itself hold ': ' or a newline: quote it so
+        # the line still parses as file:line: field: problem.
+        self.field = field if _PLAIN_FIELD.match(field or "") else repr(field).replace(":", "\\x3a")
         self.message = message
 
     def __str__(self) -> str:

@@ -9,6 +9,8 @@
 - :mod:`.exporter`: a Waymark directory → HSDS 3 JSON.
 - :mod:`.api`: the read-only ORUK API (FastAPI).
 - :mod:`.report`: what an import found wrong, per record.
+- :mod:`.overlay`: local pathway knowledge keyed by service id, re-applied on every import.
+- :mod:`.schema`: the published HSDS objects as pydantic models (the OpenAPI schema).
 
 ``services.oruk`` imports only ``services``; FastAPI is imported by :mod:`.api` alone.
 """

@@ -36,6 +36,8 @@ __all__ = ["create_app", "PROFILE"]
 
 PROFILE = "https://openreferraluk.org"
 MAX_PER_PAGE = 500
+#: The shape of a full postcode or its first half, any case and spacing.
+POSTCODE_PATTERN = r"^\s*[A-Za-z]{1,2}[0-9][A-Za-z0-9]?\s*([0-9][A-Za-z]{2})?\s*$"
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
     400: {"model": S.ErrorBody, "description": "A parameter has an impossible value"},
@@ -107,20 +109,6 @@ def _page(items: list[Any], page: int, per_page: int) -> dict[str, Any]:
     }
 
 
-def _parse_when(text: str) -> dt.datetime:
-    t = text.strip()
-    try:
-        if len(t) == 10:
-            value = dt.datetime.combine(dt.date.fromisoformat(t), dt.time())
-        else:
-            value = dt.datetime.fromisoformat(t.replace("Z", "+00:00"))
-    except ValueError:
-        raise HTTPException(400, f"modified_after {text!r} is not an ISO date or date-time (e.g. 2025-01-31)") from None
-    if value.tzinfo is None:
-        value = value.replace(tzinfo=dt.timezone.utc)
-    return value
-
-
 def _haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     r = 6_371_008.8
     p1, p2 = math.radians(lat1), math.radians(lat2)
@@ -185,17 +173,20 @@ def create_app(data_dir: Path | str | None = None) -> FastAPI:
             "service type or stage id (sarc), or the taxonomy id waymark"))] = None,
         taxonomy_term_id: Text = None,
         organization_id: Text = None,
-        modified_after: Annotated[str | None, Query(max_length=40, description=(
-            "ISO date or date-time; services whose last_modified is later"))] = None,
+        modified_after: Annotated[dt.datetime | None, Query(description=(
+            "ISO date or date-time (UTC unless it says otherwise); services whose last_modified is later"))] = None,
         text: Annotated[str | None, Query(max_length=200, description="Words in the name or description")] = None,
-        postcode: Annotated[str | None, Query(max_length=20, description=(
-            "A full postcode or its first half: services serving that area, nearest first"))] = None,
+        postcode: Annotated[str | None, Query(max_length=20, pattern=POSTCODE_PATTERN, description=(
+            "A full postcode (YO10 5DD) or its first half (YO10): services serving that area, nearest "
+            "first. 400 when it is not a postcode in England"))] = None,
         proximity: Annotated[float | None, Query(gt=0, le=1_000_000, description=(
             "With postcode: only services with a location within this many metres"))] = None,
     ) -> dict[str, Any]:
         data = feed.get()
         items: list[tuple[float, str, dict[str, Any]]] = []
-        after = _parse_when(modified_after) if modified_after else None
+        after = modified_after
+        if after is not None and after.tzinfo is None:
+            after = after.replace(tzinfo=dt.timezone.utc)
         if proximity is not None and not postcode:
             raise HTTPException(400, "proximity needs a postcode to measure from")
         place = _place(data["directory"], postcode) if postcode else None

@@ -33,7 +33,7 @@ from typing import Any, Callable, Literal
 from ..errors import DataError, InvalidInput
 from .importer import records_of
 
-__all__ = ["Fetcher", "FetchError", "FetchResult", "is_url", "SUMMARY_ONLY_KEYS"]
+__all__ = ["Fetcher", "FetchError", "FetchResult", "is_url", "FULL_KEYS"]
 
 USER_AGENT = "waymark-oruk-import (+python -m services import-oruk)"
 
@@ -43,11 +43,16 @@ FULL_KEYS = frozenset({
     "taxonomy_terms", "service_taxonomys", "contacts", "cost_options", "languages",
     "eligibilitys", "regular_schedules",
 })
-SUMMARY_ONLY_KEYS = FULL_KEYS
 
 
 class FetchError(DataError, ConnectionError):
-    """The feed could not be read after retries; re-running the import resumes."""
+    """The feed could not be read after retries; re-running the import resumes.
+
+    ``status`` is the HTTP status of a refusal that was not retried (404 ...), else None."""
+
+    def __init__(self, message: str, *, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 @dataclass
@@ -124,22 +129,28 @@ class Fetcher:
             try:
                 with urllib.request.urlopen(request, timeout=self.timeout) as response:  # noqa: S310 - scheme checked
                     body = response.read(self.max_bytes + 1)
-                if len(body) > self.max_bytes:
-                    raise FetchError(f"GET {url}: the response is larger than {self.max_bytes:,} bytes")
-                return json.loads(body.decode("utf-8-sig"))
             except urllib.error.HTTPError as exc:
                 last = f"HTTP {exc.code}"
                 if exc.code != 429 and exc.code < 500:
-                    raise FetchError(f"GET {url}: HTTP {exc.code} {exc.reason}; is this an Open Referral UK API?") from None
+                    raise FetchError(f"GET {url}: HTTP {exc.code} {exc.reason}; is this an Open Referral UK API?",
+                                     status=exc.code) from None
                 retry_after = exc.headers.get("Retry-After") if exc.headers else None
                 if retry_after and retry_after.isdigit() and int(retry_after) <= 60 and attempt < self.retries:
                     self._sleep(int(retry_after))
+                continue
             except (urllib.error.URLError, TimeoutError, socket.timeout, ConnectionError,
                     http.client.HTTPException, OSError) as exc:
                 reason = getattr(exc, "reason", exc)
                 last = f"{type(exc).__name__}: {reason}"
+                continue
+            if len(body) > self.max_bytes:
+                raise FetchError(f"GET {url}: the response is larger than {self.max_bytes:,} bytes")
+            try:
+                return json.loads(body.decode("utf-8-sig"))
             except (UnicodeDecodeError, json.JSONDecodeError) as exc:
                 last = f"not JSON ({exc})"
+            except RecursionError:
+                raise FetchError(f"GET {url}: the JSON is nested too deeply") from None
         raise FetchError(
             f"GET {url} failed after {self.retries + 1} attempt(s) ({last}). What was fetched is kept in "
             f"{self.state_dir}: run the same command again to resume."
@@ -251,7 +262,7 @@ class Fetcher:
                     try:
                         full = self.get_json(url)
                     except FetchError as exc:
-                        if "HTTP 4" not in str(exc):
+                        if exc.status is None:
                             raise
                         result.notes.append((sid, "record", f"the full record could not be fetched ({exc}); "
                                              "the summary from the list is used"))

@@ -17,13 +17,14 @@ import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
 import yaml
 from pydantic import ValidationError
 
 from ..errors import DataError
 from ..models import Service
+from ..vocabulary import NATIONAL
 from .mapping import Context, map_service, parse_date
 from .overlay import Overlay
 from .report import ImportReport
@@ -97,6 +98,8 @@ def read_feed_file(path: Path) -> list[Any]:
         raise DataError(f"{path}: is not UTF-8 text ({exc.reason})") from None
     except json.JSONDecodeError as exc:
         raise DataError(f"{path}:{exc.lineno}: is not valid JSON ({exc.msg})") from None
+    except RecursionError:
+        raise DataError(f"{path}: the JSON is nested too deeply") from None
     except OSError as exc:
         raise DataError(f"{path}: cannot be read ({exc.strerror})") from None
     records, _ = records_of(data, where=str(path))
@@ -215,6 +218,26 @@ def _validate(record: dict[str, Any], problems: list[tuple[str, str]],
 # The import
 # --------------------------------------------------------------------------------------
 
+def _overlay_areas(areas: Any, ctx: Context, problems: list[tuple[str, str]]) -> Any:
+    """Overlay service areas as today's GSS codes: names and former codes are resolved,
+    unknown ones reported and left out (the directory loader would refuse them)."""
+    if not isinstance(areas, list):
+        return areas
+    out: list[Any] = []
+    for i, area in enumerate(areas):
+        if area == NATIONAL:
+            code: str | None = NATIONAL
+        else:
+            authority = ctx.geography.authority(str(area))
+            code = authority.code if authority else None
+        if code is None:
+            problems.append((f"service_areas[{i}] (overlay)", f"{area!r} is not an English local authority "
+                             "(name or GSS code) Waymark knows; left out"))
+        elif code not in out:
+            out.append(code)
+    return out
+
+
 def import_records(records: Iterable[Any], ctx: Context, *, overlay: Overlay | None = None) -> ImportResult:
     """Map, overlay and validate every record; keep the good, report the rest."""
     report = ImportReport(source=ctx.source, date=ctx.today)
@@ -261,6 +284,8 @@ def import_records(records: Iterable[Any], ctx: Context, *, overlay: Overlay | N
             overlaid = set(fields)
             problems = [(f, m) for f, m in problems if f.split(".")[0].split("[")[0] not in overlaid]
             mapped.record.update(fields)
+            if "service_areas" in fields:
+                mapped.record["service_areas"] = _overlay_areas(fields["service_areas"], ctx, problems)
         record = dict(mapped.record)
         if record.get("id") is None:
             record.pop("id", None)
@@ -318,7 +343,3 @@ def write_directory(services: list[Service], out: Path, *, source: str) -> Path:
         raise DataError(f"{path}: cannot be written ({exc.strerror})") from None
     return path
 
-
-def iter_pages(pages: Iterable[list[Any]]) -> Iterator[Any]:
-    for page in pages:
-        yield from page

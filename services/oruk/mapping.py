@@ -53,7 +53,6 @@ class Context:
     previous_dates: dict[str, dt.date] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.known_areas = set(self.geography.authorities)
         self._postcodes: dict[str, tuple[Any, str | None]] = {}
 
     def place_of_postcode(self, postcode: str) -> Any:
@@ -666,9 +665,26 @@ _NATIONAL_WORDS = {
 _GSS_IN = re.compile(r"\b([EWSNK]\d{8})\b")
 
 
-def _area(item: Any, ctx: Context) -> tuple[str | None, str]:
-    """(code or 'national' or None, what the feed called it)."""
+def _extent_point(extent: Any) -> tuple[float, float] | None:
+    """A point inside a GeoJSON extent (lat, lon), or None when it is not GeoJSON."""
+    import json
+
+    try:
+        data = json.loads(extent) if isinstance(extent, str) else extent
+        if isinstance(data, dict) and data.get("type") == "Feature":
+            data = data.get("geometry")
+        from shapely.geometry import shape
+
+        point = shape(data).representative_point()
+    except Exception:  # noqa: BLE001 - any malformed extent simply gives no point
+        return None
+    return point.y, point.x
+
+
+def _area(item: Any, ctx: Context) -> tuple[str | None, str, str | None]:
+    """(code or 'national' or None, what the feed called it, how it was guessed)."""
     texts: list[str] = []
+    extent = None
     if isinstance(item, str):
         texts = [item]
     elif isinstance(item, dict):
@@ -680,21 +696,32 @@ def _area(item: Any, ctx: Context) -> tuple[str | None, str]:
             t = _text(item.get(key))
             if t:
                 texts.append(t)
-    label = texts[0] if texts else "(nothing)"
+        extent = item.get("extent")
+        if isinstance(extent, str) and len(extent) <= 80 and not extent.lstrip().startswith(("{", "[")):
+            texts.append(extent.strip())
+            extent = None
+    label = texts[0] if texts else ("(a drawn extent)" if extent else "(nothing)")
     for t in texts:
         if term_key(t) in _NATIONAL_WORDS:
-            return NATIONAL, label
+            return NATIONAL, label, None
         a = ctx.geography.authority(t)
         if a is not None:
-            return a.code, label
-    return None, label
+            return a.code, label, None
+    point = _extent_point(extent) if extent else None
+    if point is not None:
+        a = ctx.geography.authority_at(*point)
+        if a is not None:
+            return a.code, label, f"the authority at the centre of its extent, {a.code} ({a.name}); check it"
+    return None, label, None
 
 
 def _service_areas(raw: dict[str, Any], locations: list[dict[str, Any]], ctx: Context,
                    problems: Problems) -> list[str]:
     out: list[str] = []
     for i, item in enumerate(_items(raw.get("service_areas"))):
-        code, label = _area(item, ctx)
+        code, label, guessed = _area(item, ctx)
+        if guessed:
+            problems.append((f"service_areas[{i}]", f"{label!r} was taken to be {guessed}"))
         if code is None:
             problems.append((f"service_areas[{i}]", f"{label!r} is not an English local authority "
                              "(name or GSS code) Waymark knows; left out"))

@@ -1,0 +1,1 @@
+"""One module per ``python -m pathways`` subcommand: ``add_arguments(parser)`` and ``run(args)``."""

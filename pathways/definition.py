@@ -1,0 +1,249 @@
+"""Loading ``pathway.yaml``: shape checks, rule compilation and graph checks, with lines.
+
+A mistake in the pathway would silently change what practitioners are told to do, so
+loading is strict: an unknown stage, service type, agency, prompt or source, a condition
+on a field the situation does not have, a stage nothing reaches or a loop in the strict
+order each stops the load with ``file:line: field: problem`` — every problem at once, so a
+maintainer fixes the file in one pass.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from services.errors import DataFileError, Problem
+from services.models import Service
+from services.vocabulary import AGENCIES, SERVICE_TYPES, STAGES, Agency, ServiceType, Stage
+from services.yamlio import LineDict, line_of, load_yaml
+
+from .compile import compile_pathway
+from .model import PROMPT_IDS, Pathway, When
+
+__all__ = ["load_pathway", "pathway_path", "SHIPPED_PATHWAY", "PathwaySpec"]
+
+SHIPPED_PATHWAY = Path(__file__).resolve().parent.parent / "data" / "pathway.yaml"
+
+PromptId = Literal[PROMPT_IDS]  # type: ignore[valid-type]
+
+
+class _Spec(BaseModel):
+    """Unknown keys are errors: a misspelt key must not silently drop a rule."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class AgencySpec(_Spec):
+    agency: Agency
+    if_: Any = Field(default=True, alias="if")
+    why: str | None = Field(default=None, min_length=1)
+
+
+class VariantSpec(_Spec):
+    if_: Any = Field(alias="if")
+    title: str | None = Field(default=None, min_length=1)
+    when: When | None = None
+    why: str | None = Field(default=None, min_length=1)
+    note: str | None = Field(default=None, min_length=1)
+    add_service_types: list[ServiceType] = []
+    add_agencies: list[Agency] = []
+
+
+class StageSpec(_Spec):
+    id: Stage
+    title: str = Field(min_length=1)
+    when: When = "next"
+    why: str = Field(min_length=1)
+    applies_when: Any = True
+    agencies: list[AgencySpec] = []
+    service_types: list[ServiceType] = []
+    leads_to: list[Stage] = []
+    parallel_with: list[Stage] = []
+    variants: list[VariantSpec] = []
+    national_covers: bool = False
+    national_first: bool = False
+    never_gated_on: list[str] = []
+
+    @field_validator("agencies", mode="before")
+    @classmethod
+    def _plain_agency(cls, value: Any) -> Any:
+        if isinstance(value, list):
+            return [{"agency": item} if isinstance(item, str) else item for item in value]
+        return value
+
+
+class PromptSpec(_Spec):
+    id: PromptId
+    text: str = Field(min_length=1)
+    applies_when: Any = True
+    sources: list[str] = Field(min_length=1)
+
+
+class LaterContactsSpec(_Spec):
+    stage: Stage = "later_support"
+    max: int = Field(default=4, ge=1, le=20)
+    fallback: list[Service] = Field(min_length=1)
+
+
+class SettingsSpec(_Spec):
+    services_per_step: int = Field(default=5, ge=1, le=50)
+
+
+class PathwaySpec(_Spec):
+    """The top level of ``pathway.yaml``."""
+
+    version: Literal[1]
+    start: Stage
+    settings: SettingsSpec = SettingsSpec()
+    sources: dict[str, str] = Field(min_length=1)
+    agency_names: dict[Agency, str] = {}
+    conditions: dict[str, Any] = {}
+    stages: list[StageSpec] = Field(min_length=1)
+    prompts: list[PromptSpec] = []
+    later_contacts: LaterContactsSpec
+
+
+# -- messages ---------------------------------------------------------------------------
+_KIND_OF_FIELD = {
+    "service_types": "a service type",
+    "add_service_types": "a service type",
+    "agency": "an agency",
+    "add_agencies": "an agency",
+    "agency_names": "an agency",
+    "leads_to": "a stage",
+    "parallel_with": "a stage",
+    "start": "a stage",
+    "stage": "a stage",
+    "when": "a 'when' (now, next or later)",
+}
+_KNOWN = {
+    "a service type": SERVICE_TYPES,
+    "an agency": AGENCIES,
+    "a stage": STAGES,
+    "a prompt id": PROMPT_IDS,
+}
+
+
+def _literal_message(loc: tuple[Any, ...], value: Any) -> str:
+    names = [p for p in loc if isinstance(p, str)]
+    last = names[-1] if names else ""
+    if last == "id":
+        kind = "a prompt id" if "prompts" in names else "a stage"
+    else:
+        kind = _KIND_OF_FIELD.get(last, "")
+        if not kind and len(names) >= 1 and names[0] == "agency_names":
+            kind = "an agency"
+    known = _KNOWN.get(kind)
+    if kind and known:
+        return f"{value!r} is not {kind} (known: {', '.join(known)})"
+    if kind:
+        return f"{value!r} is not {kind}"
+    return f"{value!r} is not one of the allowed values"
+
+
+def _problems_from(exc: ValidationError, raw: Any, file: str) -> list[Problem]:
+    problems = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        # agency_names keys: pydantic puts "[key]" after the key in loc
+        loc = tuple(p for p in loc if p != "[key]")
+        where = _where(raw, loc)
+        kind = err["type"]
+        if kind == "missing":
+            message = "is required"
+        elif kind == "extra_forbidden":
+            message = "is not a known key"
+        elif kind == "literal_error":
+            message = _literal_message(loc, err.get("input"))
+        else:
+            message = str(err["msg"]).removeprefix("Value error, ")
+        problems.append(Problem(file, line_of(raw, loc), where, message))
+    return problems
+
+
+def _where(raw: Any, loc: tuple[Any, ...]) -> str:
+    """A readable path: ``stages.medical_assessment.service_types[1]`` rather than indexes."""
+    parts: list[str] = []
+    node = raw
+    for part in loc:
+        if isinstance(part, int):
+            ident = (
+                node[part].get("id")
+                if isinstance(node, list) and 0 <= part < len(node) and isinstance(node[part], dict)
+                else None
+            )
+            if isinstance(ident, str) and parts and parts[-1] in ("stages", "prompts", "fallback"):
+                parts.append(f".{ident}")
+            else:
+                parts.append(f"[{part}]")
+        else:
+            parts.append(f".{part}" if parts else str(part))
+        if isinstance(node, (dict, list)):
+            try:
+                node = node[part]
+            except (KeyError, IndexError, TypeError):
+                node = None
+    return "".join(parts) or "pathway"
+
+
+def _label(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        pass
+    parent = path.resolve().parent
+    return str(Path(parent.name) / path.name)
+
+
+def pathway_path(data_dir: Path | str | None = None) -> Path:
+    """``DIR/pathway.yaml`` when a data directory ships one, otherwise the shipped file."""
+    if data_dir is None and os.environ.get("WAYMARK_DATA"):
+        data_dir = os.environ["WAYMARK_DATA"]
+    if data_dir is not None:
+        candidate = Path(data_dir) / "pathway.yaml"
+        if candidate.exists():
+            return candidate
+    return SHIPPED_PATHWAY
+
+
+def load_pathway(path: Path | str | None = None, *, label: str | None = None) -> Pathway:
+    """Load and check a pathway file (the shipped one by default); cached per file version.
+
+    Raises ``DataFileError`` (a ``DataError``) listing every problem as
+    ``file:line: field: problem``.
+    """
+    source = Path(path) if path is not None else pathway_path()
+    try:
+        stat = source.stat()
+    except OSError as exc:
+        raise DataFileError(
+            [Problem(label or str(source), None, "file", f"cannot be read ({exc.strerror})")]
+        ) from None
+    return _load_cached(source.resolve(), stat.st_mtime_ns, stat.st_size, label or _label(source))
+
+
+@lru_cache(maxsize=16)
+def _load_cached(path: Path, mtime_ns: int, size: int, label: str) -> Pathway:
+    raw = load_yaml(path, label=label)
+    if not isinstance(raw, LineDict):
+        raise DataFileError(
+            [
+                Problem(
+                    label,
+                    getattr(raw, "line", 1),
+                    "pathway",
+                    "the file must be a mapping (version, start, stages, ...)",
+                )
+            ]
+        )
+    try:
+        spec = PathwaySpec.model_validate(raw)
+    except ValidationError as exc:
+        raise DataFileError(
+            sorted(set(_problems_from(exc, raw, label)), key=lambda p: (p.line or 0, p.field))
+        ) from None
+    return compile_pathway(spec, raw, label)

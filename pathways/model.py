@@ -1,0 +1,146 @@
+"""The compiled pathway: stages, prompts and rules ready to evaluate.
+
+``definition.py`` turns ``pathway.yaml`` into these objects once; the planner only reads
+them. They are frozen so a loaded pathway can be cached and shared between requests.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import networkx as nx
+
+from services.models import Service
+
+__all__ = [
+    "When",
+    "WHEN_ORDER",
+    "PROMPT_IDS",
+    "AgencyRule",
+    "Variant",
+    "StageDef",
+    "PromptDef",
+    "LaterContacts",
+    "Pathway",
+]
+
+When = Literal["now", "next", "later"]
+WHEN_ORDER: dict[str, int] = {"now": 0, "next": 1, "later": 2}
+
+#: The practice prompts DESIGN.md names; pathway.yaml must define each, and no other.
+PROMPT_IDS: tuple[str, ...] = (
+    "no_disclosure_needed",
+    "consider_all_children",
+    "health_in_strategy",
+    "medical_outside_forensic_window",
+    "therapy_during_investigation",
+    "hsb_child_is_potential_victim",
+    "avoid_reliance_on_non_abusing_parent",
+    "bail_and_suspect_management",
+    "challenge_single_agency_enquiry",
+    "record_as_sexual_abuse",
+    "older_teen_pathway",
+    "disabled_child_communication",
+    "pre_release_planning",
+    "support_non_offending_parent",
+    "later_point_of_contact",
+    "nfa_does_not_end_protection",
+    "escalate_unresolved_concerns",
+    "open_case_still_needs_strategy",
+)
+
+
+@dataclass(frozen=True)
+class AgencyRule:
+    """An agency responsible for a stage, when its condition holds, and why."""
+
+    agency: str
+    condition: Any
+    why: str | None = None
+
+
+@dataclass(frozen=True)
+class Variant:
+    """An adjustment of a stage for situations matching ``condition``."""
+
+    condition: Any
+    title: str | None = None
+    when: str | None = None
+    why: str | None = None
+    note: str | None = None
+    add_service_types: tuple[str, ...] = ()
+    add_agencies: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class StageDef:
+    """One pathway stage as defined in pathway.yaml (``line`` for messages)."""
+
+    id: str
+    title: str
+    when: str
+    why: str
+    applies_when: Any
+    agencies: tuple[AgencyRule, ...]
+    service_types: tuple[str, ...]
+    leads_to: tuple[str, ...] = ()
+    parallel_with: tuple[str, ...] = ()
+    variants: tuple[Variant, ...] = ()
+    national_covers: bool = False
+    national_first: bool = False
+    never_gated_on: tuple[str, ...] = ()
+    line: int | None = None
+    leads_to_lines: tuple[int | None, ...] = ()
+
+
+@dataclass(frozen=True)
+class PromptDef:
+    """A practice reminder, the situations it applies to, and where it comes from."""
+
+    id: str
+    text: str
+    applies_when: Any
+    source: str
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class LaterContacts:
+    """Where the plan's "contact later" list comes from, and its last resort."""
+
+    stage: str
+    max: int
+    fallback: tuple[Service, ...]
+
+
+@dataclass(frozen=True, eq=False)
+class Pathway:
+    """The whole pathway: stages in plan order, prompts, the graph and named rules."""
+
+    file: str
+    start: str
+    stages: tuple[StageDef, ...]
+    prompts: tuple[PromptDef, ...]
+    sources: Mapping[str, str]
+    agency_names: Mapping[str, str]
+    conditions: Mapping[str, Any]
+    later_contacts: LaterContacts
+    services_per_step: int
+    graph: nx.DiGraph = field(repr=False)
+
+    def stage(self, stage_id: str) -> StageDef:
+        """The stage with this id (KeyError when the pathway has none)."""
+        for stage in self.stages:
+            if stage.id == stage_id:
+                return stage
+        raise KeyError(stage_id)
+
+    @property
+    def order(self) -> dict[str, int]:
+        """Each stage's position in the strict (topological) order."""
+        return {stage.id: i for i, stage in enumerate(self.stages)}
+
+    def agency_name(self, agency: str) -> str:
+        return self.agency_names.get(agency, agency.replace("_", " ").capitalize())

@@ -1,0 +1,114 @@
+"""A plan: what the planner hands to the CLI, the app and the renderers.
+
+The objects keep a little more than the JSON shows (why each agency is invited, which
+stages run alongside which) so the printed plan can explain itself; ``to_dict`` produces
+exactly the ``plan`` contract of DESIGN.md.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from services.geography import Place
+from services.models import Service
+from services.search import Hit, service_summary
+
+from .situation import Situation
+
+__all__ = ["Invitee", "PlanService", "PlanStep", "Plan"]
+
+
+@dataclass(frozen=True)
+class Invitee:
+    """An agency to invite to the strategy discussion, and the reason it must be there."""
+
+    agency: str
+    name: str
+    why: str | None = None
+
+
+@dataclass(frozen=True)
+class PlanService:
+    """A service offered at a step: the directory record and how far away it is."""
+
+    service: Service
+    distance_km: float | None
+    local: bool
+
+    @classmethod
+    def from_hit(cls, hit: Hit) -> PlanService:
+        return cls(hit.service, hit.distance_km, hit.local)
+
+    def to_dict(self) -> dict[str, Any]:
+        return service_summary(self.service, self.distance_km)
+
+
+@dataclass(frozen=True)
+class PlanStep:
+    """One step of the plan: a stage as it applies to this child."""
+
+    stage: str
+    when: str
+    title: str
+    why: str
+    agencies: tuple[str, ...]
+    services: tuple[PlanService, ...]
+    gap: bool
+    notes: tuple[str, ...] = ()
+    runs_alongside: tuple[str, ...] = ()
+
+    @property
+    def local_services(self) -> tuple[PlanService, ...]:
+        return tuple(s for s in self.services if s.local)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "stage": self.stage,
+            "when": self.when,
+            "title": self.title,
+            "why": self.why,
+            "agencies": list(self.agencies),
+            "services": [s.to_dict() for s in self.services],
+            "gap": self.gap,
+        }
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The answer for one situation: steps, invitees, prompts and contacts for later."""
+
+    situation: Situation
+    place: Place
+    steps: tuple[PlanStep, ...]
+    invitees: tuple[Invitee, ...]
+    prompts: tuple[dict[str, str], ...]
+    later_contacts: tuple[PlanService, ...]
+
+    @property
+    def strategy_discussion_invitees(self) -> list[str]:
+        return [i.agency for i in self.invitees]
+
+    @property
+    def area(self) -> dict[str, str] | None:
+        authority = self.place.authority
+        return {"code": authority.code, "name": authority.name} if authority else None
+
+    def step(self, stage: str) -> PlanStep | None:
+        """The step for ``stage``, or None when it does not apply to this child."""
+        return next((s for s in self.steps if s.stage == stage), None)
+
+    @property
+    def gaps(self) -> list[str]:
+        return [s.stage for s in self.steps if s.gap]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The ``plan`` JSON object of DESIGN.md, key for key."""
+        return {
+            "situation": self.situation.model_dump(mode="json"),
+            "area": self.area,
+            "steps": [s.to_dict() for s in self.steps],
+            "strategy_discussion_invitees": self.strategy_discussion_invitees,
+            "prompts": [dict(p) for p in self.prompts],
+            "later_contacts": [c.to_dict() for c in self.later_contacts],
+        }

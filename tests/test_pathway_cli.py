@@ -1,0 +1,217 @@
+"""``python -m pathways plan``: flags, text, Markdown and JSON output, one-line errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pathways.cli import build_parser, main
+from pathways.situation import FIELD_KINDS
+from services.clitools import run
+
+from .conftest import service, write_data_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def small_data(tmp_path):
+    return write_data_dir(
+        tmp_path / "data",
+        {
+            "york.yaml": [
+                service("york-front-door", service_types=["social_care_front_door"]),
+                service("york-therapy", service_types=["therapeutic"], available_during_investigation=True),
+            ],
+        },
+    )
+
+
+def cli(capsys, *argv: str) -> tuple[int, str, str]:
+    code = run(main, list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_every_situation_field_is_a_flag():
+    plan = build_parser()._subparsers._group_actions[0].choices["plan"]  # type: ignore[union-attr]
+    flags = {opt for action in plan._actions for opt in action.option_strings}
+    for name in FIELD_KINDS:
+        assert "--" + name.replace("_", "-") in flags, name
+    assert {"--json", "--markdown", "--data", "--postcode", "--place", "--area"} <= flags
+
+
+def test_text_plan_is_printable(capsys, small_data):
+    code, out, err = cli(
+        capsys,
+        "plan",
+        "--age",
+        "9",
+        "--area",
+        "York",
+        "--concern",
+        "disclosure",
+        "--investigation",
+        "ongoing",
+        "--data",
+        str(small_data),
+    )
+    assert code == 0 and err == ""
+    for heading in (
+        "NOW",
+        "NEXT",
+        "LATER",
+        "STRATEGY DISCUSSION",
+        "PRACTICE REMINDERS",
+        "WHO TO CONTACT LATER",
+    ):
+        assert heading in out
+    assert "call 999" in out
+    assert "York Therapy" in out
+    assert "No local service in the directory delivers this step here." in out
+    assert max(len(line) for line in out.splitlines()) <= 100
+
+
+def test_json_plan_follows_the_contract(capsys, small_data):
+    code, out, _ = cli(
+        capsys,
+        "plan",
+        "--json",
+        "--age",
+        "9",
+        "--area",
+        "E06000014",
+        "--concern",
+        "disclosure",
+        "--investigation",
+        "ongoing",
+        "--child-displays-hsb",
+        "--other-children",
+        "2",
+        "--days-since-last-abuse",
+        "unknown",
+        "--data",
+        str(small_data),
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert list(data) == [
+        "situation",
+        "area",
+        "steps",
+        "strategy_discussion_invitees",
+        "prompts",
+        "later_contacts",
+    ]
+    assert data["area"] == {"code": "E06000014", "name": "York"}
+    assert data["situation"]["child_displays_hsb"] is True
+    assert data["situation"]["days_since_last_abuse"] is None
+    assert data["situation"]["other_children"] == 2
+    assert {"childrens_social_care", "police", "health_paediatrics", "youth_justice"} <= set(
+        data["strategy_discussion_invitees"]
+    )
+    assert data["later_contacts"]
+
+
+def test_markdown_plan(capsys, small_data):
+    code, out, _ = cli(
+        capsys, "plan", "--markdown", "--age", "16", "--place", "York", "--data", str(small_data)
+    )
+    assert code == 0
+    assert out.startswith("# Waymark plan for a child in York")
+    assert "## Now" in out and "## Practice reminders" in out
+
+
+def test_postcode_stands_for_area(capsys, small_data):
+    code, out, _ = cli(
+        capsys, "plan", "--json", "--age", "9", "--postcode", "yo105dd", "--data", str(small_data)
+    )
+    assert code == 0 and json.loads(out)["area"]["name"] == "York"
+
+
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (["plan", "--age", "19", "--area", "York"], "age: 19 is not a child's age (0 to 17)"),
+        (["plan", "--age", "nine", "--area", "York"], "'nine' is not a whole number"),
+        (
+            ["plan", "--age", "9", "--area", "York", "--other-children", "-1"],
+            "other_children: -1 cannot be below 0",
+        ),
+        (["plan", "--age", "9", "--area", "York", "--concern", "rumour"], "invalid choice: 'rumour'"),
+        (
+            ["plan", "--age", "9", "--area", "Narnia"],
+            "'Narnia' is not an English children's services authority",
+        ),
+        (["plan", "--age", "9", "--postcode", "ZZ99 9ZZ"], "is not a UK postcode"),
+        (["plan", "--age", "9"], "one of the arguments --area --postcode --place is required"),
+        (["plan", "--age", "9", "--area", "York", "--postcode", "YO10 5DD"], "not allowed with argument"),
+        (["plan", "--area", "York"], "the following arguments are required: --age"),
+        (
+            ["plan", "--age", "9", "--area", "York", "--days-since-last-abuse", "soon"],
+            "'soon' is not a whole number of days",
+        ),
+        (["plan", "--age", "9", "--area", "York", "--frobnicate"], "unrecognized arguments: --frobnicate"),
+        (["plan", "--age", "9", "--area", "York", "--json", "--markdown"], "not allowed with argument"),
+        (["nonsense"], "invalid choice: 'nonsense'"),
+    ],
+)
+def test_bad_flags_exit_2_with_one_line(capsys, argv, message):
+    with pytest.raises(SystemExit) as info:
+        code = run(main, argv)
+        raise SystemExit(code)
+    assert info.value.code == 2
+    _, err = capsys.readouterr()
+    assert message in err
+    assert len(err.strip().splitlines()) == 1, err
+    assert "Traceback" not in err
+
+
+def test_broken_pathway_in_data_dir_exits_1(capsys, small_data):
+    (small_data / "pathway.yaml").write_text("version: 1\nstart: nowhere\n", encoding="utf-8")
+    code, out, err = cli(capsys, "plan", "--age", "9", "--area", "York", "--data", str(small_data))
+    assert code == 1 and out == ""
+    assert "pathway.yaml:2: start: 'nowhere' is not a stage" in err
+
+
+def test_module_entry_point_runs_without_traceback(small_data):
+    ok = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pathways",
+            "plan",
+            "--json",
+            "--age",
+            "12",
+            "--area",
+            "York",
+            "--data",
+            str(small_data),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["steps"][0]["stage"] == "immediate_safety"
+    bad = subprocess.run(
+        [sys.executable, "-m", "pathways", "plan", "--age", "19", "--area", "York"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1 and "Traceback" not in bad.stderr
+
+
+def test_help_lists_plan(capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["--help"])
+    assert info.value.code == 0
+    assert "plan" in capsys.readouterr().out
