@@ -13,6 +13,7 @@ from typing import Any, Literal
 import networkx as nx
 
 from services.models import Service
+from services.vocabulary import PROMPTS
 
 __all__ = [
     "When",
@@ -30,26 +31,7 @@ When = Literal["now", "next", "later"]
 WHEN_ORDER: dict[str, int] = {"now": 0, "next": 1, "later": 2}
 
 #: The practice prompts DESIGN.md names; pathway.yaml must define each, and no other.
-PROMPT_IDS: tuple[str, ...] = (
-    "no_disclosure_needed",
-    "consider_all_children",
-    "health_in_strategy",
-    "medical_outside_forensic_window",
-    "therapy_during_investigation",
-    "hsb_child_is_potential_victim",
-    "avoid_reliance_on_non_abusing_parent",
-    "bail_and_suspect_management",
-    "challenge_single_agency_enquiry",
-    "record_as_sexual_abuse",
-    "older_teen_pathway",
-    "disabled_child_communication",
-    "pre_release_planning",
-    "support_non_offending_parent",
-    "later_point_of_contact",
-    "nfa_does_not_end_protection",
-    "escalate_unresolved_concerns",
-    "open_case_still_needs_strategy",
-)
+PROMPT_IDS: tuple[str, ...] = PROMPTS
 
 
 @dataclass(frozen=True)

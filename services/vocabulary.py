@@ -19,6 +19,8 @@ __all__ = [
     "SERVICE_TYPES",
     "AGENCIES",
     "COHORTS",
+    "PromptId",
+    "PROMPTS",
     "NATIONAL",
 ]
 
@@ -91,10 +93,32 @@ Cohort = Literal[
     "after_support_ends",
 ]
 
+PromptId = Literal[
+    "no_disclosure_needed",
+    "consider_all_children",
+    "health_in_strategy",
+    "medical_outside_forensic_window",
+    "therapy_during_investigation",
+    "hsb_child_is_potential_victim",
+    "avoid_reliance_on_non_abusing_parent",
+    "bail_and_suspect_management",
+    "challenge_single_agency_enquiry",
+    "record_as_sexual_abuse",
+    "older_teen_pathway",
+    "disabled_child_communication",
+    "pre_release_planning",
+    "support_non_offending_parent",
+    "later_point_of_contact",
+    "nfa_does_not_end_protection",
+    "escalate_unresolved_concerns",
+    "open_case_still_needs_strategy",
+]
+
 STAGES: tuple[str, ...] = get_args(Stage)
 SERVICE_TYPES: tuple[str, ...] = get_args(ServiceType)
 AGENCIES: tuple[str, ...] = get_args(Agency)
 COHORTS: tuple[str, ...] = get_args(Cohort)
+PROMPTS: tuple[str, ...] = get_args(PromptId)
 
 #: The ``service_areas`` value for a service that applies everywhere in England.
 NATIONAL = "national"
