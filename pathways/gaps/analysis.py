@@ -1,0 +1,462 @@
+"""Where, for whom and at which step support is missing: the gap table for every area.
+
+How a service counts (also in ``docs/gaps.md`` and in every report's ``rules``):
+
+- A service *delivers a stage* when the stage is among its ``stages`` (its record's, or its
+  service types' in the taxonomy when the record is silent) **and** it is a type of service
+  the pathway (``pathway.yaml``) says delivers that stage. A children's therapy course does
+  not become an intervention for harmful sexual behaviour because both are "therapeutic".
+- It must serve children: some age in ``settings.child_ages`` of ``cohorts.yaml``.
+- A *local* service is one whose ``service_areas`` include the area. A *national* service
+  counts towards ``covered`` only at the stages where the pathway says a national service can
+  deliver the step (``national_covers``: the 999 response, noticing the signs, someone to
+  contact later). Elsewhere — therapy above all — national services are counted
+  (``national_services``) and flagged (``national_only``) but never make an area look
+  locally covered.
+- ``nearest_km`` is the population-weighted mean, over the area's postcode-sector points,
+  of the great-circle distance to the nearest placed service counted in ``covered``;
+  ``p90_km`` and ``max_km`` describe the far end and ``share_within_km`` the share of
+  children (by postcodes) within ``settings.within_km``. Null when none has a location.
+
+All arithmetic is numpy over the directory's index columns: one distance matrix per area
+(points × placed candidate services), then one masked minimum per stage and cohort.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+import numpy as np
+
+from services.directory import Directory
+from services.errors import PlaceNotFound
+from services.geography import Authority
+from services.index import EARTH_RADIUS_KM, stage_mask, type_mask
+from services.models import Taxonomy
+from services.vocabulary import STAGES
+
+from ..definition import load_pathway, pathway_path
+from ..model import Pathway
+from .cohorts import CohortBook, CohortDef, GapSettings, cohorts_path, load_cohorts, require_mask
+from .columns import Columns, unit_vectors
+
+__all__ = [
+    "StageRule",
+    "GapModel",
+    "GapReport",
+    "gap_model",
+    "analyse",
+    "area_result",
+    "RULES",
+]
+
+#: The counting rules in words, printed with every report so a reader can check them.
+RULES: dict[str, str] = {
+    "delivers": (
+        "A service delivers a stage when the stage is among its stages and it is a type of "
+        "service pathway.yaml lists for that stage; it must serve some child age."
+    ),
+    "local": "A local service is one whose service areas include the area's GSS code.",
+    "national": (
+        "National services count towards 'covered' only at stages where the pathway says a "
+        "national service can deliver the step (national_covers); elsewhere they are counted "
+        "in 'national_services' and flagged 'national_only' but the stage is not covered."
+    ),
+    "nearest_km": (
+        "Population-weighted mean over the area's postcode-sector points of the distance to "
+        "the nearest placed service counted in 'covered'; null when none has a location."
+    ),
+    "cohorts": (
+        "A cohort is covered when, at every stage that matters for it (data/cohorts.yaml), "
+        "a service for the area passes the cohort's test; with every_age, each age in the "
+        "band must be served."
+    ),
+    "stale": "A record is stale when it is unverified or not checked for the stale period.",
+}
+
+
+@dataclass(frozen=True)
+class StageRule:
+    """Which services deliver a stage, and whether a national one covers it."""
+
+    id: str
+    name: str
+    words: str
+    service_types: tuple[str, ...]
+    national_covers: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "words": self.words,
+                "service_types": list(self.service_types), "national_covers": self.national_covers}
+
+
+def _stage_rules(pathway: Pathway, taxonomy: Taxonomy, book: CohortBook) -> tuple[StageRule, ...]:
+    """Which service types deliver each stage, and whether a national one covers it, from
+    the pathway definition (the same ``pathway.yaml`` the planner reads)."""
+    return tuple(
+        StageRule(
+            id=s.id,
+            name=taxonomy.stage(s.id).name,
+            words=book.stage_words.get(s.id) or taxonomy.stage(s.id).name.lower(),
+            service_types=tuple(s.service_types),
+            national_covers=s.national_covers,
+        )
+        for s in sorted(pathway.stages, key=lambda s: STAGES.index(s.id))
+    )
+
+
+@dataclass(frozen=True)
+class _Masks:
+    """Boolean masks over all services, one row per question the analysis asks.
+
+    Row keys: ``("stage", s)`` — delivers stage ``s`` to children; ``("cohort", c, s)`` —
+    and passes cohort ``c``'s test. ``national`` says whether a national service counts for
+    that row's cover.
+    """
+
+    keys: tuple[tuple[str, ...], ...]
+    matrix: np.ndarray  # rows × services
+    national: np.ndarray  # rows
+    row: dict[tuple[str, ...], int]
+
+
+@dataclass(frozen=True, eq=False)
+class GapModel:
+    """Everything the analysis needs for one directory, built once and cached."""
+
+    directory: Directory
+    book: CohortBook
+    stages: tuple[StageRule, ...]
+    today: dt.date
+    columns: Columns
+    masks: _Masks = field(repr=False)
+
+    @property
+    def settings(self) -> GapSettings:
+        return self.book.settings
+
+    def stage(self, stage_id: str) -> StageRule:
+        return next(s for s in self.stages if s.id == stage_id)
+
+    def build_masks(self, cols: Columns) -> _Masks:
+        return _build_masks(self.stages, self.book, cols)
+
+    def authority(self, code_or_name: str) -> Authority:
+        """The authority for a code or name; PlaceNotFound (with what to type) otherwise."""
+        authority = self.directory.geography.authority(code_or_name)
+        if authority is None or authority.code not in self.directory.geography.authorities:
+            raise PlaceNotFound(
+                f"{code_or_name!r} is not an English children's services authority "
+                "(give its name, e.g. 'York', or its GSS code, e.g. E06000014)"
+            )
+        return authority
+
+
+def _build_masks(stages: Iterable[StageRule], book: CohortBook, cols: Columns) -> _Masks:
+    lo, hi = book.settings.child_ages
+    child = (cols.min_age <= hi) & (cols.max_age >= lo)
+    rows: dict[tuple[str, ...], tuple[np.ndarray, bool]] = {}
+    by_stage = {}
+    for r in stages:
+        delivers = (child
+                    & ((cols.type_bits & np.uint32(type_mask(r.service_types))) != 0)
+                    & ((cols.stage_bits & np.uint32(stage_mask([r.id]))) != 0))
+        by_stage[r.id] = (delivers, r.national_covers)
+        rows[("stage", r.id)] = by_stage[r.id]
+    for c in book.cohorts:
+        passes = require_mask(c.require, cols) & (cols.min_age <= c.ages[1]) & (cols.max_age >= c.ages[0])
+        for s in c.stages:
+            delivers, national = by_stage[s]
+            rows[("cohort", c.id, s)] = (delivers & passes, national if c.national_counts is None else c.national_counts)
+    keys = tuple(rows)
+    return _Masks(
+        keys=keys,
+        matrix=np.stack([rows[k][0] for k in keys]) if len(cols.min_age) else np.zeros((len(keys), 0), dtype=bool),
+        national=np.array([rows[k][1] for k in keys], dtype=bool),
+        row={k: i for i, k in enumerate(keys)},
+    )
+
+
+_MODELS: dict[int, tuple[Directory, CohortBook, Pathway, GapModel]] = {}
+_LOCK = threading.Lock()
+
+
+def gap_model(directory: Directory, *, today: dt.date | None = None) -> GapModel:
+    """The compiled model for a directory, its cohorts file and its pathway file.
+
+    Cached while the three stay the same objects: the directory cache replaces the
+    directory when a service file changes, and the cohort and pathway loaders return a new
+    object when their file changes, so an edit to any of them is picked up.
+    """
+    today = today or dt.date.today()
+    book = load_cohorts(cohorts_path(directory.data_dir))
+    pathway = load_pathway(pathway_path(directory.data_dir))
+    key = id(directory)
+    with _LOCK:
+        hit = _MODELS.get(key)
+        if hit is not None and hit[0] is directory and hit[1] is book and hit[2] is pathway and hit[3].today == today:
+            return hit[3]
+    stages = _stage_rules(pathway, directory.taxonomy, book)
+    cols = Columns.from_index(directory.index, today=today, stale_months=book.settings.stale_months)
+    model = GapModel(directory, book, stages, today, cols, _build_masks(stages, book, cols))
+    with _LOCK:
+        if len(_MODELS) >= 4 and key not in _MODELS:
+            _MODELS.pop(next(iter(_MODELS)))
+        _MODELS[key] = (directory, book, pathway, model)
+    return model
+
+
+# -- distances -------------------------------------------------------------------------
+
+#: How many nearest services per point are ranked up front for rows with many services; a
+#: row with none of them among its services falls back to a full scan for that point.
+_TOP_K = 16
+
+
+def _km(dot: np.ndarray) -> np.ndarray:
+    """Great-circle km from the dot product of two unit vectors (exact, as haversine)."""
+    chord = np.sqrt(np.clip(2.0 - 2.0 * dot, 0.0, 4.0))
+    return 2.0 * EARTH_RADIUS_KM * np.arcsin(chord / 2.0)
+
+
+def _nearest(cols: Columns, cand: np.ndarray, counted: np.ndarray, lats: np.ndarray,
+             lons: np.ndarray, weights: np.ndarray, within_km: float) -> list[dict[str, Any]]:
+    """For each row of ``counted`` (rows × candidates): nearest-service statistics.
+
+    Closeness (the dot product of unit vectors) from every point to every placed site is
+    computed once; sites reduce to services. A row with few services takes the maximum over
+    them directly; for the others each point's nearest few services are ranked once and the
+    row takes the first of those it contains (a full scan only where it contains none).
+    """
+    n_rows = counted.shape[0]
+    counts = cols.loc_count[cand]
+    placed = counts > 0
+    out: list[dict[str, Any]] = [dict(_NO_DISTANCE) for _ in range(n_rows)]
+    if not placed.any():
+        return out
+    cnt = counts[placed]
+    firsts = np.cumsum(cnt) - cnt
+    rows = np.repeat(cols.loc_start[cand[placed]], cnt) + (np.arange(cnt.sum()) - np.repeat(firsts, cnt))
+    a, b = unit_vectors(lats, lons), cols.loc_xyz[rows]
+    # Three broadcast products rather than a matrix product: small matrices, no BLAS threads.
+    closeness = a[:, :1] * b[:, 0] + a[:, 1:2] * b[:, 1] + a[:, 2:] * b[:, 2]
+    # Most services have one site: reduce only when some have several.
+    by_service = closeness if len(rows) == len(cnt) else np.maximum.reduceat(closeness, firsts, axis=1)
+    n_points, n_services = by_service.shape
+
+    sel = counted[:, placed]  # rows × placed services
+    sizes = sel.sum(axis=1)
+    best = np.full((n_rows, n_points), -2.0)
+    sparse = (sizes > 0) & (sizes <= 4 * _TOP_K)
+    for r in np.flatnonzero(sparse):
+        best[r] = by_service[:, sel[r]].max(axis=1)
+    dense = np.flatnonzero(sizes > 4 * _TOP_K)
+    if len(dense):
+        k = min(_TOP_K, n_services)
+        at = np.arange(n_points)[:, None]
+        top = np.argpartition(-by_service, k - 1, axis=1)[:, :k]
+        top = top[at, np.argsort(-by_service[at, top], axis=1)]
+        hit = sel[dense][:, top]  # dense rows × points × k
+        best[dense] = by_service[at, top][at.T, hit.argmax(axis=2)]
+        for i, r in enumerate(dense):
+            pts = np.flatnonzero(~hit[i].any(axis=1))
+            if len(pts):
+                best[r, pts] = by_service[np.ix_(pts, np.flatnonzero(sel[r]))].max(axis=1)
+    dist = _km(best)
+    order = np.argsort(dist, axis=1)
+    cum = np.cumsum(weights[order], axis=1)
+    p90_at = np.minimum((cum < 0.9 - 1e-12).sum(axis=1), n_points - 1)
+    p90 = dist[np.arange(n_rows), order[np.arange(n_rows), p90_at]]
+    mean = dist @ weights
+    far = dist.max(axis=1)
+    share = (dist <= within_km) @ weights
+    for r in np.flatnonzero(sizes):
+        out[r] = {
+            "nearest_km": round(float(mean[r]), 2),
+            "p90_km": round(float(p90[r]), 2),
+            "max_km": round(float(far[r]), 2),
+            "share_within_km": round(float(share[r]), 3),
+        }
+    return out
+
+
+_NO_DISTANCE = {"nearest_km": None, "p90_km": None, "max_km": None, "share_within_km": None}
+
+
+def _median(values: np.ndarray) -> float | None:
+    values = np.sort(values[~np.isnan(values)])
+    n = len(values)
+    return round(float(values[(n - 1) // 2] + values[n // 2]) / 2.0, 1) if n else None
+
+
+def _ages_served(cols: Columns, ids: np.ndarray, ages: np.ndarray) -> np.ndarray:
+    if len(ids) == 0:
+        return np.zeros(len(ages), dtype=bool)
+    return ((cols.min_age[ids][None, :] <= ages[:, None]) & (cols.max_age[ids][None, :] >= ages[:, None])).any(axis=1)
+
+
+def _cohort_result(cohort: CohortDef, cols: Columns, masks: _Masks, sub: np.ndarray, counted: np.ndarray,
+                   cand: np.ndarray, is_local: np.ndarray, near: list[dict[str, Any]]) -> dict[str, Any]:
+    ages = np.arange(cohort.ages[0], cohort.ages[1] + 1)
+    stages: dict[str, Any] = {}
+    for s in cohort.stages:
+        r = masks.row[("cohort", cohort.id, s)]
+        m, c = sub[r], counted[r]
+        if cohort.every_age:
+            served = _ages_served(cols, cand[c], ages)
+            covered = bool(served.all())
+            with_national = bool(_ages_served(cols, cand[m], ages).all())
+            missing = [int(a) for a in ages[~served]]
+        else:
+            covered, with_national, missing = bool(c.any()), bool(m.any()), []
+        stages[s] = {
+            "covered": covered,
+            "services": int(c.sum()),
+            "local_services": int((m & is_local).sum()),
+            "national_services": int((m & ~is_local).sum()),
+            "national_only": (not covered) and with_national,
+            "ages_without_cover": missing,
+            **near[r],
+        }
+    covered = all(v["covered"] for v in stages.values())
+    nearest = [v["nearest_km"] for v in stages.values()]
+    shares = [v["share_within_km"] for v in stages.values()]
+    return {
+        "covered": covered,
+        "national_only": (not covered) and all(v["covered"] or v["national_only"] for v in stages.values()),
+        "missing_stages": [s for s, v in stages.items() if not v["covered"]],
+        "nearest_km": max(nearest) if None not in nearest else None,
+        "share_within_km": min(shares) if None not in shares else None,
+        "stages": stages,
+    }
+
+
+def area_result(model: GapModel, code: str, *, cols: Columns | None = None,
+                masks: _Masks | None = None) -> dict[str, Any]:
+    """The gap record of one area (the DESIGN.md ``gaps`` item, plus added keys)."""
+    from .statements import area_statements
+
+    cols = cols or model.columns
+    masks = masks or model.masks
+    geo = model.directory.geography
+    authority = geo.authorities[code]
+    local = cols.area_members.get(code, np.empty(0, dtype=np.int64))
+    cand = np.concatenate([local, cols.national_ids]).astype(np.int64)
+    is_local = np.arange(len(cand)) < len(local)
+    sub = masks.matrix[:, cand]  # rows × candidates
+    counted = sub & (is_local[None, :] | masks.national[:, None])
+    lats, lons, weights = geo.area_points(code)
+    near = _nearest(cols, cand, counted, lats, lons, weights / weights.sum(), model.settings.within_km)
+    n_local = (sub & is_local).sum(axis=1)
+    n_national = (sub & ~is_local).sum(axis=1)
+    waiting = cols.waiting[cand]
+
+    stages: dict[str, Any] = {}
+    for rule in model.stages:
+        r = masks.row[("stage", rule.id)]
+        stages[rule.id] = {
+            "covered": bool(counted[r].any()),
+            "services": int(counted[r].sum()),
+            **near[r],
+            "local_services": int(n_local[r]),
+            "national_services": int(n_national[r]),
+            "national_only": bool(n_local[r] == 0 and n_national[r] > 0),
+            "waiting_weeks": _median(waiting[counted[r]]),
+        }
+    cohorts = {
+        c.id: _cohort_result(c, cols, masks, sub, counted, cand, is_local, near) for c in model.book.cohorts
+    }
+    # Data quality describes the directory's own records, never a what-if's hypothetical.
+    recorded = local[local < len(model.columns.services)]
+    stale = int(cols.stale[recorded].sum())
+    record: dict[str, Any] = {
+        "code": authority.code,
+        "name": authority.name,
+        "region": authority.region,
+        "stages": stages,
+        "cohorts": cohorts,
+        "gaps": {
+            "stages": [s for s, v in stages.items() if not v["covered"]],
+            "cohorts": [c for c, v in cohorts.items() if not v["covered"]],
+        },
+        "data_quality": {
+            "local_services": len(recorded),
+            "stale": stale,
+            "stale_share": round(stale / len(recorded), 3) if len(recorded) else None,
+        },
+    }
+    record["statements"] = area_statements(model, record)
+    return record
+
+
+@dataclass(frozen=True, eq=False)
+class GapReport:
+    """The gap table: one record per area, and the rules it was computed by."""
+
+    model: GapModel
+    areas: tuple[dict[str, Any], ...]
+
+    def area(self, code_or_name: str) -> dict[str, Any]:
+        code = self.model.authority(code_or_name).code
+        for a in self.areas:
+            if a["code"] == code:
+                return a
+        raise PlaceNotFound(f"{code_or_name!r} is not in this report")
+
+    @property
+    def statements(self) -> list[str]:
+        return [s for a in self.areas for s in a["statements"]]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The DESIGN.md ``gaps`` JSON object, with the rules and definitions beside it."""
+        model = self.model
+        national = model.columns.national_ids
+        stale = int(model.columns.stale[national].sum())
+        return {
+            "areas": list(self.areas),
+            "generated_on": model.today.isoformat(),
+            "rules": dict(RULES),
+            "settings": model.settings.model_dump(mode="json"),
+            "stages": [s.to_dict() for s in model.stages],
+            "cohorts": [
+                {"id": c.id, "name": c.name, "description": c.description, "finding": c.finding,
+                 "source": c.source, "stages": list(c.stages), "ages": list(c.ages)}
+                for c in model.book.cohorts
+            ],
+            "national_data_quality": {
+                "national_services": len(national),
+                "stale": stale,
+                "stale_share": round(stale / len(national), 3) if len(national) else None,
+            },
+        }
+
+
+_REPORTS: dict[int, tuple[GapModel, GapReport]] = {}
+
+
+def analyse(directory: Directory, *, areas: Iterable[str] | None = None,
+            today: dt.date | None = None) -> GapReport:
+    """The gap table for every authority (or the named ones, by code or name).
+
+    The full table is cached per model (see :func:`gap_model`), so the app and repeated
+    calls cost nothing until a data file changes.
+    """
+    model = gap_model(directory, today=today)
+    if areas is not None:
+        codes = list(dict.fromkeys(model.authority(a).code for a in areas))
+        return GapReport(model, tuple(area_result(model, c) for c in codes))
+    with _LOCK:
+        hit = _REPORTS.get(id(model))
+        if hit is not None and hit[0] is model:
+            return hit[1]
+    authorities = directory.geography.authorities
+    codes = sorted(authorities, key=lambda c: authorities[c].name)
+    report = GapReport(model, tuple(area_result(model, c) for c in codes))
+    with _LOCK:
+        if len(_REPORTS) >= 4:
+            _REPORTS.pop(next(iter(_REPORTS)))
+        _REPORTS[id(model)] = (model, report)
+    return report

@@ -1,0 +1,115 @@
+"""The search index's columns plus the few the gap analysis needs, and a what-if copy.
+
+The directory's :class:`services.index.SearchIndex` already holds one numpy column per
+service field that search filters on. The gap analysis adds three (waiting weeks, whether
+the record is stale, whether it states adjustments for disabled children — service-wide or
+at one of its locations) and, for a
+what-if, needs the same columns with one hypothetical service appended — in memory only,
+so the directory itself is never touched.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from dataclasses import dataclass
+from typing import Mapping
+
+import numpy as np
+
+from services.index import SearchIndex
+from services.models import Service
+
+__all__ = ["Columns", "unit_vectors"]
+
+
+def unit_vectors(lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
+    """Points on the sphere as unit vectors (n × 3): the dot product of two is the cosine
+    of the angle between them, so nearest-by-great-circle is largest-dot-product."""
+    p, l = np.radians(lats), np.radians(lons)
+    return np.column_stack([np.cos(p) * np.cos(l), np.cos(p) * np.sin(l), np.sin(p)])
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Per-service columns (same order as ``services``) and a flat table of locations."""
+
+    services: tuple[Service, ...]
+    min_age: np.ndarray
+    max_age: np.ndarray
+    requires_disclosure: np.ndarray
+    during_investigation: np.ndarray  # 1 yes, 0 no, -1 unknown
+    self_referral: np.ndarray  # 1 yes, 0 no, -1 unknown
+    for_parents: np.ndarray
+    national: np.ndarray
+    type_bits: np.ndarray
+    stage_bits: np.ndarray
+    loc_start: np.ndarray
+    loc_count: np.ndarray
+    loc_lat: np.ndarray
+    loc_lon: np.ndarray
+    area_members: Mapping[str, np.ndarray]
+    national_ids: np.ndarray
+    waiting: np.ndarray  # weeks, NaN where the record does not say
+    stale: np.ndarray  # unverified, or not checked for the stale period
+    accessible: np.ndarray
+
+    @functools.cached_property
+    def loc_xyz(self) -> np.ndarray:
+        """Each location as a unit vector (locations × 3), for distance by dot product."""
+        return unit_vectors(self.loc_lat, self.loc_lon)
+
+    _SHARED = (
+        "min_age", "max_age", "requires_disclosure", "during_investigation", "self_referral",
+        "for_parents", "national", "type_bits", "stage_bits",
+    )
+
+    @classmethod
+    def from_index(cls, index: SearchIndex, *, today: dt.date, stale_months: int) -> "Columns":
+        services = index.services
+        n = len(services)
+        # One pass over the records for the columns search does not keep.
+        rows = np.fromiter(
+            ((s.last_verified.toordinal(), s.verified, np.nan if s.waiting_weeks is None else s.waiting_weeks,
+              bool(s.accessibility or [1 for loc in s.locations if loc.accessibility]))
+             for s in services),
+            dtype=[("checked", "i8"), ("verified", "?"), ("waiting", "f8"), ("accessible", "?")],
+            count=n,
+        )
+        return cls(
+            services=services,
+            **{name: getattr(index, name) for name in cls._SHARED},
+            loc_start=index.loc_start,
+            loc_count=index.loc_count,
+            loc_lat=index.loc_lat,
+            loc_lon=index.loc_lon,
+            area_members=index.area_members,
+            national_ids=index.national_ids,
+            waiting=rows["waiting"].copy(),
+            # Service.is_stale, vectorised (tests check the two agree).
+            stale=~rows["verified"] | (today.toordinal() - rows["checked"] > stale_months * 365 // 12),
+            accessible=rows["accessible"].copy(),
+        )
+
+    def with_service(self, service: Service, *, today: dt.date, stale_months: int) -> "Columns":
+        """A copy with ``service`` appended as the last row; ``self`` is unchanged."""
+        one = Columns.from_index(SearchIndex.build([service]), today=today, stale_months=stale_months)
+        new_id = len(self.services)
+        members = dict(self.area_members)
+        national_ids = self.national_ids
+        if service.is_national:
+            national_ids = np.append(national_ids, new_id)
+        else:
+            for area in dict.fromkeys(service.service_areas):
+                members[area] = np.append(members.get(area, np.empty(0, dtype=np.int64)), new_id)
+        joined = {
+            name: np.concatenate([getattr(self, name), getattr(one, name)])
+            for name in (*self._SHARED, "loc_count", "loc_lat", "loc_lon", "waiting", "stale", "accessible")
+        }
+        return Columns(
+            services=self.services + (service,),
+            loc_start=np.append(self.loc_start, len(self.loc_lat)),
+            area_members=members,
+            national_ids=national_ids,
+            **joined,
+        )

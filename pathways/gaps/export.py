@@ -1,0 +1,96 @@
+"""The gap table as rows, CSV text and an Excel workbook — all in memory.
+
+One row per area, one column per figure (``therapeutic_support_covered``,
+``age_16_to_17_covered`` ...), so a commissioner can sort and filter in a spreadsheet.
+Text cells that a spreadsheet would run as a formula (starting ``=``, ``+``, ``-``, ``@``)
+are prefixed with an apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from .analysis import RULES, GapReport
+
+__all__ = ["table_rows", "to_csv", "to_excel", "STAGE_FIELDS", "COHORT_FIELDS"]
+
+STAGE_FIELDS = ("covered", "national_only", "services", "local_services", "national_services",
+                "nearest_km", "p90_km", "waiting_weeks")
+COHORT_FIELDS = ("covered", "national_only", "nearest_km")
+
+
+def table_rows(report: GapReport) -> list[dict[str, Any]]:
+    """One flat dict per area: identity, gap counts, data quality, then stages and cohorts."""
+    rows = []
+    for a in report.areas:
+        row: dict[str, Any] = {
+            "code": a["code"],
+            "name": a["name"],
+            "region": a["region"],
+            "stage_gaps": len(a["gaps"]["stages"]),
+            "cohort_gaps": len(a["gaps"]["cohorts"]),
+            "local_services": a["data_quality"]["local_services"],
+            "stale_share": a["data_quality"]["stale_share"],
+        }
+        for stage, v in a["stages"].items():
+            row.update({f"{stage}_{f}": v[f] for f in STAGE_FIELDS})
+        for cohort, v in a["cohorts"].items():
+            row.update({f"{cohort}_{f}": v[f] for f in COHORT_FIELDS})
+        rows.append(row)
+    return rows
+
+
+def _cell(value: Any) -> Any:
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def to_csv(report: GapReport) -> str:
+    rows = table_rows(report)
+    out = io.StringIO()
+    if rows:
+        writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: ("" if v is None else _cell(v)) for k, v in row.items()})
+    return out.getvalue()
+
+
+def to_excel(report: GapReport) -> bytes:
+    """A workbook: Areas (the table), Statements, Cohorts (with the findings), Rules."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    wb = Workbook()
+    bold = Font(bold=True)
+
+    def sheet(title: str, header: list[str], rows: list[list[Any]], *, first: bool = False) -> None:
+        ws = wb.active if first else wb.create_sheet()
+        ws.title = title
+        ws.append(header)
+        for cell in ws[1]:
+            cell.font = bold
+        for row in rows:
+            ws.append([_cell(v) for v in row])
+        ws.freeze_panes = "C2" if title == "Areas" else "A2"
+        if rows:
+            ws.auto_filter.ref = ws.dimensions
+
+    rows = table_rows(report)
+    header = list(rows[0]) if rows else ["code", "name"]
+    sheet("Areas", header, [[r[k] for k in header] for r in rows], first=True)
+    sheet("Statements", ["code", "name", "statement"],
+          [[a["code"], a["name"], s] for a in report.areas for s in a["statements"]])
+    book = report.model.book
+    sheet("Cohorts", ["id", "name", "stages", "ages", "description", "finding", "source"],
+          [[c.id, c.name, ", ".join(c.stages), f"{c.ages[0]}–{c.ages[1]}", " ".join(c.description.split()),
+            " ".join(c.finding.split()), c.source] for c in book.cohorts])
+    sheet("Rules", ["rule", "text"],
+          [[k, v] for k, v in RULES.items()]
+          + [["generated_on", report.model.today.isoformat()]])
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

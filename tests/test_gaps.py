@@ -1,0 +1,366 @@
+"""Gap analysis numbers against a hand-worked tiny world, the cohorts file, and what-if.
+
+The tiny world ships its own geography: two fictional authorities whose population points
+sit on the -1° meridian, so every distance is R × Δlatitude (11.1195 km per 0.1°) and every
+figure below can be checked with a pencil.
+
+Northtown (E06000901): points A (54.0, -1.0) weight 3 and B (54.1, -1.0) weight 1.
+Southtown (E06000902): point C (52.0, -1.0) weight 1.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+from geopy.distance import great_circle
+
+from pathways.gaps import analyse, gap_model, load_cohorts
+from pathways.gaps import analysis as gap_analysis
+from pathways.gaps.cohorts import SHIPPED_COHORTS
+from pathways.gaps.columns import Columns
+from pathways.gaps.statements import age_ranges
+from pathways.gaps.whatif import Hypothetical, what_if
+from services.directory import load_directory
+from services.errors import DataFileError, InvalidInput, PlaceNotFound
+from services.vocabulary import COHORTS, STAGES
+
+from .conftest import service, write_data_dir
+
+NORTH, SOUTH = "E06000901", "E06000902"
+TODAY = dt.date(2026, 6, 1)
+KM_PER_TENTH = 6371.0088 * math.radians(0.1)  # 11.1195 km
+
+
+def _box(lat0: float, lat1: float) -> dict:
+    ring = [[-1.5, lat0], [-0.5, lat0], [-0.5, lat1], [-1.5, lat1], [-1.5, lat0]]
+    return {"type": "Polygon", "coordinates": [ring]}
+
+
+def tiny_world(root: Path, extra: dict | None = None) -> Path:
+    """A data directory with its own two-authority geography and a few placed services."""
+    geo = root / "geography"
+    geo.mkdir(parents=True)
+    (geo / "authorities.csv").write_text(
+        "code,name,region,lat,lon\n"
+        f"{NORTH},Northtown,North,54.05,-1.0\n"
+        f"{SOUTH},Southtown,South,52.0,-1.0\n",
+        encoding="utf-8",
+    )
+    (geo / "area_points.csv").write_text(
+        "code,sector,lat,lon,weight\n"
+        f"{NORTH},NT1 1,54.0,-1.0,3\n"
+        f"{NORTH},NT1 2,54.1,-1.0,1\n"
+        f"{SOUTH},ST1 1,52.0,-1.0,1\n",
+        encoding="utf-8",
+    )
+    (geo / "outcodes.csv").write_text("outcode,lat,lon,authority,postcodes\n", encoding="utf-8")
+    (geo / "places.csv").write_text(
+        f"name,lat,lon,authority,population\nNorthville,54.1,-1.0,{NORTH},1000\n", encoding="utf-8"
+    )
+    (geo / "boundaries.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [
+        {"type": "Feature", "properties": {"code": NORTH, "name": "Northtown"}, "geometry": _box(53.8, 54.6)},
+        {"type": "Feature", "properties": {"code": SOUTH, "name": "Southtown"}, "geometry": _box(51.5, 52.5)},
+    ]}), encoding="utf-8")
+
+    def at(lat: float) -> list[dict]:
+        return [{"latitude": lat, "longitude": -1.0}]
+
+    north = [
+        service("n-therapy", service_areas=[NORTH], service_types=["therapeutic"], stages=["therapeutic_support"],
+                min_age=0, max_age=12, available_during_investigation=True, waiting_weeks=4,
+                accessibility=["BSL interpreters"], locations=at(54.0)),
+        service("n-teen-therapy", service_areas=[NORTH], service_types=["therapeutic"], stages=["therapeutic_support"],
+                min_age=13, max_age=17, requires_disclosure=True, waiting_weeks=10, locations=at(54.2)),
+        service("n-csaac", service_areas=[NORTH], service_types=["csaac"], stages=["medical_assessment"],
+                min_age=0, max_age=15, locations=at(54.05)),
+        service("n-parents", service_areas=[NORTH], service_types=["parent_support"], stages=["family_support"],
+                for_parents=True, verified=False, locations=at(54.5)),
+    ]
+    south = [
+        service("s-front-door", service_areas=[SOUTH], service_types=["social_care_front_door"],
+                stages=["refer_to_social_care"], last_verified="2020-01-01"),
+    ]
+    national = [
+        service("helpline", service_areas=["national"], service_types=["helpline"],
+                stages=["recognise_and_record", "later_support"], phones=[{"number": "0800 1111"}]),
+    ]
+    return write_data_dir(root, {"north.yaml": north, "south.yaml": south, "national.yaml": national, **(extra or {})})
+
+
+@pytest.fixture
+def world(tmp_path):
+    return load_directory(tiny_world(tmp_path / "data"))
+
+
+@pytest.fixture
+def report(world):
+    return analyse(world, today=TODAY)
+
+
+def test_every_area_of_the_geography_is_reported_once(report):
+    assert [a["code"] for a in report.areas] == [NORTH, SOUTH]
+    for area in report.areas:
+        assert set(area["stages"]) == set(STAGES)
+        assert set(area["cohorts"]) == set(COHORTS)
+
+
+def test_stage_cover_counts_and_population_weighted_distance(report):
+    north = report.area("Northtown")["stages"]
+    therapy = north["therapeutic_support"]
+    # A is at n-therapy (0 km), B is 0.1° from both therapy services.
+    assert therapy["covered"] is True
+    assert (therapy["services"], therapy["local_services"], therapy["national_services"]) == (2, 2, 0)
+    assert therapy["nearest_km"] == pytest.approx((3 * 0 + 1 * KM_PER_TENTH) / 4, abs=0.01)
+    assert therapy["max_km"] == pytest.approx(KM_PER_TENTH, abs=0.01)
+    assert therapy["p90_km"] == pytest.approx(KM_PER_TENTH, abs=0.01)  # B carries the top quarter
+    assert therapy["share_within_km"] == 1.0
+    assert therapy["waiting_weeks"] == 7.0  # median of 4 and 10
+    assert therapy["national_only"] is False
+
+    medical = north["medical_assessment"]
+    assert medical["nearest_km"] == pytest.approx(KM_PER_TENTH / 2, abs=0.01)
+
+    family = north["family_support"]
+    expected = (3 * great_circle((54.0, -1.0), (54.5, -1.0)).km + great_circle((54.1, -1.0), (54.5, -1.0)).km) / 4
+    assert family["nearest_km"] == pytest.approx(expected, rel=0.005)  # 52.8 km
+    assert family["share_within_km"] == 0.0
+
+    hsb = north["hsb_assessment"]
+    assert (hsb["covered"], hsb["services"], hsb["nearest_km"], hsb["national_only"]) == (False, 0, None, False)
+
+
+def test_national_services_count_only_where_the_pathway_says_so(report):
+    north = report.area(NORTH)["stages"]
+    # later_support is a stage a national helpline can deliver: covered, but flagged.
+    later = north["later_support"]
+    assert (later["covered"], later["local_services"], later["national_services"], later["national_only"]) == (True, 0, 1, True)
+    assert later["nearest_km"] is None  # the helpline has no place
+    # A national helpline never makes therapy look covered in Southtown.
+    south = report.area(SOUTH)["stages"]
+    assert south["therapeutic_support"]["covered"] is False
+    assert south["refer_to_social_care"]["covered"] is True
+    assert south["refer_to_social_care"]["nearest_km"] is None
+
+
+def test_cohorts_hand_worked(report):
+    c = report.area(NORTH)["cohorts"]
+    assert c["under_13"]["covered"] is True
+    assert c["age_13_to_15"]["covered"] is True
+    # The CSAAC stops at 15: no medical assessment for 16-17 year olds.
+    teens = c["age_16_to_17"]
+    assert teens["covered"] is False
+    assert teens["missing_stages"] == ["medical_assessment"]
+    assert teens["stages"]["medical_assessment"]["ages_without_cover"] == [16, 17]
+    assert teens["stages"]["therapeutic_support"]["nearest_km"] == pytest.approx(
+        (3 * 2 * KM_PER_TENTH + KM_PER_TENTH) / 4, abs=0.01)
+    # Only n-therapy records adjustments; the CSAAC does not.
+    assert c["disabled"]["covered"] is False and c["disabled"]["missing_stages"] == ["medical_assessment"]
+    assert c["no_disclosure"]["covered"] is True
+    assert c["during_investigation"]["covered"] is True
+    assert c["non_offending_parents"]["covered"] is True
+    assert c["hsb"]["covered"] is False and c["hsb"]["national_only"] is False
+    # Brothers and sisters of 13-17 have no therapy without a disclosure.
+    siblings = c["siblings"]
+    assert siblings["covered"] is False
+    assert siblings["stages"]["therapeutic_support"]["ages_without_cover"] == [13, 14, 15, 16, 17]
+    # A national helpline is no local point of contact once support ends.
+    after = c["after_support_ends"]
+    assert (after["covered"], after["national_only"]) == (False, True)
+    assert report.area(NORTH)["gaps"]["cohorts"] == ["age_16_to_17", "disabled", "hsb", "siblings", "after_support_ends"]
+
+
+def test_data_quality_share_of_stale_records(report):
+    assert report.area(NORTH)["data_quality"] == {"local_services": 4, "stale": 1, "stale_share": 0.25}
+    assert report.area(SOUTH)["data_quality"] == {"local_services": 1, "stale": 1, "stale_share": 1.0}
+    assert report.to_dict()["national_data_quality"] == {"national_services": 1, "stale": 0, "stale_share": 0.0}
+
+
+def test_stale_column_agrees_with_the_model(world):
+    cols = Columns.from_index(world.index, today=TODAY, stale_months=12)
+    assert cols.stale.tolist() == [s.is_stale(TODAY) for s in world.services]
+
+
+def test_plain_statements(report):
+    north = report.area(NORTH)["statements"]
+    assert "Northtown: no paediatric medical assessment for 16–17 year olds" in north
+    assert "Northtown: no paediatric medical assessment for disabled children" in north
+    assert "Northtown: no pathway for children who display harmful sexual behaviour" in north
+    assert "Northtown: no therapeutic support for brothers, sisters and other children in the family aged 13–17" in north
+    assert "Northtown: point of contact once support ends only from national services" in north
+    assert "Northtown: no support for non-offending parents within 30 km of where children live (nearest on average 53 km)" in north
+    south = report.area(SOUTH)["statements"]
+    assert "Southtown: no therapeutic support" in south
+    assert "Southtown: 1 of 1 local service records are unverified or not checked in the last 12 months; " \
+           "confirm them before relying on this analysis" in south
+
+
+@pytest.mark.parametrize("ages, text", [([16, 17], "16–17"), ([3], "3"), ([0, 1, 2, 5, 9, 10], "0–2, 5 and 9–10")])
+def test_age_ranges(ages, text):
+    assert age_ranges(ages) == text
+
+
+def test_area_by_name_or_code_and_unknown_area(world):
+    assert analyse(world, areas=["northtown"], today=TODAY).areas[0]["code"] == NORTH
+    with pytest.raises(PlaceNotFound, match="Narnia"):
+        analyse(world, areas=["Narnia"], today=TODAY)
+
+
+def test_contract_shape(report):
+    out = json.loads(json.dumps(report.to_dict()))
+    for area in out["areas"]:
+        assert {"code", "name", "stages", "cohorts"} <= set(area)
+        for v in area["stages"].values():
+            assert isinstance(v["covered"], bool) and isinstance(v["services"], int)
+            assert v["nearest_km"] is None or isinstance(v["nearest_km"], float)
+        for v in area["cohorts"].values():
+            assert isinstance(v["covered"], bool)
+    assert "national_covers" in out["rules"]["national"]
+
+
+# -- nearest service: the ranked shortcut equals a brute-force scan -----------------------
+
+def test_nearest_matches_brute_force(monkeypatch):
+    rng = np.random.default_rng(7)
+    from services.index import SearchIndex, haversine_km
+
+    services = [
+        service(f"s{i}", locations=[{"latitude": float(54 + rng.uniform(-0.5, 0.5)), "longitude": float(-1 + rng.uniform(-0.5, 0.5))}
+                                    for _ in range(int(rng.integers(0, 3)))])
+        for i in range(60)
+    ]
+    from services.models import Service
+
+    index = SearchIndex.build([Service.model_validate(s) for s in services])
+    cols = Columns.from_index(index, today=TODAY, stale_months=12)
+    cand = np.arange(60)
+    lats, lons = rng.uniform(53.6, 54.4, 25), rng.uniform(-1.4, -0.6, 25)
+    weights = np.full(25, 1 / 25)
+    counted = rng.random((6, 60)) < np.array([[0.0], [0.03], [0.1], [0.3], [0.6], [1.0]])
+    monkeypatch.setattr(gap_analysis, "_TOP_K", 1)  # rank only the nearest: exercise every path
+    got = gap_analysis._nearest(cols, cand, counted, lats, lons, weights, 30.0)
+    for r in range(6):
+        ids = [i for i in range(60) if counted[r, i] and cols.loc_count[i]]
+        if not ids:
+            assert got[r]["nearest_km"] is None
+            continue
+        d = np.array([[min(haversine_km(la, lo, cols.loc_lat[index.loc_start[i]:index.loc_start[i] + index.loc_count[i]],
+                                        cols.loc_lon[index.loc_start[i]:index.loc_start[i] + index.loc_count[i]]))
+                       for i in ids] for la, lo in zip(lats, lons)]).min(axis=1)
+        assert got[r]["nearest_km"] == pytest.approx(float(d @ weights), abs=0.01)
+        assert got[r]["max_km"] == pytest.approx(float(d.max()), abs=0.01)
+
+
+# -- the cohorts file --------------------------------------------------------------------
+
+def test_shipped_cohorts_define_every_design_cohort_with_a_known_source():
+    from pathways.definition import load_pathway
+
+    book = load_cohorts(SHIPPED_COHORTS)
+    assert [c.id for c in book.cohorts] == list(COHORTS)
+    sources = load_pathway().sources
+    for c in book.cohorts:
+        assert c.source in sources, c.id
+        assert c.finding.strip() and c.description.strip()
+    assert set(book.stage_words) == set(STAGES)
+
+
+def test_a_broken_cohorts_file_names_file_line_and_field(tmp_path):
+    raw = yaml.safe_load(SHIPPED_COHORTS.read_text(encoding="utf-8"))
+    raw["cohorts"][2]["require"] = {"for_parent": True}
+    raw["cohorts"] = raw["cohorts"][:-1]
+    path = tmp_path / "cohorts.yaml"
+    path.write_text(yaml.safe_dump(raw, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(DataFileError) as exc:
+        load_cohorts(path)
+    assert "cohorts.2.require.for_parent: is not a known field" in str(exc.value)
+    raw["cohorts"][2]["require"] = {}
+    path.write_text(yaml.safe_dump(raw, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(DataFileError, match="missing cohort\\(s\\): after_support_ends"):
+        load_cohorts(path)
+
+
+def test_a_data_directory_may_ship_its_own_cohorts(tmp_path):
+    root = tiny_world(tmp_path / "data")
+    raw = yaml.safe_load(SHIPPED_COHORTS.read_text(encoding="utf-8"))
+    raw["cohorts"][-1]["national_counts"] = True  # a helpline is enough once support ends
+    (root / "cohorts.yaml").write_text(yaml.safe_dump(raw, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    report = analyse(load_directory(root), today=TODAY)
+    assert report.area(NORTH)["cohorts"]["after_support_ends"]["covered"] is True
+
+
+# -- what-if ------------------------------------------------------------------------------
+
+def _snapshot(root: Path) -> dict[str, float]:
+    return {str(p): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
+
+
+def test_what_if_closes_exactly_the_expected_gaps_and_writes_nothing(world):
+    files = _snapshot(world.data_dir)
+    before = analyse(world, today=TODAY).to_dict()
+    result = what_if(world, Hypothetical(service_types=("hsb_service",), place="Northville", service_areas=("Northtown",)),
+                     today=TODAY)
+    assert [a["code"] for a in result["areas"]] == [NORTH]
+    assert result["areas"][0]["closes"] == {"stages": ["hsb_assessment", "hsb_intervention"], "cohorts": ["hsb"]}
+    assert result["closes"] == {"stages": 2, "cohorts": 1}
+    assert "Northtown: no pathway for children who display harmful sexual behaviour" in result["areas"][0]["statements_resolved"]
+    # Nothing written, nothing cached changed.
+    assert _snapshot(world.data_dir) == files
+    assert len(world.services) == 6 and world.get("what-if-hypothetical-service") is None
+    assert analyse(world, today=TODAY).to_dict() == before
+
+
+def test_what_if_distance_and_cohorts(world):
+    result = what_if(world, Hypothetical(service_types=("therapeutic",), lat=54.1, lon=-1.0), today=TODAY)
+    (area,) = result["areas"]
+    assert area["code"] == NORTH  # the authority it sits in
+    # Therapy for every age without a disclosure: siblings close; its later-support offer is local.
+    assert area["closes"] == {"stages": [], "cohorts": ["siblings", "after_support_ends"]}
+    nearer = {n["stage"]: n for n in area["nearer"]["stages"]}
+    assert nearer["therapeutic_support"]["before_km"] == pytest.approx(KM_PER_TENTH / 4, abs=0.01)
+    assert nearer["therapeutic_support"]["after_km"] == 0.0
+    assert area["after"]["data_quality"]["local_services"] == 4  # the hypothetical is not a record
+
+
+@pytest.mark.parametrize("h, message", [
+    (Hypothetical(service_types=()), "type of service"),
+    (Hypothetical(service_types=("therapy",), service_areas=("Northtown",)), "'therapy' is not a service type"),
+    (Hypothetical(service_types=("therapeutic",), service_areas=("Northtown",), min_age=12, max_age=5), "min_age 12 is above max_age 5"),
+    (Hypothetical(service_types=("therapeutic",)), "which areas"),
+    (Hypothetical(service_types=("therapeutic",), lat=54.0), "both latitude and longitude"),
+])
+def test_what_if_refuses_bad_input_clearly(world, h, message):
+    with pytest.raises(InvalidInput, match=message):
+        what_if(world, h, today=TODAY)
+
+
+def test_what_if_unknown_area(world):
+    with pytest.raises(PlaceNotFound, match="Narnia"):
+        what_if(world, Hypothetical(service_types=("therapeutic",), service_areas=("Narnia",)), today=TODAY)
+
+
+# -- the shipped data ---------------------------------------------------------------------
+
+def test_shipped_data_all_153_areas():
+    directory = load_directory()
+    report = analyse(directory)
+    assert len(report.areas) == 153
+    assert {a["code"] for a in report.areas} == set(directory.geography.authorities)
+    york = report.area("York")
+    assert york["code"] == "E06000014"
+    assert york["stages"]["therapeutic_support"]["covered"] is True
+    assert york["stages"]["medical_assessment"]["covered"] is True
+    assert york["stages"]["medical_assessment"]["nearest_km"] is not None
+    assert york["cohorts"]["hsb"]["covered"] is True
+    assert york["data_quality"]["local_services"] > 0
+    # Leeds has no local records: therapy there is national-only at best, never "covered".
+    leeds = report.area("Leeds")
+    assert leeds["stages"]["therapeutic_support"]["covered"] is False
+    assert leeds["stages"]["immediate_safety"]["covered"] is True  # 999
+    assert "no local services are recorded" in leeds["statements"][0]
+    assert gap_model(directory) is report.model  # cached: the app pays once per data version
