@@ -4,4 +4,5 @@ from services.clitools import run
 
 from .cli import main
 
-sys.exit(run(main))
+if __name__ == "__main__":  # guarded: worker processes (spawn) re-import the main module
+    sys.exit(run(main))

@@ -7,8 +7,10 @@ fatal, because without the vocabulary's words nothing can be shown.
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
@@ -22,7 +24,7 @@ from .index import SearchIndex
 from .models import Service, Taxonomy
 from .store import ServiceStore
 from .vocabulary import NATIONAL
-from .yamlio import LineDict, line_of, load_yaml, loads_yaml, parse_fast, read_text
+from .yamlio import LineDict, LineList, line_of, load_yaml, loads_yaml, parse_files, read_text
 
 __all__ = [
     "Directory",
@@ -132,7 +134,8 @@ class Directory:
     def index(self) -> Any:
         """The search index, built on first use (see :mod:`services.index`)."""
         if self._index is None:
-            self._index = SearchIndex.build(self.services)
+            with _collector_paused():
+                self._index = SearchIndex.build(self.services)
         return self._index
 
     def resolve_place(self, text: str) -> Place:
@@ -206,32 +209,37 @@ def _service_entries(raw: Any, label: str) -> tuple[list[Any], list[Problem]]:
 
 
 def _read_services_file(
-    path: Path, label: str, known_areas: set[str]
+    path: Path, label: str, known_areas: set[str], parsed: Any
 ) -> tuple[list[Service], list[Problem], dict[str | None, int | None]]:
-    """Validate one file: fast parser first; the line-tracking one only when it has problems.
+    """Validate one parsed file; re-parse it with line tracking only when it has problems.
 
     Returns the good services, the located problems and each record id's line (known only
-    when the slow path ran; looked up lazily otherwise).
+    when the careful parse ran; looked up lazily otherwise).
     """
+    if isinstance(parsed, DataFileError):
+        return [], parsed.problems, {}
+    entries, problems = _service_entries(parsed, label)
+    good, bad = validate_records(entries, label, known_areas=known_areas)
+    if not (problems or bad) or _has_lines(parsed):
+        return good, problems + bad, _first_lines(entries) if (problems or bad) else {}
     try:
-        text = read_text(path, label=label)
-        raw = parse_fast(text, label=label)
+        raw = load_yaml(path, label=label)
     except DataFileError as exc:
         return [], exc.problems, {}
     entries, problems = _service_entries(raw, label)
     good, bad = validate_records(entries, label, known_areas=known_areas)
-    if not (problems or bad):
-        return good, [], {}
-    try:
-        raw = loads_yaml(text, label=label)
-    except DataFileError as exc:
-        return [], exc.problems, {}
-    entries, problems = _service_entries(raw, label)
-    good, bad = validate_records(entries, label, known_areas=known_areas)
+    return good, problems + bad, _first_lines(entries)
+
+
+def _has_lines(parsed: Any) -> bool:
+    return isinstance(parsed, (LineDict, LineList))
+
+
+def _first_lines(entries: list[Any]) -> dict[str | None, int | None]:
     lines: dict[str | None, int | None] = {}
     for e in entries:  # first occurrence of each id; later ones are found by _record_line
         lines.setdefault(_record_id(e), getattr(e, "line", None))
-    return good, problems + bad, lines
+    return lines
 
 
 def _record_line(path: Path, label: str, service_id: str, occurrence: int = 0) -> int | None:
@@ -267,10 +275,43 @@ def load_directory(
         if cached is not None:
             store, problems, index = cached
             return Directory(root, store, taxonomy, geography, problems, _index=index)
-    directory = _load_records(root, taxonomy, geography)
-    if signature is not None and (cache or len(directory) >= CACHE_MIN_SERVICES):
-        write_cache(root, signature, directory.services, directory.problems, directory.index)
+    with _collector_paused():
+        directory = _load_records(root, taxonomy, geography)
+        if signature is not None and (cache or len(directory) >= CACHE_MIN_SERVICES):
+            write_cache(root, signature, directory.services, directory.problems, directory.index)
     return directory
+
+
+_PAUSES = 0
+_PAUSES_LOCK = threading.Lock()
+_COLLECTOR_WAS_ENABLED = False
+
+
+@contextmanager
+def _collector_paused() -> Any:
+    """Bulk loading creates millions of objects and no reference cycles, and Python's cyclic
+    garbage collector rescans all of them again and again as they pile up: over half of a
+    100,000-service cold load. Paused while loading (nested and threaded loads share one
+    pause); afterwards the loaded objects are frozen out of the collector's view
+    (``gc.freeze``), so no later collection rescans them (each full pass over a loaded
+    100,000-service directory costs seconds, a pause in the middle of someone's search).
+    Reference counting still frees them when a reload replaces the directory: records hold
+    no cycles."""
+    global _PAUSES, _COLLECTOR_WAS_ENABLED
+    with _PAUSES_LOCK:
+        if _PAUSES == 0:
+            _COLLECTOR_WAS_ENABLED = gc.isenabled()
+            gc.disable()
+        _PAUSES += 1
+    try:
+        yield
+    finally:
+        with _PAUSES_LOCK:
+            _PAUSES -= 1
+            if _PAUSES == 0:
+                gc.freeze()
+                if _COLLECTOR_WAS_ENABLED:
+                    gc.enable()
 
 
 def _load_records(root: Path, taxonomy: Taxonomy, geography: Geography) -> Directory:
@@ -283,9 +324,9 @@ def _load_records(root: Path, taxonomy: Taxonomy, geography: Geography) -> Direc
     if not files:
         problems.append(Problem(_label(root / "services", root), None, "services", "no service files found"))
     stage_defaults: dict[tuple[str, ...], list[str]] = {}
-    for path in files:
-        label = _label(path, root)
-        good, bad, lines = _read_services_file(path, label, known_areas)
+    labels = [_label(path, root) for path in files]
+    for path, label, parsed in zip(files, labels, parse_files(files, labels)):
+        good, bad, lines = _read_services_file(path, label, known_areas, parsed)
         problems.extend(bad)
         in_file: dict[str, int] = {}
         for service in good:

@@ -9,6 +9,7 @@ so every problem can be reported as ``file:line: field: problem``.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Any
@@ -23,7 +24,8 @@ __all__ = [
     "load_yaml",
     "loads_yaml",
     "read_text",
-    "parse_fast",
+    "parse_files",
+    "FAST_PARSE_MIN_BYTES",
     "line_of",
     "MAX_FILE_BYTES",
     "MAX_NODES",
@@ -176,33 +178,87 @@ def load_yaml(path: Path, *, label: str | None = None, max_bytes: int = MAX_FILE
     return loads_yaml(read_text(path, label=name, max_bytes=max_bytes), label=name)
 
 
-try:  # A Rust YAML parser: ~50x faster than PyYAML, refuses duplicate keys, caps aliases.
-    import yaml_rs as _yaml_rs
-except ImportError:  # pragma: no cover - the dependency is declared; this keeps a fallback
-    _yaml_rs = None
-
-_LINE_IN_MESSAGE = re.compile(r"line (\d+)")
+#: Below this many bytes in all, files are parsed in-process with the line-tracking loader;
+#: above it, in worker processes with the fast parser (see :func:`parse_files`).
+FAST_PARSE_MIN_BYTES = 2 * 1024 * 1024
 
 
-def parse_fast(text: str, *, label: str = "<text>") -> Any:
-    """Parse YAML quickly into plain dicts and lists (no line numbers).
+def _parse_in_worker(path: str, label: str) -> tuple[str, Any]:
+    """Runs in a worker process: the fast Rust parser, isolated from the app.
 
-    Used for the common case of a valid file; when a file has problems the caller
-    re-parses it with :func:`loads_yaml` to locate them. Duplicate keys and alias bombs
-    are refused here too.
+    yaml_rs is ~20x faster than PyYAML and refuses duplicate keys and alias bombs, but it
+    is a young native extension (it has crashed an interpreter in a Streamlit script
+    thread), so it never runs inside the app's own process.
     """
-    if _yaml_rs is None:
-        return loads_yaml(text, label=label)
+    import yaml_rs
+
     try:
-        return _yaml_rs.loads(text)
-    except _yaml_rs.YAMLDecodeError:
-        # Let the line-tracking parser word the problem, so messages are the same
-        # whichever parser met the file first.
-        return loads_yaml(text, label=label)
-    except (ValueError, TypeError, OverflowError) as exc:
-        match = _LINE_IN_MESSAGE.search(str(exc))
-        first = str(exc).strip().splitlines()[-1] if str(exc).strip() else "is not valid YAML"
-        raise DataFileError([Problem(label, int(match.group(1)) if match else None, "yaml", first)]) from None
+        text = read_text(Path(path), label=label)
+    except DataFileError as exc:
+        return "error", [(p.file, p.line, p.field, p.message) for p in exc.problems]
+    try:
+        return "ok", yaml_rs.loads(text)
+    except Exception:  # noqa: BLE001 - any refusal: let the careful parser word it
+        return "retry", None
+
+
+def parse_files(paths: list[Path], labels: list[str]) -> list[Any]:
+    """Parse many data files: each result is the parsed value or a DataFileError.
+
+    Small directories use the line-tracking loader in-process. Large ones are parsed by
+    the fast parser in a pool of worker processes (both cores, and a crash there cannot
+    take the app down); whatever the pool cannot do falls back to the careful parser.
+    Values from the pool carry no line numbers: callers re-parse a file with
+    :func:`loads_yaml` when it has problems to locate.
+    """
+    results: list[Any] = [None] * len(paths)
+    todo = list(range(len(paths)))
+    total = 0
+    for p in paths:
+        try:
+            total += p.stat().st_size
+        except OSError:
+            pass
+    if total >= FAST_PARSE_MIN_BYTES and len(paths) > 0:
+        todo = _parse_in_pool(paths, labels, results)
+    for i in todo:
+        try:
+            results[i] = load_yaml(paths[i], label=labels[i])
+        except DataFileError as exc:
+            results[i] = exc
+    return results
+
+
+def _parse_in_pool(paths: list[Path], labels: list[str], results: list[Any]) -> list[int]:
+    """Fill ``results`` from worker processes; return the indexes still to parse."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        import yaml_rs  # noqa: F401 - only checking it is installed
+    except ImportError:
+        return list(range(len(paths)))
+    left: list[int] = []
+    workers = max(1, min(len(paths), os.cpu_count() or 1, 4))
+    try:
+        with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+            futures = [pool.submit(_parse_in_worker, str(p), lab) for p, lab in zip(paths, labels)]
+            for i, future in enumerate(futures):
+                try:
+                    kind, value = future.result()
+                except (BrokenProcessPool, OSError, RuntimeError):
+                    left.append(i)
+                    continue
+                if kind == "ok":
+                    results[i] = value
+                elif kind == "error":
+                    results[i] = DataFileError([Problem(*p) for p in value])
+                else:
+                    left.append(i)
+    except (BrokenProcessPool, OSError, RuntimeError):
+        return [i for i in range(len(paths)) if results[i] is None]
+    return left
 
 
 def loads_yaml(text: str, *, label: str = "<text>") -> Any:
