@@ -1,7 +1,7 @@
 """Waymark's web app: a thin layer over services/ and pathways/.
 
-Three pages (``app/pages/``): Find support (families), Referral pathway (practitioners) and
-Directory (everyone). This file only sets the page up, installs the quick exit, builds the
+Four pages (``app/pages/``): Find support (families), Referral pathway (practitioners),
+Directory (everyone) and Service gaps (commissioners). This file only sets the page up, installs the quick exit, builds the
 navigation and adds the footer every page shares. Run it with ``make run``.
 """
 
@@ -12,7 +12,7 @@ import streamlit as st
 from app import context
 from app.components.quick_exit import HISTORY_NOTE, quick_exit
 from app.icon import page_icon
-from app.pages import directory, find_support, referral_pathway
+from app.pages import directory, find_support, referral_pathway, service_gaps
 
 st.set_page_config(page_title="Waymark", page_icon=page_icon(), layout="wide")
 quick_exit()
@@ -21,6 +21,7 @@ pages = {
     "find_support": st.Page(find_support.render, title="Find support", url_path="find-support", default=True),
     "referral_pathway": st.Page(referral_pathway.render, title="Referral pathway", url_path="referral-pathway"),
     "directory": st.Page(directory.render, title="Directory", url_path="directory"),
+    "service_gaps": st.Page(service_gaps.render, title="Service gaps", url_path="service-gaps"),
 }
 context.PAGES.update(pages)
 navigation = st.navigation(list(pages.values()), position="top")
@@ -31,7 +32,7 @@ navigation.run()
 
 st.divider()
 st.markdown(HISTORY_NOTE)
-st.caption(
+st.markdown(
     "Waymark does not keep what you type: it is not saved, logged, put in the web address or "
     "sent to anyone else. Service details come from public sources and each listing says when "
     "it was last checked."

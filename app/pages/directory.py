@@ -1,0 +1,269 @@
+"""Directory: browse and search every service, and open one service's full listing.
+
+Which service is open is kept in session state (never in the URL), so nothing about what
+someone looked at is left in their browser history or a shared link.
+"""
+
+from __future__ import annotations
+
+import os
+from urllib.parse import quote
+
+import streamlit as st
+
+from services.models import Service
+from services.search import contact_of
+
+from .. import context
+from ..mapview import show_map
+from ..render import (
+    age_text,
+    contact_lines,
+    date_text,
+    during_investigation_text,
+    freshness_warning,
+    md,
+    md_link,
+    referral_text,
+    safe_href,
+    source_links,
+    stage_name,
+    type_name,
+)
+
+__all__ = ["render", "matches", "REPORT_EMAIL_ENV"]
+
+#: Set this to the maintainers' address to make "report a problem" an email link.
+REPORT_EMAIL_ENV = "WAYMARK_REPORT_EMAIL"
+
+_ALL = "All areas"
+_NATIONAL = "National (all of England)"
+
+
+def matches(service: Service, text: str, taxonomy) -> bool:
+    """A plain "every word appears somewhere in the listing" match for browsing."""
+    words = text.casefold().split()
+    if not words:
+        return True
+    hay = " ".join(
+        [
+            service.name,
+            service.description,
+            service.organization.name if service.organization else "",
+            service.eligibility or "",
+            " ".join(type_name(taxonomy, t) for t in service.service_types),
+            " ".join(service.service_types),
+        ]
+    ).casefold()
+    return all(w in hay for w in words)
+
+
+def _area_names(service: Service, geography) -> list[str]:
+    if service.is_national:
+        return ["All of England"]
+    names = []
+    for code in service.service_areas:
+        authority = geography.authorities.get(code)
+        names.append(authority.name if authority else code)
+    return names
+
+
+def _back() -> None:
+    st.session_state.pop(context.SELECTED_SERVICE, None)
+
+
+def _report_link(service: Service) -> str:
+    """"Report a problem with this listing": an email to the maintainers when configured
+    (subject names only the listing), otherwise the organisation's own website."""
+    address = os.environ.get(REPORT_EMAIL_ENV, "").strip()
+    if address and "@" in address and safe_href("mailto:" + address):
+        subject = quote(f"Waymark listing: {service.name} ({service.id})")
+        return md_link("Report a problem with this listing", f"mailto:{address}?subject={subject}")
+    url = contact_of(service).get("url")
+    if url and safe_href(url):
+        return (
+            md_link("Report a problem with this listing", url)
+            + " (the organisation's website: check the details there or tell them what is wrong)"
+        )
+    return "Report a problem with this listing: contact the organisation named above."
+
+
+def _detail(service: Service, d) -> None:
+    st.button("← Back to all services", on_click=_back, key="directory-back")
+    st.header(md(service.name), anchor=False)
+    if service.organization:
+        st.markdown(f"Run by {md_link(service.organization.name, service.organization.url)}")
+    st.markdown(", ".join(md(type_name(d.taxonomy, t)) for t in service.service_types))
+    warning = freshness_warning(service)
+    if warning:
+        st.warning(md(warning), icon=":material/warning:")
+    if service.status != "active":
+        st.error(f"This service is listed as {md(service.status)}.")
+
+    st.subheader("What it offers", anchor=False)
+    st.markdown(md(service.description))
+    if service.stages:
+        st.markdown("**Where it fits in the process:**")
+        st.markdown("\n".join(f"- {md(stage_name(d.taxonomy, s))}" for s in service.stages))
+
+    st.subheader("Who it is for", anchor=False)
+    lines = [md(age_text(service))]
+    if service.for_parents:
+        lines.append("Also for parents and carers.")
+    lines.append("Area: " + md(", ".join(_area_names(service, d.geography))))
+    if service.eligibility:
+        lines.append(md(service.eligibility))
+    if service.languages:
+        lines.append("Languages: " + md(", ".join(service.languages)))
+    if service.accessibility:
+        lines.append("Access: " + md("; ".join(service.accessibility)))
+    st.markdown("\n".join(f"- {line}" for line in lines))
+
+    st.subheader("How to get help or refer", anchor=False)
+    how = [md(referral_text(service))]
+    if service.requires_disclosure:
+        how.append("They usually help once a child has told someone, or the abuse has been reported.")
+    else:
+        how.append("A child does not need to have told anyone for this service to help.")
+    how.extend(md(route) for route in service.referral_routes)
+    if service.waiting_weeks is not None:
+        how.append(md(f"Usual wait: about {service.waiting_weeks:g} weeks."))
+    if service.free is True:
+        how.append("Free.")
+    for cost in service.cost_options:
+        text = " ".join(x for x in (cost.option, cost.amount_description) if x)
+        if text:
+            how.append(md(text))
+    st.markdown("\n".join(f"- {line}" for line in how))
+
+    st.subheader("During a police investigation", anchor=False)
+    st.markdown(md(during_investigation_text(service)))
+
+    st.subheader("Contact", anchor=False)
+    contacts = contact_lines(service)
+    for loc in service.locations:
+        parts = [x for x in (loc.name, loc.address_1, loc.city, loc.postcode) if x]
+        text = "Where: " + (md(", ".join(parts)) if parts else "a location")
+        if loc.precision in ("town", "area"):
+            text += " " + md(f"(exact address not listed; shown at the {loc.precision} on maps)")
+        contacts.append(text)
+    if contacts:
+        st.markdown("\n".join(f"- {c}" for c in contacts))
+    else:
+        st.markdown("No contact details are listed. Ask children's social care or the NSPCC helpline.")
+    if service.schedules:
+        st.markdown("**Opening hours:** " + " ".join(md(s.description) for s in service.schedules))
+
+    st.subheader("Where this information comes from", anchor=False)
+    checked = date_text(service.last_verified)
+    state = "confirmed with the organisation" if service.verified else "not yet confirmed with the organisation"
+    st.markdown(f"Last checked: {md(checked)} ({state}).")
+    st.markdown(f"Source: {source_links(service.source)}")
+    if service.notes:
+        st.markdown(f"Notes: {md(service.notes)}")
+    st.markdown(_report_link(service))
+
+    placed = [loc for loc in service.locations if loc.latitude is not None]
+    if placed:
+        st.subheader("Map", anchor=False)
+        codes = [c for c in service.service_areas if c != "national"]
+        show_map(
+            key=f"detail-{service.id}",
+            boundaries_path=d.geography.boundaries_path,
+            services=[service],
+            taxonomy=d.taxonomy,
+            area_codes=codes,
+            focus=codes,
+            neighbours=False,
+        )
+
+
+def _browse(d) -> None:
+    st.markdown(
+        "Every service Waymark knows about. Search by name or what it does, or narrow the list "
+        "by type or area, then open a service for its full details."
+    )
+    types = {t.id: t.name for t in d.taxonomy.service_types}
+    areas: dict[str, str] = {}
+    for service in d.services:
+        if service.is_national:
+            continue
+        for code in service.service_areas:
+            authority = d.geography.authorities.get(code)
+            areas[code] = authority.name if authority else code
+    area_options = [_ALL, _NATIONAL, *sorted(areas, key=lambda c: areas[c])]
+    cols = st.columns([2, 2, 2])
+    with cols[0]:
+        text = st.text_input("Search the directory", max_chars=80, placeholder="For example therapy, Childline, York")
+    with cols[1]:
+        chosen_types = st.multiselect(
+            "Type of service", list(types), format_func=lambda t: types[t], placeholder="Any type"
+        )
+    with cols[2]:
+        area = st.selectbox(
+            "Area", area_options, format_func=lambda c: areas.get(c, c), index=0
+        )
+    only_checked = st.checkbox("Only show listings confirmed with the organisation in the last year")
+
+    shown_services = [
+        s
+        for s in d.services
+        if matches(s, text, d.taxonomy)
+        and (not chosen_types or set(chosen_types) & set(s.service_types))
+        and (
+            area == _ALL
+            or (area == _NATIONAL and s.is_national)
+            or (area in s.service_areas)
+        )
+        and (not only_checked or not s.is_stale())
+    ]
+    shown_services.sort(key=lambda s: (not s.is_national, s.name.casefold()))
+    st.header(f"{len(shown_services)} service{'s' if len(shown_services) != 1 else ''}", anchor=False)
+    if not shown_services:
+        st.markdown("Nothing matches. Try fewer words or another area.")
+        return
+    st.header("Map", anchor=False)
+    codes = sorted({c for s in shown_services for c in s.service_areas if c != "national"})
+    show_map(
+        key="directory",
+        boundaries_path=d.geography.boundaries_path,
+        services=[s for s in shown_services if not s.is_national],
+        taxonomy=d.taxonomy,
+        area_codes=codes,
+        focus=codes,
+        neighbours="all",
+    )
+    st.header("Services", anchor=False)
+    for service in shown_services:
+        with st.container(border=True):
+            st.button(
+                service.name,
+                key=f"open-{service.id}",
+                type="tertiary",
+                on_click=context.select_service,
+                args=(service.id,),
+                help="Open the full listing",
+            )
+            bits = [
+                ", ".join(type_name(d.taxonomy, t) for t in service.service_types),
+                ", ".join(_area_names(service, d.geography)),
+                age_text(service),
+                f"last checked {date_text(service.last_verified)}" + ("" if service.verified else " (not confirmed)"),
+            ]
+            st.markdown(md(" · ".join(bits)))
+
+
+def render() -> None:
+    st.title("Directory of services")
+    d = context.directory()
+    selected = context.selected_service()
+    if selected:
+        service = d.get(selected)
+        if service is None:
+            st.session_state.pop(context.SELECTED_SERVICE, None)
+            st.warning("That service is no longer in the directory.")
+        else:
+            _detail(service, d)
+            return
+    _browse(d)
+    context.maintainer_notes(d)

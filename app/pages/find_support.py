@@ -1,0 +1,218 @@
+"""Find support: for parents, carers and young people.
+
+A postcode or town and a few questions a family can answer → a map and a plain-language
+list: support they can get now (even during a police investigation), helplines for the
+child's age, and who to contact later. The page only gathers input and renders: places
+come from ``Directory.resolve_place``, results from ``services.search``, headings from
+``app.sections``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from services.search import Hit, SearchFilters, search
+
+from .. import context
+from ..errors import Failed, shown
+from ..mapview import show_map
+from ..render import contact_lines, distance_text, md, service_card, type_name
+from ..sections import group_hits, meets_access
+
+__all__ = ["render", "Query", "QUERY_KEY"]
+
+#: Session key of the last search (kept only in this session's memory).
+QUERY_KEY = "find_support_query"
+
+_AGES = [None, *range(0, 18)]
+
+
+@dataclass(frozen=True)
+class Query:
+    place: str
+    age: int | None
+    not_told: bool
+    investigation: bool
+    self_referral: bool
+    free: bool
+    language: str
+    access: str
+
+    def filters(self) -> SearchFilters:
+        return SearchFilters(
+            age=self.age,
+            no_disclosure=self.not_told,
+            self_referral=self.self_referral,
+            free=self.free,
+            language=self.language or None,
+        )
+
+
+def _age_label(age: int | None) -> str:
+    if age is None:
+        return "Choose an age (or leave this)"
+    if age == 0:
+        return "Under 1"
+    return str(age)
+
+
+def _form() -> Query | None:
+    with st.form("find-support", border=True, enter_to_submit=True):
+        place = st.text_input(
+            "Your postcode or town",
+            max_chars=60,
+            placeholder="For example YO10 5DD, TR1 or Truro",
+            help="Used only to find services near you. Waymark does not keep it.",
+            autocomplete="off",
+        )
+        age = st.selectbox("The child's age", _AGES, format_func=_age_label, index=0)
+        st.markdown("**Tick any that apply**")
+        left, right = st.columns(2)
+        with left:
+            not_told = st.checkbox(
+                "We have not told anyone yet",
+                help="Shows only services you can go to before anyone has reported anything.",
+            )
+            investigation = st.checkbox(
+                "We are in a police investigation",
+                help="Support you can get now shows only services that carry on during one.",
+            )
+            self_referral = st.checkbox(
+                "Only services I can contact myself",
+                help="Leaves out services that need a referral from a professional.",
+            )
+        with right:
+            free = st.checkbox("Free services only")
+            language = st.text_input("Language you would like to use (optional)", max_chars=40, autocomplete="off")
+            access = st.text_input(
+                "Access needs (optional)",
+                max_chars=60,
+                placeholder="For example wheelchair, BSL, hearing loop",
+                autocomplete="off",
+            )
+        submitted = st.form_submit_button("Find support", type="primary")
+    if not submitted:
+        return None
+    return Query(place.strip(), age, not_told, investigation, self_referral, free, language.strip(), access.strip())
+
+
+def _later_item(hit: Hit, taxonomy, *, waiting: bool) -> None:
+    service = hit.service
+    with st.container(border=True):
+        st.markdown(f"### {md(service.name)}")
+        line = ", ".join(md(type_name(taxonomy, t)) for t in service.service_types)
+        st.markdown(f"{line}  \n{md(distance_text(hit))}")
+        if waiting:
+            st.markdown(
+                "They have not told us they can help while a police investigation is going on. "
+                "Ask them, or contact them when it is over."
+            )
+        contacts = contact_lines(service)
+        if contacts:
+            st.markdown("**Contact:** " + " · ".join(contacts))
+        st.button(
+            "Full details",
+            key=f"later-details-{service.id}",
+            on_click=context.select_service,
+            args=(service.id,),
+        )
+
+
+def render() -> None:
+    st.title("Find support")
+    st.markdown(
+        "Worried that a child is being sexually abused, or has been? Find the support you can get "
+        "near you now, even during a police investigation, and who to contact later. You do not "
+        "need proof, and a child does not need to have told anyone, for you to ask for help."
+    )
+    d = context.directory()
+    query = _form()
+    if query is not None:
+        st.session_state[QUERY_KEY] = query
+    query = st.session_state.get(QUERY_KEY)
+    if query is None:
+        st.info("Type your postcode or town above and press **Find support**.")
+        _helplines_without_place(d)
+        return
+
+    try:
+        with shown(reraise=True):
+            place = d.resolve_place(query.place)
+            hits = search(d, place, query.filters())
+    except Failed:
+        return
+    if query.access:
+        hits = [h for h in hits if meets_access(h.service, query.access)]
+
+    area = place.authority.name if place.authority else None
+    where = md(place.label) + (f" ({md(area)})" if area and area != place.label else "")
+    st.header(f"Support near {where}", anchor=False)
+    sections = group_hits(hits, investigation=query.investigation)
+    if not hits:
+        st.warning("We could not find services that match everything you ticked. Try removing a tick.")
+        if query.access:
+            st.markdown(
+                "Services rarely list their access arrangements. Most can make adjustments: "
+                "ask them when you get in touch."
+            )
+        _helplines_without_place(d, age=query.age)
+        return
+    local = [h for h in hits if h.local]
+    st.subheader("Map", anchor=False)
+    codes = [place.authority.code] if place.authority else []
+    show_map(
+        key="find",
+        boundaries_path=d.geography.boundaries_path,
+        services=[h.service for h in local],
+        taxonomy=d.taxonomy,
+        area_codes=codes,
+        focus=codes,
+        place=place,
+        distances={h.service.id: distance_text(h) for h in local},
+    )
+
+    st.header("Support you can get now — even during a police investigation", anchor=False)
+    if query.investigation:
+        st.markdown(
+            "Because you are in a police investigation, this list shows the services that say they "
+            "carry on during one, and the ways to get help at any time. You do not have to wait "
+            "for the investigation or a trial to end to get support."
+        )
+    else:
+        st.markdown("Therapy and support can start straight away. You do not have to wait for a police investigation or a trial.")
+    st.subheader("Near you", anchor=False)
+    if sections.now_local:
+        for hit in sections.now_local:
+            service_card(hit, d.taxonomy, key="now", on_details=context.select_service)
+    else:
+        st.markdown("We have no local services listed for this area that match. The national services below can help.")
+    st.subheader("Helplines and national services", anchor=False)
+    if query.age is not None:
+        st.markdown(f"For a child aged {query.age}" + (": " if sections.now_national else "."))
+    for hit in sections.now_national:
+        service_card(hit, d.taxonomy, key="now", on_details=context.select_service)
+
+    st.header("Who to contact later", anchor=False)
+    st.markdown(
+        "The effects of abuse can show up months or years later. Keep these for when other "
+        "support ends or things get hard again."
+    )
+    if sections.later:
+        for hit in sections.later:
+            _later_item(hit, d.taxonomy, waiting=hit.service.id in sections.waiting_for_investigation)
+    else:
+        st.markdown("No services for later on matched. The helplines above are there at any time.")
+
+
+def _helplines_without_place(d, *, age: int | None = None) -> None:
+    """Before a search (or when nothing matched): the national helplines for the age."""
+    st.header("Helplines you can call now", anchor=False)
+    national = [
+        s for s in d.services
+        if s.is_national and "helpline" in s.service_types and (age is None or s.serves_age(age))
+    ]
+    for service in national:
+        hit = Hit(service, None, local=False)
+        service_card(hit, d.taxonomy, key="start", on_details=context.select_service, level=3)

@@ -1,0 +1,274 @@
+"""Referral pathway: for practitioners.
+
+A form for the child's situation (the DESIGN.md fields) → the plan from
+``pathways.planner.make_plan``: Now / Next / Later, who to invite to the strategy discussion,
+practice reminders with their sources, local services per step with contact details and
+distance, gaps said plainly, and downloads (Markdown, printable HTML) built in memory.
+
+The form is an ``st.form`` (nothing is sent until "Make the plan"), nothing goes into the
+URL, and the plan lives only in this session's memory until "Clear" or the session ends.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from pathways.definition import load_pathway, pathway_path
+from pathways.planner import make_plan
+from pathways.plan import Plan, PlanService, PlanStep
+from pathways.render import GAP_TEXT, describe_situation, render_markdown
+from pathways.situation import FIELD_KINDS
+from services.geography import looks_like_postcode
+
+from .. import context
+from ..errors import Failed, shown
+from ..printable import WHEN_TITLES, plan_html
+from ..render import contact_lines, distance_text, during_investigation_text, freshness_warning, md
+
+__all__ = ["render", "FORM_FIELDS", "PLAN_KEY", "situation_from_form"]
+
+#: Session key of the current plan (memory only; cleared by "Clear").
+PLAN_KEY = "referral_plan"
+
+_CONCERN = {
+    None: "Not known",
+    "signs_only": "Signs or worries only (the child has not said anything)",
+    "partial_disclosure": "The child has said something (partial disclosure)",
+    "disclosure": "The child has told someone (disclosure)",
+}
+_RELATIONSHIP = {
+    None: "Not known / not said",
+    "parent": "Parent",
+    "step_parent_or_partner": "Step-parent or a parent's partner",
+    "sibling": "Brother or sister",
+    "other_relative": "Other relative",
+    "family_friend": "Family friend",
+    "other_child_in_network": "Another child in the family's network",
+    "unknown": "Unknown",
+}
+_INVESTIGATION = {
+    None: "Not known",
+    "none": "No police investigation",
+    "ongoing": "Police investigation ongoing",
+    "no_further_action": "No further action (NFA)",
+    "charged": "Suspect charged",
+    "trial": "Trial under way or due",
+    "concluded": "Criminal process concluded",
+}
+_FLAGS = {
+    "immediate_danger": "The child is in immediate danger",
+    "suspect_lives_with_child": "The person suspected lives with the child",
+    "suspect_is_child": "The person suspected is a child",
+    "suspect_registered_offender": "The person suspected is a registered sex offender",
+    "suspect_release_due": "The person suspected is due for release (prison or custody)",
+    "child_displays_hsb": "The child shows harmful sexual behaviour",
+    "disabled_or_send": "The child is disabled or has special educational needs (SEND)",
+    "mental_health_concern": "Self-harm or other mental health concerns",
+    "case_open_to_social_care": "The case is already open to children's social care",
+    "support_ended": "Earlier support has ended",
+}
+
+#: Every Situation field the form asks for ("where" covers area, postcode and place).
+FORM_FIELDS = (
+    "age", "where", "concern", "days_since_last_abuse", "suspect_relationship", "investigation",
+    "other_children", "previous_concerns", "language", *_FLAGS,
+)
+
+
+def _options(field: str, labels: dict[Any, str]) -> list[Any]:
+    """The enum's values from the Situation model, in its order, plus "not known"."""
+    _, values = FIELD_KINDS[field]
+    return [None, *values]
+
+
+def situation_from_form(values: dict[str, Any]) -> dict[str, Any]:
+    """Form values → raw situation values (validated by the planner, not here).
+
+    "Where" is one box: text shaped like a postcode is a postcode, anything else a place
+    (a town or a local authority; the geography resolves both).
+    """
+    out = {k: v for k, v in values.items() if k != "where" and v not in (None, "", False)}
+    where = (values.get("where") or "").strip()
+    if where:
+        out["postcode" if looks_like_postcode(where) else "place"] = where
+    return out
+
+
+def _form() -> dict[str, Any] | None:
+    with st.form("situation", border=True, enter_to_submit=False):
+        st.header("The child", anchor=False)
+        c1, c2 = st.columns(2)
+        with c1:
+            age = st.number_input("Child's age (0 to 17)", min_value=0, max_value=17, value=None, step=1, placeholder="Required")
+        with c2:
+            where = st.text_input(
+                "Where the child lives: postcode, town or local authority",
+                max_chars=60,
+                placeholder="For example YO10 5DD, Truro or York",
+                autocomplete="off",
+            )
+        c1, c2 = st.columns(2)
+        with c1:
+            concern = st.selectbox("What is the concern?", _options("concern", _CONCERN), format_func=_CONCERN.get)
+            relationship = st.selectbox(
+                "Who is the person suspected?", _options("suspect_relationship", _RELATIONSHIP), format_func=_RELATIONSHIP.get
+            )
+            investigation = st.selectbox(
+                "Police investigation", _options("investigation", _INVESTIGATION), format_func=_INVESTIGATION.get
+            )
+        with c2:
+            days = st.number_input(
+                "Days since the abuse last happened (leave empty if not known)", min_value=0, value=None, step=1
+            )
+            other_children = st.number_input(
+                "Other children in contact with the person suspected (brothers, sisters, others)",
+                min_value=0, max_value=50, value=None, step=1,
+            )
+            previous = st.number_input(
+                "Earlier concerns or referrals about this child", min_value=0, max_value=200, value=None, step=1
+            )
+        language = st.text_input(
+            "Language the child or family prefers (if not English)", max_chars=40, autocomplete="off"
+        )
+        st.header("Tick all that apply", anchor=False)
+        flags: dict[str, bool] = {}
+        c1, c2 = st.columns(2)
+        for i, (name, label) in enumerate(_FLAGS.items()):
+            with c1 if i % 2 == 0 else c2:
+                flags[name] = st.checkbox(label, key=f"situation-{name}")
+        submitted = st.form_submit_button("Make the plan", type="primary")
+    if not submitted:
+        return None
+    return {
+        "age": int(age) if age is not None else None,
+        "where": where,
+        "concern": concern,
+        "suspect_relationship": relationship,
+        "investigation": investigation,
+        "days_since_last_abuse": int(days) if days is not None else None,
+        "other_children": int(other_children) if other_children is not None else None,
+        "previous_concerns": int(previous) if previous is not None else None,
+        "language": language.strip() or None,
+        **flags,
+    }
+
+
+def _service_line(ps: PlanService) -> str:
+    service = ps.service
+    parts = [f"**{md(service.name)}**", md(distance_text(ps))]
+    parts.extend(contact_lines(service))
+    if service.available_during_investigation is not None:
+        parts.append(md(during_investigation_text(service)))
+    warning = freshness_warning(service)
+    if warning:
+        parts.append("*" + md("Not recently confirmed: check the details before relying on them.") + "*")
+    return " · ".join(parts)
+
+
+def _step(step: PlanStep, titles: dict[str, str], agency) -> None:
+    with st.container(border=True):
+        st.markdown(f"### {md(step.title)}")
+        st.markdown(md(step.why))  # the planner has already added the step's notes to "why"
+        if step.runs_alongside:
+            st.markdown("Runs alongside: " + md("; ".join(titles.get(s, s) for s in step.runs_alongside)))
+        if step.agencies:
+            st.markdown("**Who:** " + md(", ".join(agency(a) for a in step.agencies)))
+        if step.gap:
+            extra = " The national options below can help meanwhile." if step.services else ""
+            st.warning("**Gap:** " + md(GAP_TEXT + extra), icon=":material/report:")
+        if step.services:
+            st.markdown("\n".join(f"- {_service_line(ps)}" for ps in step.services))
+
+
+def _show_plan(plan: Plan, pathway) -> None:
+    area = plan.area
+    where = f"{area['name']}" if area else plan.place.label
+    st.header(f"Plan for a child in {md(where)}", anchor=False)
+    st.markdown("*" + md(describe_situation(plan)) + "*")
+    if plan.situation.immediate_danger:
+        st.error("**The child is in immediate danger: call 999 now.**", icon=":material/emergency:")
+    agency = pathway.agency_name if pathway is not None else (lambda a: a.replace("_", " "))
+    gaps = [s.title for s in plan.steps if s.gap]
+    if gaps:
+        st.warning(
+            f"**{len(gaps)} step{'s have' if len(gaps) != 1 else ' has'} no local service in the directory:** "
+            + md("; ".join(gaps)),
+            icon=":material/report:",
+        )
+    d1, d2, d3 = st.columns([1, 1, 1])
+    with d1:
+        st.download_button(
+            "Download the plan (Markdown)",
+            data=render_markdown(plan, pathway),
+            file_name="waymark-plan.md",
+            mime="text/markdown",
+            on_click="ignore",
+            key="plan-md",
+        )
+    with d2:
+        st.download_button(
+            "Download a printable page (HTML)",
+            data=plan_html(plan, pathway),
+            file_name="waymark-plan.html",
+            mime="text/html",
+            on_click="ignore",
+            key="plan-html",
+        )
+    with d3:
+        st.button("Clear the plan", on_click=_clear, key="plan-clear", help="Forget this situation and plan")
+
+    titles = {s.stage: s.title for s in plan.steps}
+    for when in ("now", "next", "later"):
+        steps = [s for s in plan.steps if s.when == when]
+        if not steps:
+            continue
+        st.header(WHEN_TITLES[when], anchor=False)
+        for step in steps:
+            _step(step, titles, agency)
+
+    st.header("Who to invite to the strategy discussion", anchor=False)
+    st.markdown("\n".join(
+        f"- **{md(i.name)}**" + (f": {md(i.why)}" if i.why else "") for i in plan.invitees
+    ))
+    st.header("Practice reminders", anchor=False)
+    for prompt in plan.prompts:
+        st.markdown(f"- {md(prompt['text'])}  \n  *Source: {md(prompt['source'])}*")
+    st.header("Who to contact later", anchor=False)
+    if plan.later_contacts:
+        st.markdown("\n".join(f"- {_service_line(ps)}" for ps in plan.later_contacts))
+    else:
+        st.markdown("No later contacts are listed for this area.")
+
+
+def _clear() -> None:
+    st.session_state.pop(PLAN_KEY, None)
+
+
+def render() -> None:
+    st.title("Referral pathway")
+    st.markdown(
+        "For practitioners. Describe what you know about the child's situation; everything except "
+        "the age and where they live is optional. Waymark sets out what to do now, next and later, "
+        "who must be in the strategy discussion, and the local services for each step. The "
+        "situation is not saved: it stays in this browser tab until you clear it or close the tab."
+    )
+    d = context.directory()
+    values = _form()
+    if values is not None:
+        st.session_state.pop(PLAN_KEY, None)
+        try:
+            with shown(reraise=True):
+                st.session_state[PLAN_KEY] = make_plan(situation_from_form(values), d)
+        except Failed:
+            return
+    plan = st.session_state.get(PLAN_KEY)
+    if plan is None:
+        return
+    try:
+        with shown(reraise=True):
+            pathway = load_pathway(pathway_path(d.data_dir))
+    except Failed:
+        pathway = None
+    _show_plan(plan, pathway)

@@ -1,0 +1,110 @@
+"""A plan as a self-contained printable HTML page (for st.download_button).
+
+Built in memory and handed to the browser as a download: nothing is written on the
+server. Every string is HTML-escaped; links are only http(s)/tel/mailto. The page loads
+nothing (no scripts, fonts or images) so opening it offline or printing it is safe.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pathways.plan import Plan, PlanService
+from pathways.render import GAP_TEXT, describe_situation
+
+from .render import date_text, freshness_warning, h, safe_href, tel_href
+
+__all__ = ["plan_html", "WHEN_TITLES"]
+
+WHEN_TITLES = {"now": "Now", "next": "Next", "later": "Later"}
+
+_CSS = """
+body { font-family: Arial, Helvetica, sans-serif; color: #0b0c0c; max-width: 50rem; margin: 1.5rem auto; padding: 0 1rem; line-height: 1.45; }
+h1 { font-size: 1.8rem; } h2 { font-size: 1.4rem; margin-top: 2rem; border-bottom: 2px solid #0b0c0c; }
+h3 { font-size: 1.15rem; margin-bottom: 0.3rem; }
+.danger { border: 3px solid #a50e1e; padding: 0.5rem 0.8rem; font-weight: bold; }
+.gap { border-left: 6px solid #a50e1e; padding: 0.3rem 0.8rem; background: #fbeaea; }
+.meta, .source { color: #484949; font-size: 0.92rem; }
+.warn { color: #6b3a00; }
+a { color: #1d4f91; }
+@media print { a { color: #0b0c0c; } h2 { break-after: avoid; } li { break-inside: avoid; } }
+"""
+
+
+def _link(label: str, url: str | None) -> str:
+    href = safe_href(url)
+    return f'<a href="{h(href)}">{h(label)}</a>' if href else h(label)
+
+
+def _service(ps: PlanService) -> str:
+    service = ps.service
+    bits: list[str] = []
+    if ps.distance_km is not None:
+        bits.append(h(f"about {ps.distance_km:.1f} km away"))
+    elif service.is_national:
+        bits.append("national")
+    elif ps.local:
+        bits.append("works across the area")
+    for phone in service.phones:
+        label = phone.number + (f" ({phone.type})" if phone.type != "voice" else "")
+        bits.append(_link(label, tel_href(phone.number)) if phone.type == "voice" else h(label))
+    url = service.url or (service.organization.url if service.organization else None)
+    if url:
+        bits.append(_link(url, url))
+    if service.email:
+        bits.append(_link(service.email, "mailto:" + service.email))
+    if service.available_during_investigation is True:
+        bits.append("can help during a police investigation")
+    out = f"<li><strong>{h(service.name)}</strong>: " + " · ".join(bits)
+    warning = freshness_warning(service)
+    if warning:
+        out += f'<br><span class="warn">{h(warning)}</span>'
+    return out + "</li>"
+
+
+def plan_html(plan: Plan, pathway=None, *, today: dt.date | None = None) -> str:
+    """The whole plan as one HTML document."""
+    area = plan.area
+    where = f"{area['name']} ({area['code']})" if area else plan.place.label
+    agency = pathway.agency_name if pathway is not None else (lambda a: a.replace("_", " "))
+    titles = {s.stage: s.title for s in plan.steps}
+    out = [
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>Waymark plan for a child in {h(where)}</title>",
+        f"<style>{_CSS}</style></head><body>",
+        f"<h1>Waymark plan for a child in {h(where)}</h1>",
+        f'<p class="meta">{h(describe_situation(plan))}. Made on {h(date_text(today or dt.date.today()))}.</p>',
+        '<p class="danger">If the child is in immediate danger, call 999.</p>',
+    ]
+    current = None
+    for step in plan.steps:
+        if step.when != current:
+            current = step.when
+            out.append(f"<h2>{h(WHEN_TITLES.get(current, current.title()))}</h2>")
+        out.append(f"<h3>{h(step.title)}</h3>")
+        out.append(f"<p>{h(step.why)}</p>")  # includes the step's notes
+        if step.runs_alongside:
+            out.append("<p>Runs alongside: " + h("; ".join(titles.get(s, s) for s in step.runs_alongside)) + "</p>")
+        if step.agencies:
+            out.append("<p><strong>Who:</strong> " + h(", ".join(agency(a) for a in step.agencies)) + "</p>")
+        if step.gap:
+            extra = " National options are listed." if step.services else ""
+            out.append(f'<p class="gap"><strong>Gap:</strong> {h(GAP_TEXT + extra)}</p>')
+        if step.services:
+            out.append("<ul>" + "".join(_service(ps) for ps in step.services) + "</ul>")
+    out.append("<h2>Strategy discussion: who must be invited</h2><ul>")
+    for invitee in plan.invitees:
+        out.append(f"<li><strong>{h(invitee.name)}</strong>" + (f": {h(invitee.why)}" if invitee.why else "") + "</li>")
+    out.append("</ul><h2>Practice reminders</h2><ul>")
+    for prompt in plan.prompts:
+        out.append(f"<li>{h(prompt['text'])}<br><span class=\"source\">Source: {h(prompt['source'])}</span></li>")
+    out.append("</ul><h2>Who to contact later</h2><ul>")
+    out.extend(_service(ps) for ps in plan.later_contacts)
+    out.append("</ul>")
+    out.append(
+        '<p class="meta">Made with Waymark. Service details come from public sources; check them '
+        "with the service before relying on them.</p></body></html>"
+    )
+    return "\n".join(out)

@@ -1,0 +1,253 @@
+"""Escaping and the shared pieces every page renders (service cards, contacts, warnings).
+
+Every string that comes from data (or from a user, echoed back in a message) passes
+through :func:`md` before it reaches ``st.markdown`` and through :func:`h` before it
+reaches HTML. Links are rebuilt here from checked parts only: a link whose scheme is not
+http(s), tel or mailto is shown as plain text, whatever the models let through.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from typing import Callable, Iterable
+
+import streamlit as st
+
+from services.models import Service
+from services.search import Hit
+
+from .sections import ANYTIME_TYPES
+
+__all__ = [
+    "h",
+    "md",
+    "safe_href",
+    "md_link",
+    "tel_href",
+    "age_text",
+    "distance_text",
+    "date_text",
+    "during_investigation_text",
+    "referral_text",
+    "freshness_warning",
+    "contact_lines",
+    "source_links",
+    "service_card",
+    "type_name",
+]
+
+#: Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping all
+#: of them means no data string can open a link, emphasis, heading, table, HTML tag,
+#: maths ($) or a Streamlit directive (:red[...]) in st.markdown.
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&\"'=^@%/;?,])")
+_SAFE_SCHEMES = ("http://", "https://", "tel:", "mailto:")
+_URL_OK = re.compile(r"^[^\s<>\"'`\\]+$")
+
+
+def h(value: object) -> str:
+    """HTML-escape any value (quotes too), for HTML pages and map popups."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def md(value: object) -> str:
+    """Markdown-escape a data string for st.markdown/st.error: shown literally, on one line."""
+    text = "" if value is None else str(value)
+    text = re.sub(r"\s+", " ", text).strip()
+    return _MD_SPECIAL.sub(r"\\\1", text)
+
+
+def safe_href(url: object) -> str | None:
+    """The URL if it is an http(s)/tel/mailto link with no characters that could break out
+    of an attribute or a Markdown link; otherwise None (shown as plain text)."""
+    if not isinstance(url, str):
+        return None
+    text = url.strip()
+    if not text.lower().startswith(_SAFE_SCHEMES) or not _URL_OK.match(text):
+        return None
+    if text.lower().startswith(("http://", "https://")):
+        host = text.split("//", 1)[1].split("/", 1)[0]
+        if "." not in host or "@" in host:
+            return None
+    # Brackets would close a Markdown link target early.
+    return text.replace("(", "%28").replace(")", "%29")
+
+
+def md_link(label: object, url: object) -> str:
+    """A Markdown link with an escaped label, or just the escaped label if the URL is unsafe."""
+    href = safe_href(url)
+    if href is None:
+        return md(label)
+    return f"[{md(label)}]({href})"
+
+
+def tel_href(number: str) -> str:
+    digits = re.sub(r"[^\d+]", "", number)
+    return f"tel:{digits}"
+
+
+def type_name(taxonomy, type_id: str) -> str:
+    try:
+        return taxonomy.type(type_id).name
+    except StopIteration:
+        return type_id.replace("_", " ")
+
+
+def stage_name(taxonomy, stage_id: str) -> str:
+    try:
+        return taxonomy.stage(stage_id).name
+    except StopIteration:
+        return stage_id.replace("_", " ")
+
+
+def age_text(service: Service) -> str:
+    lo, hi = service.min_age, service.max_age
+    if lo <= 0 and hi >= 100:
+        return "All ages"
+    if hi >= 100:
+        return f"Ages {lo} and over"
+    if lo <= 0:
+        return f"Children and young people up to age {hi}"
+    return f"Ages {lo} to {hi}"
+
+
+def distance_text(hit: Hit) -> str:
+    if not hit.local:
+        return "National: by phone, text or online, wherever you live"
+    if hit.distance_km is None:
+        return "Works across your area (no single address to show)"
+    km = hit.distance_km
+    miles = km / 1.609344
+    if km < 1:
+        return "Less than 1 km away"
+    return f"About {km:.1f} km ({miles:.1f} miles) away"
+
+
+def date_text(day: dt.date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def during_investigation_text(service: Service) -> str:
+    if service.available_during_investigation is True:
+        return "Yes: this service can help during a police investigation."
+    if service.available_during_investigation is False:
+        return "No: this service does not usually start during a police investigation."
+    return "Not known: ask them whether they can help while the police are investigating."
+
+
+def referral_text(service: Service) -> str:
+    if service.accepts_self_referral is True:
+        return "You can contact them yourself."
+    if service.accepts_self_referral is False:
+        return "Someone needs to refer you (for example the police, social care, a GP or school)."
+    return "Ask them how to be referred."
+
+
+def freshness_warning(service: Service, today: dt.date | None = None) -> str | None:
+    """The warning shown when a listing is unverified or stale, or None when it is fresh."""
+    if not service.is_stale(today):
+        return None
+    checked = date_text(service.last_verified)
+    if not service.verified:
+        return (
+            "These details have not been confirmed with the organisation "
+            f"(last reviewed {checked}). Check with them before you rely on them."
+        )
+    return (
+        f"These details were last checked on {checked}, more than a year ago. "
+        "Check with the organisation before you rely on them."
+    )
+
+
+def contact_lines(service: Service) -> list[str]:
+    """Markdown lines (already escaped) for phones, website and email."""
+    lines: list[str] = []
+    for phone in service.phones:
+        verb = {"text": "Text", "textphone": "Textphone", "fax": "Fax"}.get(phone.type, "Call")
+        label = f"{verb} {md_link(phone.number, tel_href(phone.number)) if phone.type != 'text' else md(phone.number)}"
+        if phone.description:
+            label += f" ({md(phone.description)})"
+        lines.append(label)
+    url = service.url or (service.organization.url if service.organization else None)
+    if url and safe_href(url):
+        lines.append(f"Website: {md_link(_display_url(url), url)}")
+    email = service.email
+    if email and "@" in email and _URL_OK.match(email):
+        lines.append(f"Email: {md_link(email, 'mailto:' + email)}")
+    return lines
+
+
+def _display_url(url: str) -> str:
+    return re.sub(r"^https?://(www\.)?", "", url).rstrip("/")
+
+
+_URL_IN_TEXT = re.compile(r"https?://[^\s;,()<>\"']+")
+
+
+def source_links(source: str) -> str:
+    """The record's ``source`` with its web addresses as links, everything else escaped."""
+    out: list[str] = []
+    pos = 0
+    for m in _URL_IN_TEXT.finditer(source):
+        out.append(md(source[pos : m.start()]))
+        url = m.group(0).rstrip(".")
+        out.append(md_link(_display_url(url), url))
+        pos = m.start() + len(url)
+    out.append(md(source[pos:]))
+    return " ".join(part for part in out if part)
+
+
+def service_card(
+    hit: Hit,
+    taxonomy,
+    *,
+    key: str,
+    on_details: Callable[[str], None] | None = None,
+    level: int = 4,
+) -> None:
+    """One service in a results list: name, what it is, how far, who for, how to reach it.
+
+    ``level`` is the heading level of the name: one below the section it sits in.
+    """
+    service = hit.service
+    with st.container(border=True):
+        st.markdown(f"{'#' * level} {md(service.name)}")
+        kinds = ", ".join(md(type_name(taxonomy, t)) for t in service.service_types)
+        st.markdown(f"{kinds}  \n{md(distance_text(hit))}")
+        st.markdown(md(service.description))
+        facts = [
+            f"**Who for:** {md(age_text(service))}"
+            + (" · also for parents and carers" if service.for_parents else ""),
+            f"**How to get help:** {md(referral_text(service))}",
+        ]
+        # 999, helplines, the police and social care are there whatever is happening; "not
+        # known" would only confuse, so the line is left out for them unless the data says.
+        if service.available_during_investigation is not None or not (ANYTIME_TYPES & set(service.service_types)):
+            facts.append(f"**During a police investigation:** {md(during_investigation_text(service))}")
+        if service.requires_disclosure:
+            facts.append(
+                "**Before you contact them:** they usually help once a child has told "
+                "someone, or the abuse has been reported."
+            )
+        if service.schedules:
+            facts.append("**When:** " + " ".join(md(s.description) for s in service.schedules))
+        st.markdown("\n".join(f"- {f}" for f in facts))
+        contacts = contact_lines(service)
+        if contacts:
+            st.markdown("**Contact:** " + " · ".join(contacts))
+        warning = freshness_warning(service)
+        if warning:
+            st.warning(md(warning), icon=":material/info:")
+        if on_details is not None:
+            st.button(
+                "Full details",
+                key=f"{key}-details-{service.id}",
+                on_click=on_details,
+                args=(service.id,),
+                help=f"Everything we know about {service.name}",
+            )
+
+
+def bullet_list(items: Iterable[str]) -> str:
+    return "\n".join(f"- {md(i)}" for i in items)

@@ -1,0 +1,95 @@
+"""Helpers for the AppTest tests (``tests/test_app_*.py``): run one page, read it in order."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Iterator
+
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parent.parent
+TIMEOUT = 60
+
+_UNESCAPE = re.compile(r"\\(.)")
+
+
+def plain(markdown: str) -> str:
+    """Markdown source as the reader sees it (escapes and bold/italic markers removed)."""
+    text = re.sub(r"(?<!\\)\*\*?", "", markdown)
+    return _UNESCAPE.sub(r"\1", text)
+
+
+def warm(data_dir: Path | None = None) -> None:
+    """Load a data directory in the test's own (main) thread before the app runs.
+
+    services' fast YAML parser (yaml_rs) has crashed the interpreter when first called
+    from Streamlit's script thread; loading here keeps the app's run on the cached
+    directory. (Reported to the services owner.)
+    """
+    from services.directory import directories
+
+    directories.get(data_dir)
+
+
+def page_test(name: str) -> AppTest:
+    """An AppTest that renders one page module of ``app/pages`` on its own."""
+    return AppTest.from_string(
+        f"from app.pages import {name}\n{name}.render()\n", default_timeout=TIMEOUT
+    )
+
+
+def app_test() -> AppTest:
+    return AppTest.from_file(str(ROOT / "streamlit_app.py"), default_timeout=TIMEOUT)
+
+
+def outline(at: AppTest) -> list[tuple[str, str]]:
+    """(element type, readable text) for every text-bearing element, in page order."""
+    out: list[tuple[str, str]] = []
+    for node in at.main:
+        kind = getattr(node, "type", None)
+        if kind in ("markdown", "header", "subheader", "title", "warning", "error", "info", "caption"):
+            out.append((kind, plain(str(node.value))))
+        elif kind in ("button", "download_button", "form_submit_button"):
+            out.append((kind, str(node.label)))
+    return out
+
+
+def texts(at: AppTest) -> str:
+    """Everything readable on the page, one element a line."""
+    return "\n".join(text for _, text in outline(at))
+
+
+def section(at: AppTest, heading: str, *, until: tuple[str, ...] = ("header", "title")) -> list[tuple[str, str]]:
+    """The elements after the heading whose text is ``heading``, up to the next heading
+    of a kind in ``until``."""
+    items = outline(at)
+    for i, (kind, text) in enumerate(items):
+        if kind in ("header", "subheader", "title") and text == heading:
+            rest = []
+            for item in items[i + 1 :]:
+                if item[0] in until:
+                    break
+                rest.append(item)
+            return rest
+    raise AssertionError(f"no heading {heading!r}; headings: {headings(at)}")
+
+
+def headings(at: AppTest) -> list[str]:
+    return [t for k, t in outline(at) if k in ("title", "header", "subheader")]
+
+
+def card_names(items: list[tuple[str, str]]) -> list[str]:
+    """Service names from card headings (### or #### Name) in a slice of the outline."""
+    out = []
+    for kind, text in items:
+        m = re.match(r"^#{3,4} (.*)$", text) if kind == "markdown" else None
+        if m:
+            out.append(m.group(1))
+    return out
+
+
+def iter_markdown(at: AppTest) -> Iterator[str]:
+    for node in at.main:
+        if getattr(node, "type", None) == "markdown":
+            yield str(node.value)

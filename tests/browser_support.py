@@ -1,0 +1,253 @@
+"""Helpers for the browser tests: start the app on 127.0.0.1, drive Debian's chromium.
+
+Imported by ``tests/test_browser_*.py`` (fixtures are defined here and imported there, so
+the shared ``tests/conftest.py`` stays untouched). Nothing here reaches the internet: the
+app is started with its usage statistics off, and every request the page makes is
+recorded so a test can assert that none left 127.0.0.1.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterator
+from urllib.parse import urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = os.environ.get("WAYMARK_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-default-apps",
+    "--disable-extensions",
+    "--disable-domain-reliability",
+    "--disable-client-side-phishing-detection",
+    "--no-default-browser-check",
+    "--metrics-recording-only",
+    "--disable-features=Translate,OptimizationHints,MediaRouter,AutofillServerCommunication",
+    "--disable-dev-shm-usage",
+]
+
+__all__ = [
+    "ROOT",
+    "ARTIFACTS",
+    "CHROMIUM",
+    "CHROMIUM_ARGS",
+    "AppServer",
+    "Requests",
+    "free_port",
+    "start_app",
+    "app_server",
+    "browser",
+    "page",
+    "skip_without_chromium",
+    "wait_for_app",
+    "axe_violations",
+]
+
+
+def skip_without_chromium() -> pytest.MarkDecorator:
+    reason = None
+    if not Path(CHROMIUM).exists():
+        reason = f"{CHROMIUM} is not installed (apt-get install chromium; `make test` does it)"
+    else:
+        try:
+            import playwright  # noqa: F401
+        except ImportError:
+            reason = "playwright is not installed (pip install -e '.[test]')"
+    return pytest.mark.skipif(reason is not None, reason=reason or "")
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class AppServer:
+    url: str
+    process: subprocess.Popen
+    log: Path
+
+
+def start_app(*, data_dir: Path | None = None, env: dict[str, str] | None = None, timeout: float = 60.0) -> AppServer:
+    """``streamlit run streamlit_app.py`` on 127.0.0.1 and a free port; waits for health."""
+    port = free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = ARTIFACTS / "streamlit-server.log"
+    run_env = {**os.environ, "PYTHONUNBUFFERED": "1", **(env or {})}
+    run_env.pop("WAYMARK_DATA", None)
+    if data_dir is not None:
+        run_env["WAYMARK_DATA"] = str(data_dir)
+    cmd = [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "streamlit_app.py"),
+        "--server.address", "127.0.0.1",
+        "--server.port", str(port),
+        "--server.headless", "true",
+        "--browser.gatherUsageStats", "false",
+        "--server.fileWatcherType", "none",
+        "--server.runOnSave", "false",
+    ]
+    fh = open(log, "wb")
+    process = subprocess.Popen(cmd, cwd=ROOT, env=run_env, stdout=fh, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited early; see {log}:\n{log.read_text(errors='replace')[-2000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as resp:
+                if resp.status == 200:
+                    return AppServer(url, process, log)
+        except OSError:
+            time.sleep(0.3)
+    stop_app(AppServer(url, process, log))
+    raise RuntimeError(f"streamlit did not become healthy in {timeout}s; see {log}")
+
+
+def stop_app(server: AppServer) -> None:
+    if server.process.poll() is None:
+        server.process.terminate()
+        try:
+            server.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            server.process.kill()
+            server.process.wait(timeout=5)
+
+
+@dataclass
+class Requests:
+    """Every URL the browser asked for (pages, frames, scripts, images, websockets)."""
+
+    urls: list[str] = field(default_factory=list)
+    #: requests answered by a test stub (the quick exit's destination)
+    stubbed: list[str] = field(default_factory=list)
+
+    def off_host(self) -> list[str]:
+        out = []
+        for url in self.urls:
+            parsed = urlparse(url)
+            if parsed.scheme in ("data", "blob", "about", "chrome-error"):
+                continue
+            if parsed.hostname not in ("127.0.0.1",):
+                out.append(url)
+        return out
+
+
+# ---- fixtures (import them into a test module: `from tests.browser_support import *`) ----
+
+@pytest.fixture(scope="module")
+def app_server() -> Iterator[AppServer]:
+    server = start_app()
+    try:
+        yield server
+    finally:
+        stop_app(server)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture(scope="module")
+def requests_seen() -> Requests:
+    return Requests()
+
+
+@pytest.fixture(scope="module")
+def page(browser, requests_seen: Requests):
+    """One page for the module, recording every request (including inside iframes).
+
+    Anything bound off-host is aborted after being recorded, so a failing test can never
+    leak a request to the internet.
+    """
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+
+    def route(r):
+        url = r.request.url
+        host = urlparse(url).hostname
+        if host in ("127.0.0.1",) or url.startswith(("data:", "blob:")):
+            r.continue_()
+        else:
+            r.abort()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on("request", lambda req: requests_seen.urls.append(req.url))
+    page.on("websocket", lambda ws: requests_seen.urls.append(ws.url))
+    page.set_default_timeout(30_000)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def wait_for_app(page, timeout: float = 30_000) -> None:
+    """Until Streamlit has finished running the script (no 'running' indicator)."""
+    page.wait_for_selector('[data-testid="stApp"]', timeout=timeout)
+    page.wait_for_function(
+        """() => {
+            const app = document.querySelector('[data-testid="stApp"]');
+            return app && app.getAttribute('data-test-script-state') !== 'running'
+                && !document.querySelector('[data-testid="stStatusWidget"] [data-testid="stStatusWidgetRunningIcon"]');
+        }""",
+        timeout=timeout,
+    )
+    page.wait_for_timeout(300)
+
+
+AXE = ROOT / "static" / "vendor" / "axe" / "axe.min.js"
+
+
+def axe_violations(page, *, impacts: tuple[str, ...] = ("serious", "critical"), exclude: tuple[str, ...] = ()) -> list[dict]:
+    """Run axe-core on the page; the violations of the given impacts (minus ``exclude`` rules)."""
+    if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {resultTypes: ['violations']});
+            return r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.map(n => ({target: n.target, html: n.html.slice(0, 200)}))}));
+        }"""
+    )
+    return [v for v in result if v["impact"] in impacts and v["id"] not in exclude]
+
+
+@contextlib.contextmanager
+def screenshot_on_failure(page, name: str) -> Iterator[None]:
+    try:
+        yield
+    except Exception:
+        ARTIFACTS.mkdir(exist_ok=True)
+        with contextlib.suppress(Exception):
+            page.screenshot(path=str(ARTIFACTS / f"FAILED-{name}.png"), full_page=True)
+        raise
+
+
+def have_chromium() -> bool:
+    return Path(CHROMIUM).exists() and shutil.which(CHROMIUM) is not None

@@ -1,0 +1,182 @@
+"""Directory (AppTest): browsing, searching, one service's listing, data problems."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from app.context import SELECTED_SERVICE
+from services.directory import directories
+from tests.app_helpers import headings, page_test, texts, warm
+from tests.conftest import YORK, service, write_data_dir
+
+DETAIL_SECTIONS = [
+    "What it offers",
+    "Who it is for",
+    "How to get help or refer",
+    "During a police investigation",
+    "Contact",
+    "Where this information comes from",
+]
+
+
+def open_buttons(at) -> list[str]:
+    return [b.label for b in at.button if b.key and b.key.startswith("open-")]
+
+
+@pytest.fixture
+def shipped(monkeypatch):
+    monkeypatch.delenv("WAYMARK_DATA", raising=False)
+    warm()
+    return page_test("directory").run()
+
+
+def test_lists_every_service(shipped):
+    at = shipped
+    assert not at.exception
+    assert at.title[0].value == "Directory of services"
+    d = directories.get()
+    assert len(open_buttons(at)) == len(d.services)
+    assert f"{len(d.services)} services" in headings(at)
+    # national services first, then by name
+    names = open_buttons(at)
+    national = [s.name for s in d.services if s.is_national]
+    assert set(names[: len(national)]) == set(national)
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [("childline", "Childline"), ("CSAAC york", "North Yorkshire and York child sexual assault assessment service (CSAAC)"), ("no such thing zzz", None)],
+)
+def test_search_by_words(shipped, text, expected):
+    at = shipped
+    at.text_input[0].input(text).run()
+    if expected is None:
+        assert open_buttons(at) == [] and "Nothing matches" in texts(at)
+    else:
+        assert expected in open_buttons(at)
+        assert len(open_buttons(at)) < len(directories.get().services)
+
+
+def test_filter_by_type_and_area(shipped):
+    at = shipped
+    at.multiselect[0].select("csaac").run()
+    assert open_buttons(at) == ["North Yorkshire and York child sexual assault assessment service (CSAAC)"]
+    at.multiselect[0].unselect("csaac")
+    at.selectbox[0].set_value("National (all of England)").run()
+    d = directories.get()
+    assert sorted(open_buttons(at)) == sorted(s.name for s in d.services if s.is_national)
+    at.selectbox[0].set_value(YORK).run()
+    by_name = {s.name: s for s in d.services}
+    assert open_buttons(at) and all(YORK in by_name[n].service_areas for n in open_buttons(at))
+
+
+def test_opening_a_listing_uses_session_state_and_shows_every_section(shipped):
+    at = shipped
+    next(b for b in at.button if b.key == "open-york-csaac").click().run()
+    assert at.session_state[SELECTED_SERVICE] == "york-csaac"
+    assert at.query_params == {} or not dict(at.query_params)
+    h = headings(at)
+    assert "North Yorkshire and York child sexual assault assessment service (CSAAC)" in h
+    for name in DETAIL_SECTIONS:
+        assert name in h, name
+    body = texts(at)
+    assert "Yes: this service can help during a police investigation." in body
+    assert "Children and young people up to age 15" in body
+    assert "Last checked:" in body
+    assert any("have not been confirmed with the organisation" in w.value.replace("\\", "") for w in at.warning)
+    assert "Report a problem with this listing" in body
+    # back to the list
+    next(b for b in at.button if b.key == "directory-back").click().run()
+    assert SELECTED_SERVICE not in at.session_state
+    assert "Directory of services" in headings(at) and open_buttons(at)
+
+
+def test_unknown_selected_service_falls_back_to_the_list(shipped):
+    at = shipped
+    at.session_state[SELECTED_SERVICE] = "no-such-service"
+    at.run()
+    assert any("no longer in the directory" in w.value for w in at.warning)
+    assert open_buttons(at)
+
+
+@pytest.fixture
+def small(tmp_path: Path, monkeypatch):
+    today = dt.date.today().isoformat()
+    root = write_data_dir(
+        tmp_path / "data",
+        {
+            "york.yaml": [
+                service("fresh", name="Fresh listing", verified=True, last_verified=today,
+                        url="https://fresh.example.org", email="help@fresh.example.org",
+                        phones=[{"number": "01904 000000"}, {"number": "85258", "type": "text"}],
+                        referral_routes=["Ask your GP"], waiting_weeks=6, free=True,
+                        schedules=[{"description": "Weekdays 9 to 5"}],
+                        source="https://fresh.example.org/about ; a phone call"),
+                service("old", name="Old listing", verified=True, last_verified="2020-01-01",
+                        organization={"name": "Old org", "url": "https://old.example.org"}),
+                service("unchecked", name="Unchecked listing", verified=False),
+            ],
+            "broken.yaml": [
+                {"id": "broken", "name": "Broken"},  # missing required fields
+            ],
+        },
+    )
+    monkeypatch.setenv("WAYMARK_DATA", str(root))
+    warm(root)
+    return page_test("directory").run()
+
+
+def _open(at, service_id):
+    next(b for b in at.button if b.key == f"open-{service_id}").click().run()
+    return at
+
+
+def test_fresh_verified_listing_has_no_warning_and_full_contacts(small):
+    at = _open(small, "fresh")
+    assert not at.warning
+    markdown = "\n".join(str(m.value) for m in at.markdown)
+    assert "(tel:01904000000)" in markdown
+    assert "(mailto:help@fresh.example.org)" in markdown
+    assert "Text 85258" in markdown.replace("\\", "")
+    assert "(https://fresh.example.org/about)" in markdown  # the source as a link
+    body = texts(at)
+    assert "Usual wait: about 6 weeks." in body and "Free." in body and "Weekdays 9 to 5" in body
+
+
+def test_stale_listing_is_flagged(small):
+    at = _open(small, "old")
+    assert any("more than a year ago" in w.value for w in at.warning)
+    report = [str(m.value) for m in at.markdown if "Report a problem" in str(m.value)]
+    assert report and "(https://old.example.org)" in report[0]
+
+
+def test_unverified_listing_is_flagged(small):
+    at = _open(small, "unchecked")
+    assert any("have not been confirmed" in w.value for w in at.warning)
+
+
+def test_report_link_is_an_email_with_only_the_listing_in_it(small, monkeypatch):
+    monkeypatch.setenv("WAYMARK_REPORT_EMAIL", "maintainers@example.org")
+    at = _open(small, "fresh")
+    report = [str(m.value) for m in at.markdown if "Report a problem" in str(m.value)]
+    assert report and "(mailto:maintainers@example.org?subject=Waymark%20listing%3A%20Fresh%20listing%20%28fresh%29)" in report[0]
+
+
+def test_data_problems_are_shown_to_maintainers_only_folded_away(small):
+    at = small
+    expanders = [e for e in at.expander if "Problems in the data files" in e.label]
+    assert expanders
+    code = "\n".join(c.value for c in at.code)
+    assert "broken.yaml" in code and "is required" in code
+    assert [b for b in open_buttons(at) if b == "Broken"] == []
+
+
+@pytest.mark.parametrize("page", ["directory", "find_support", "referral_pathway"])
+def test_missing_data_folder_is_a_calm_error_not_a_traceback(tmp_path, monkeypatch, page):
+    monkeypatch.setenv("WAYMARK_DATA", str(tmp_path / "nowhere"))
+    at = page_test(page).run()
+    assert not at.exception
+    assert any("cannot read its list of services" in e.value for e in at.error)

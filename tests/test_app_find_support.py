@@ -1,0 +1,228 @@
+"""Find support (AppTest): a place and a few ticks → what a family is shown, where."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.app_helpers import warm, app_test, card_names, headings, outline, page_test, section, texts
+from tests.conftest import service, write_data_dir
+
+NOW = "Support you can get now — even during a police investigation"
+LATER = "Who to contact later"
+
+
+def search(at, place: str, *, age: int | None = None, ticks: tuple[str, ...] = (), language: str = "", access: str = ""):
+    form_inputs = {t.label: t for t in at.text_input}
+    form_inputs["Your postcode or town"].input(place)
+    if language:
+        form_inputs["Language you would like to use (optional)"].input(language)
+    if access:
+        form_inputs["Access needs (optional)"].input(access)
+    if age is not None:
+        at.selectbox[0].select(age)
+    boxes = {c.label: c for c in at.checkbox}
+    for tick in ticks:
+        boxes[tick].check()
+    next(b for b in at.get("form_submit_button") if b.label == "Find support").click()
+    return at.run()
+
+
+@pytest.fixture
+def shipped(monkeypatch):
+    monkeypatch.delenv("WAYMARK_DATA", raising=False)
+    warm()
+    return page_test("find_support").run()
+
+
+def test_start_page_asks_for_a_place_and_shows_helplines(shipped):
+    at = shipped
+    assert not at.exception
+    assert at.title[0].value == "Find support"
+    assert "Type your postcode or town" in texts(at)
+    assert "Helplines you can call now" in headings(at)
+    assert "Childline" in card_names(outline(at))
+
+
+def test_whole_app_opens_on_find_support_with_999_and_quick_exit(monkeypatch):
+    monkeypatch.delenv("WAYMARK_DATA", raising=False)
+    warm()
+    at = app_test().run()
+    assert not at.exception
+    assert at.title[0].value == "Find support"
+    assert "If a child is in immediate danger, call 999." in [e.value.strip("*") for e in at.error]
+    assert any("waymark-exit" in str(h.proto.body) and "location.replace" in str(h.proto.body) for h in at.get("html"))
+    assert "It does not clear your browsing history" in texts(at)
+
+
+def test_york_postcode_for_a_nine_year_old(shipped):
+    at = search(shipped, "YO10 5DD", age=9)
+    assert not at.exception
+    assert "Support near YO10 5DD (York)" in headings(at)
+    now = section(at, NOW)
+    names = card_names(now)
+    assert "North Yorkshire and York child sexual assault assessment service (CSAAC)" in names
+    assert "Childline" in names  # helplines for children
+    assert not any("Rape Crisis" in n for n in card_names(outline(at)))  # 16+ only
+    assert not any("Lighthouse" in n for n in card_names(outline(at)))  # a London service
+    # local before national, under their own subheadings
+    assert [t for k, t in now if k == "subheader"] == ["Near you", "Helplines and national services"]
+    assert "For a child aged 9:" in texts(at)
+
+
+def test_rape_crisis_appears_for_a_seventeen_year_old(shipped):
+    at = search(shipped, "YO10 5DD", age=17)
+    assert any("Rape Crisis" in n for n in card_names(outline(at)))
+
+
+@pytest.mark.parametrize(
+    "place, message",
+    [
+        ("ZZ99 9ZZ", "is not a UK postcode"),
+        ("EH1 1AA", "Scotland"),
+        ("Nowhere-ville", "is not a place, postcode or local authority in England"),
+        ("", "Nothing to look up"),
+    ],
+)
+def test_bad_places_get_a_clear_message_and_no_results(shipped, place, message):
+    at = search(shipped, place)
+    assert not at.exception
+    warnings = [w.value for w in at.warning]
+    assert any(message in w.replace("\\", "") for w in warnings), warnings
+    assert not any(h.startswith("Support near") for h in headings(at))
+
+
+def test_query_is_kept_in_session_not_the_url(shipped):
+    at = search(shipped, "Truro", age=9)
+    assert "Support near Truro (Cornwall)" in headings(at)
+    assert at.query_params == {} or not dict(at.query_params)
+    # a rerun (e.g. pressing a button elsewhere) keeps the results
+    at.run()
+    assert "Support near Truro (Cornwall)" in headings(at)
+
+
+# ---- a small data directory: exact control over what each tick does ----------------------
+
+YORK_POINT = {"latitude": 53.955, "longitude": -1.07, "precision": "town", "city": "York"}
+
+
+@pytest.fixture
+def small(tmp_path: Path, monkeypatch):
+    root = write_data_dir(
+        tmp_path / "data",
+        {
+            "york.yaml": [
+                service("alpha-therapy", name="Alpha therapy", available_during_investigation=True,
+                        accepts_self_referral=True, locations=[YORK_POINT]),
+                service("beta-clinic", name="Beta clinic", service_types=["paediatric_child_protection"],
+                        available_during_investigation=None, accepts_self_referral=False),
+                service("gamma-after", name="Gamma after disclosure", requires_disclosure=True,
+                        available_during_investigation=True),
+                service("delta-later", name="Delta later support", stages=["later_support"],
+                        available_during_investigation=True, accepts_self_referral=True),
+                service("epsilon-polish", name="Epsilon Polish group", languages=["Polish"],
+                        accessibility=["Step-free access", "Hearing loop"], free=True),
+                service("front-door", name="York front door", service_types=["social_care_front_door"],
+                        available_during_investigation=None, accepts_self_referral=True),
+            ],
+            "national.yaml": [
+                service("kids-line", name="Kids line", service_areas=["national"], service_types=["helpline"],
+                        min_age=0, max_age=18, free=True, accepts_self_referral=True,
+                        phones=[{"number": "0800 1111"}]),
+                service("adult-line", name="Over sixteens line", service_areas=["national"], service_types=["helpline"],
+                        min_age=16, max_age=120, free=True, accepts_self_referral=True),
+                service(
+                    "hostile",
+                    name="<script>alert(1)</script> **bold** [x](javascript:alert(1)) $x$ :red[boo]",
+                    description="<img src=x onerror=alert(1)> _under_ `code` # not a heading",
+                    service_areas=["national"], service_types=["helpline"], url="https://example.org/a_(b)",
+                ),
+            ],
+        },
+    )
+    monkeypatch.setenv("WAYMARK_DATA", str(root))
+    warm(root)
+    return page_test("find_support").run()
+
+
+def test_sections_without_an_investigation(small):
+    at = search(small, "YO10 5DD", age=9)
+    now = card_names(section(at, NOW))
+    later = card_names(section(at, LATER))
+    assert {"Alpha therapy", "Beta clinic", "Gamma after disclosure", "Epsilon Polish group", "York front door"} <= set(now)
+    assert now.index("Alpha therapy") < now.index("Kids line")  # local (placed, nearest) before national
+    assert "Delta later support" not in now and "Delta later support" in later
+    assert "Over sixteens line" not in now + later  # 16+ only
+
+
+def test_police_investigation_moves_unconfirmed_services_to_later(small):
+    at = search(small, "YO10 5DD", age=9, ticks=("We are in a police investigation",))
+    now = card_names(section(at, NOW))
+    later_items = section(at, LATER)
+    later = card_names(later_items)
+    assert "Alpha therapy" in now and "York front door" in now and "Kids line" in now
+    assert "Beta clinic" not in now and "Beta clinic" in later
+    assert any("have not told us they can help while a police investigation" in t for _, t in later_items)
+
+
+def test_not_told_anyone_hides_services_that_need_a_disclosure(small):
+    at = search(small, "YO10 5DD", age=9, ticks=("We have not told anyone yet",))
+    assert "Gamma after disclosure" not in card_names(outline(at))
+    assert "Alpha therapy" in card_names(outline(at))
+
+
+@pytest.mark.parametrize(
+    "ticks, language, shown, hidden",
+    [
+        (("Only services I can contact myself",), "", "Alpha therapy", "Beta clinic"),
+        (("Free services only",), "", "Epsilon Polish group", "Alpha therapy"),
+        ((), "polish", "Epsilon Polish group", "Alpha therapy"),
+    ],
+)
+def test_self_referral_free_and_language_filters(small, ticks, language, shown, hidden):
+    at = search(small, "YO10 5DD", age=9, ticks=ticks, language=language)
+    names = card_names(outline(at))
+    assert shown in names and hidden not in names
+
+
+def test_access_needs_filter_and_empty_results(small):
+    at = search(small, "YO10 5DD", age=9, access="hearing loop")
+    assert card_names(section(at, NOW)) == ["Epsilon Polish group"]
+    at = search(small, "YO10 5DD", age=9, access="wheelchair")
+    assert any("could not find services that match" in w.value for w in at.warning)
+    assert "Helplines you can call now" in headings(at)
+
+
+def test_data_strings_are_escaped(small):
+    at = search(small, "YO10 5DD", age=9)
+    sources = [str(m.value) for m in at.markdown]
+    hostile = [s for s in sources if "alert" in s]
+    assert hostile, "the hostile record should be listed (escaped)"
+    for s in hostile:
+        assert not re.search(r"(?<!\\)[<>\[\]*_`$#]", re.sub(r"^#+ ", "", s)), s  # every markup character escaped
+        assert "](javascript" not in s
+        assert "**bold**" not in s and "$x$" not in s and ":red[" not in s
+    # its website link is kept, with brackets encoded
+    assert any("(https://example.org/a_%28b%29)" in s for s in sources)
+
+
+def test_local_services_are_on_the_map_with_distances(small):
+    at = search(small, "YO10 5DD", age=9)
+    assert "Map" in headings(at)
+    assert any("1 place on the map" in t for _, t in outline(at))
+    assert any("About " in t and "km" in t for _, t in outline(at))
+
+
+def test_full_details_opens_the_directory_listing(monkeypatch):
+    monkeypatch.delenv("WAYMARK_DATA", raising=False)
+    warm()
+    at = app_test().run()
+    at = search(at, "YO10 5DD", age=9)
+    next(b for b in at.button if b.key == "now-details-york-csaac").click().run()
+    assert not at.exception
+    h = headings(at)
+    assert h[0] == "Directory of services"
+    assert "North Yorkshire and York child sexual assault assessment service (CSAAC)" in h
+    assert "During a police investigation" in h

@@ -1,0 +1,115 @@
+"""Service gaps page (AppTest): map choice, table, chart, drill-down, downloads, what-if."""
+
+from __future__ import annotations
+
+import pytest
+
+from app.pages import service_gaps
+from pathways.gaps import analyse
+from services.directory import directories
+from tests.app_helpers import headings, page_test, texts, warm
+
+from .test_gaps import NORTH, tiny_world
+
+
+@pytest.fixture
+def shipped(monkeypatch):
+    monkeypatch.delenv("WAYMARK_DATA", raising=False)
+    warm()
+    return page_test("service_gaps").run()
+
+
+def _table(at):
+    return at.dataframe[0].value
+
+
+def test_page_renders_every_area(shipped):
+    at = shipped
+    assert not at.exception
+    assert at.title[0].value == "Service gaps"
+    assert headings(at)[1:] == ["Areas", "By region", "One area in detail", "Download", "What if a service were added?"]
+    table = _table(at)
+    assert len(table) == 153
+    assert at.selectbox[0].value == ("stage", "therapeutic_support")
+    york = table[table["Area"] == "York"].iloc[0]
+    assert york["Status"] == service_gaps.COVERED
+    assert table[table["Area"] == "Leeds"].iloc[0]["Status"] == service_gaps.NO_RECORDS
+    assert [b.label for b in at.get("download_button")] == ["Download the table (CSV)", "Download the workbook (Excel)"]
+    assert len(at.get("vega_lite_chart")) == 1
+    assert len(at.get("component_instance")) == 1  # the map
+
+
+def test_choose_a_cohort_and_filter(shipped):
+    at = shipped
+    at.selectbox[0].set_value(("cohort", "after_support_ends")).run()
+    assert not at.exception
+    table = _table(at)
+    report = analyse(directories.get())
+    expected = {a["name"]: (service_gaps.NO_RECORDS if not a["data_quality"]["local_services"] else
+                            service_gaps.COVERED if a["cohorts"]["after_support_ends"]["covered"] else
+                            service_gaps.NATIONAL_ONLY if a["cohorts"]["after_support_ends"]["national_only"] else
+                            service_gaps.NOT_COVERED) for a in report.areas}
+    assert dict(zip(table["Area"], table["Status"])) == expected
+    at.checkbox[0].check().run()
+    assert service_gaps.COVERED not in set(_table(at)["Status"])
+    at.checkbox[0].uncheck().run()
+    at.text_input[0].input("york").run()
+    assert list(_table(at)["Area"]) == ["East Riding of Yorkshire", "North Yorkshire", "York"]
+
+
+def test_gap_count_view(shipped):
+    at = shipped
+    at.selectbox[0].set_value(("count", "all")).run()
+    assert not at.exception
+    assert "Status" not in _table(at).columns
+    assert "areas have at least one stage or cohort without local cover" in texts(at)
+
+
+def test_drill_down_shows_pasteable_statements(shipped):
+    at = shipped
+    area = next(s for s in at.selectbox if s.label == "Area")
+    area.set_value("York").run()
+    assert not at.exception
+    code = at.code[0].value
+    assert code.splitlines() == analyse(directories.get()).area("York")["statements"]
+    assert "York: support for non-offending parents only from national services" in code
+
+
+def test_what_if_closes_gaps_and_saves_nothing(shipped):
+    at = shipped
+    before = len(directories.get().services)
+    types = next(m for m in at.multiselect if m.label == "Type of service")
+    types.set_value(["parent_support"])
+    next(t for t in at.text_input if t.label.startswith("Where it would be")).input("York")
+    next(c for c in at.checkbox if c.label.startswith("Supports non-offending parents")).check()
+    next(b for b in at.get("form_submit_button")).click().run()
+    assert not at.exception
+    assert "stage gap(s) and" in texts(at) and "Nothing has been saved" in texts(at)
+    assert any("York: would close the gap in" in c.value for c in at.code)
+    assert len(directories.get().services) == before
+
+
+def test_what_if_bad_place_is_a_calm_warning(shipped):
+    at = shipped
+    next(t for t in at.text_input if t.label.startswith("Where it would be")).input("Narnia")
+    next(b for b in at.get("form_submit_button")).click().run()
+    assert not at.exception
+    assert any("Narnia" in w.value for w in at.warning)
+
+
+def test_data_strings_are_escaped(tmp_path, monkeypatch):
+    root = tiny_world(tmp_path / "data")
+    csv_path = root / "geography" / "authorities.csv"
+    csv_path.write_text(csv_path.read_text(encoding="utf-8").replace("Northtown", "<b>North</b> *town*"), encoding="utf-8")
+    monkeypatch.setenv("WAYMARK_DATA", str(root))
+    warm(root)
+    at = page_test("service_gaps").run()
+    assert not at.exception
+    next(s for s in at.selectbox if s.label == "Area").set_value("<b>North</b> *town*").run()
+    heading = next(m.value for m in at.markdown if m.value.startswith("####"))
+    assert "<b>" not in heading and "\\<b\\>" in heading
+    # Map tooltips: escaped before they reach the page's script.
+    report = analyse(directories.get())
+    html = service_gaps._Choropleth([{"type": "Feature", "geometry": None, "properties": {
+        "label": f"{service_gaps.h(report.area(NORTH)['name'])}: x", "fill": "#fff"}}]).data
+    assert "<b>" not in html and "\\u003cb\\u003e" not in html  # escaped to &lt;b&gt;, then \\u0026lt;

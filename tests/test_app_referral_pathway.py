@@ -1,0 +1,125 @@
+"""Referral pathway (AppTest): the situation form → the plan, downloads, errors, gaps."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from app.pages.referral_pathway import FORM_FIELDS, PLAN_KEY, situation_from_form
+from pathways.situation import Situation
+from tests.app_helpers import headings, page_test, texts, warm
+from tests.conftest import YORK, service, write_data_dir
+
+
+def fill(at, *, age=None, where="", concern=None, investigation=None, flags=(), other_children=None):
+    numbers = {n.label: n for n in at.number_input}
+    if age is not None:
+        numbers["Child's age (0 to 17)"].set_value(age)
+    if other_children is not None:
+        numbers["Other children in contact with the person suspected (brothers, sisters, others)"].set_value(other_children)
+    boxes = {t.label: t for t in at.text_input}
+    boxes["Where the child lives: postcode, town or local authority"].input(where)
+    selects = {s.label: s for s in at.selectbox}
+    if concern:
+        selects["What is the concern?"].set_value(concern)
+    if investigation:
+        selects["Police investigation"].set_value(investigation)
+    for flag in flags:
+        at.checkbox(key=f"situation-{flag}").check()
+    next(b for b in at.get("form_submit_button") if b.label == "Make the plan").click()
+    return at.run()
+
+
+@pytest.fixture
+def shipped(monkeypatch):
+    monkeypatch.delenv("WAYMARK_DATA", raising=False)
+    warm()
+    return page_test("referral_pathway").run()
+
+
+def test_form_asks_for_every_situation_field():
+    fields = set(Situation.model_fields) - {"area", "postcode", "place"}
+    assert fields | {"where"} == set(FORM_FIELDS)
+
+
+@pytest.mark.parametrize(
+    "where, key",
+    [("YO10 5DD", "postcode"), ("yo105dd", "postcode"), ("TR1", "postcode"), ("Truro", "place"), ("York", "place"), ("E06000014", "place")],
+)
+def test_where_box_becomes_postcode_or_place(where, key):
+    out = situation_from_form({"age": 9, "where": where, "concern": None, "support_ended": False})
+    assert out == {"age": 9, key: where}
+
+
+def test_empty_form_shows_no_plan(shipped):
+    assert not shipped.exception
+    assert headings(shipped) == ["Referral pathway", "The child", "Tick all that apply"]
+
+
+def test_plan_for_a_nine_year_old_in_york(shipped):
+    at = fill(shipped, age=9, where="YO10 5DD", concern="disclosure", investigation="ongoing", other_children=2)
+    assert not at.exception
+    h = headings(at)
+    assert "Plan for a child in York" in h
+    for name in ("Now", "Next", "Later", "Who to invite to the strategy discussion", "Practice reminders", "Who to contact later"):
+        assert name in h, name
+    assert h.index("Now") < h.index("Next") < h.index("Later")
+    body = texts(at)
+    assert "Children's social care" in body and "Police" in body  # invitees
+    assert "Source:" in body  # prompts carry their sources
+    assert "km (" in body  # local services with distance
+    downloads = {b.label for b in at.get("download_button")}
+    assert downloads == {"Download the plan (Markdown)", "Download a printable page (HTML)"}
+    assert at.session_state[PLAN_KEY].area == {"code": YORK, "name": "York"}
+    assert not dict(at.query_params)
+
+
+def test_immediate_danger_is_the_headline(shipped):
+    at = fill(shipped, age=5, where="Truro", flags=("immediate_danger",))
+    assert any("immediate danger: call 999 now" in e.value for e in at.error)
+
+
+@pytest.mark.parametrize(
+    "age, where, message",
+    [
+        (None, "York", "age: is required"),
+        (9, "", "say where the child lives"),
+        (9, "ZZ99 9ZZ", "is not a UK postcode"),
+        (9, "Atlantis", "is not a place, postcode or local authority"),
+    ],
+)
+def test_bad_situations_get_a_message_naming_the_field(shipped, age, where, message):
+    at = fill(shipped, age=age, where=where)
+    assert not at.exception
+    assert any(message in w.value.replace("\\", "") for w in at.warning), [w.value for w in at.warning]
+    assert not any(h.startswith("Plan for") for h in headings(at))
+
+
+def test_clear_forgets_the_plan(shipped):
+    at = fill(shipped, age=9, where="York")
+    assert PLAN_KEY in at.session_state
+    next(b for b in at.button if b.key == "plan-clear").click().run()
+    assert PLAN_KEY not in at.session_state
+    assert not any(h.startswith("Plan for") for h in headings(at))
+
+
+@pytest.fixture
+def sparse(tmp_path: Path, monkeypatch):
+    """A York with nothing but its front door: most steps are gaps."""
+    root = write_data_dir(
+        tmp_path / "data",
+        {"york.yaml": [service("front-door", name="Only front door", service_types=["social_care_front_door"],
+                               stages=["refer_to_social_care", "strategy_discussion"], accepts_self_referral=True)]},
+    )
+    monkeypatch.setenv("WAYMARK_DATA", str(root))
+    warm(root)
+    return page_test("referral_pathway").run()
+
+
+def test_gaps_are_stated_plainly(sparse):
+    at = fill(sparse, age=9, where="York", concern="disclosure")
+    warnings = [w.value.replace("\\", "") for w in at.warning]
+    assert any("no local service in the directory" in w for w in warnings)
+    assert sum("Gap:" in w for w in warnings) >= 2
+    assert "Only front door" in texts(at)

@@ -1,0 +1,96 @@
+"""Service gaps end to end in Debian's chromium: the choropleth, the table, an area's
+statements, a what-if — all with no request leaving 127.0.0.1.
+
+Runs once the page is in the app's navigation (``url_path="service-gaps"`` in
+streamlit_app.py); until then it is skipped with the reason.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.browser_support import (  # noqa: F401  (fixtures)
+    ARTIFACTS,
+    ROOT,
+    app_server,
+    axe_violations,
+    browser,
+    page,
+    requests_seen,
+    screenshot_on_failure,
+    skip_without_chromium,
+    wait_for_app,
+)
+
+IN_NAVIGATION = 'url_path="service-gaps"' in (ROOT / "streamlit_app.py").read_text(encoding="utf-8")
+
+pytestmark = [
+    pytest.mark.browser,
+    skip_without_chromium(),
+    pytest.mark.skipif(not IN_NAVIGATION, reason="the Service gaps page is not in streamlit_app.py's navigation yet"),
+]
+
+
+def _save(page, name: str) -> None:
+    """A screenshot of the whole page (Streamlit scrolls inside its own container)."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    height = page.evaluate("() => { const m = document.querySelector('[data-testid=stMain]'); "
+                           "return m ? m.scrollHeight : document.body.scrollHeight; }")
+    page.set_viewport_size({"width": 1280, "height": min(int(height) + 120, 8000)})
+    page.wait_for_timeout(600)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+def _choropleth(page) -> dict:
+    frame = None
+    for _ in range(60):
+        frame = next((f for f in page.frames if "streamlit_folium" in f.url), None)
+        if frame is not None:
+            break
+        page.wait_for_timeout(250)
+    assert frame is not None, "the map's component frame was not created"
+    frame.wait_for_function("() => window.L && document.querySelectorAll('path.leaflet-interactive').length >= 100",
+                            timeout=30_000)
+    return frame.evaluate(
+        """() => ({
+            areas: document.querySelectorAll('path.leaflet-interactive').length,
+            fills: Array.from(new Set(Array.from(document.querySelectorAll('path.leaflet-interactive'))
+                                     .map(p => p.getAttribute('fill')))),
+            tiles: document.querySelectorAll('.leaflet-tile').length,
+            scripts: Array.from(document.scripts).map(s => s.src).filter(Boolean),
+            attribution: (document.querySelector('.leaflet-control-attribution') || {}).textContent || ''
+        })"""
+    )
+
+
+def test_service_gaps_page(app_server, page, requests_seen):
+    with screenshot_on_failure(page, "service-gaps"):
+        page.goto(app_server.url + "/service-gaps")
+        wait_for_app(page)
+        page.get_by_role("heading", name="Service gaps").first.wait_for()
+        info = _choropleth(page)
+        assert info["areas"] >= 150, info["areas"]
+        assert "#00703c" in info["fills"] and "#b1b4b6" in info["fills"], info["fills"]  # covered, no records
+        assert info["tiles"] == 0
+        assert all(s.startswith(app_server.url + "/") for s in info["scripts"]), info["scripts"]
+        assert "Contains OS data" in info["attribution"]
+        page.get_by_role("heading", name="Areas").wait_for()
+        page.get_by_role("button", name="Download the workbook (Excel)").wait_for()
+
+        page.get_by_role("combobox", name="Area", exact=True).click()
+        page.keyboard.type("York")  # the list of 153 is virtual: filter it
+        page.get_by_role("option", name="York", exact=True).click()
+        wait_for_app(page)
+        page.get_by_role("heading", name="York", exact=True).wait_for()
+        assert page.get_by_text("York: ", exact=False).first.is_visible()
+
+        page.get_by_role("textbox", name="Where it would be (postcode, town or area)").fill("Cornwall")
+        page.get_by_role("button", name="See which gaps it would close").click()
+        wait_for_app(page)
+        page.get_by_text("Nothing has been saved", exact=False).wait_for()
+
+        violations = axe_violations(page)
+        assert not violations, violations
+        _save(page, "service-gaps")
+    assert requests_seen.off_host() == [], requests_seen.off_host()
