@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -84,17 +85,31 @@ def vendor_ready(static_dir: Path = STATIC_DIR) -> bool:
     return all((static_dir / rel).is_file() for rel in local_assets())
 
 
+_JINJA_OPEN = re.compile(r"\{(?=\{)")
+
+
 def _js_json(value: Any) -> str:
-    """JSON safe to paste into a script (and into streamlit-folium's renamed script)."""
+    """JSON safe to paste into a script (and into streamlit-folium's renamed script).
+
+    Also safe from Jinja: branca renders each element's script and then parses the result
+    as a Jinja template *again* (``Element(script(...))``), so ``{{ ... }}`` in a service
+    name would run on the server. ``%`` and ``#`` never occur in JSON outside strings and
+    are always escaped; a structural ``{`` is always followed by ``"`` or ``}``, so a
+    ``{`` followed by ``{`` is inside a string and is escaped. No ``{{``, ``{%`` or ``{#``
+    can remain.
+    """
     text = json.dumps(value, ensure_ascii=True, separators=(",", ":"))
-    return (
+    text = (
         text.replace("<", "\\u003c")
         .replace(">", "\\u003e")
         .replace("&", "\\u0026")
         .replace("_", "\\u005f")
+        .replace("%", "\\u0025")
+        .replace("#", "\\u0023")
         .replace("\u2028", "\\u2028")
         .replace("\u2029", "\\u2029")
     )
+    return _JINJA_OPEN.sub(r"\\u007b", text)
 
 
 #: Public name for other pages' map elements (the service gaps page uses it).

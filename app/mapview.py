@@ -38,6 +38,8 @@ def points_for(services: Iterable[Service], taxonomy, *, distances: dict[str, st
                 lines.append(f"Shown at the {loc.precision}'s centre: the exact address is not listed.")
             if distances and service.id in distances:
                 lines.append(distances[service.id])
+            if service.is_stale():
+                lines.append("Not recently confirmed: check the details with them before relying on them.")
             url = service.url or (service.organization.url if service.organization else None)
             link = safe_href(url)
             points.append(

@@ -245,7 +245,7 @@ def service_card(
                 key=f"{key}-details-{service.id}",
                 on_click=on_details,
                 args=(service.id,),
-                help=f"Everything we know about {service.name}",
+                help=f"Everything we know about {md(service.name)}",  # tooltips are Markdown too
             )
 
 

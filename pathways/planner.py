@@ -13,11 +13,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+import numpy as np
+
 from services.directory import Directory
 from services.errors import InvalidInput, PlaceNotFound
 from services.geography import Place
+from services.index import STAGE_BITS, TYPE_BITS
 from services.models import Service
-from services.search import Hit, SearchFilters, search
+from services.search import Hit, Ranked, SearchFilters, rank
 
 from .definition import load_pathway, pathway_path
 from .model import WHEN_ORDER, Pathway, StageDef
@@ -123,25 +126,78 @@ def _agencies(
     return list(out.items())
 
 
+class _Eligible:
+    """The services this child is eligible for, in search order, as index rows.
+
+    ``delivers`` and ``eligible`` read one record at a time; at national scale a plan would
+    call them a million times. Here both are answered from the index's columns for every
+    candidate at once, and a record is materialised only when a step lists it. (Same
+    answers: ``tests/test_pathway_planner.py`` checks the functions, and the benchmark's
+    naive baseline runs them record by record.)
+    """
+
+    def __init__(self, directory: Directory, place: Place, situation: Situation) -> None:
+        filters = SearchFilters(age=situation.age, no_disclosure=not _disclosed(situation))
+        index = directory.index
+        ranked = rank(directory, place, filters)
+        # Age, area and disclosure are the search's filters; the rest of ``eligible``:
+        keep = index.active[ranked.ids]
+        if situation.investigation_active:
+            keep = keep & (index.during_investigation[ranked.ids] != 0)
+        self.ranked: Ranked = ranked.select(keep)
+        self.services = index.services
+        self.local = ~self.ranked.national
+        self.type_bits = index.type_bits[self.ranked.ids]
+        self.stage_bits = index.stage_bits[self.ranked.ids]
+        self.self_referral = index.self_referral[self.ranked.ids]
+        self._hits: dict[int, Hit] = {}
+
+    def hits(self, rows: Iterable[int]) -> list[Hit]:
+        out = []
+        for row in rows:
+            row = int(row)
+            hit = self._hits.get(row)
+            if hit is None:
+                hit = self._hits[row] = self.ranked.hit(self.services, row)
+            out.append(hit)
+        return out
+
+    def delivers(self, stage: StageDef, extra_types: Iterable[str] = ()) -> np.ndarray:
+        """:func:`delivers` for every row at once."""
+        stage_bit = np.uint32(STAGE_BITS.get(stage.id, 0))
+        types = np.uint32(_bits(stage.service_types))
+        extra = np.uint32(_bits(extra_types))
+        both = ((self.stage_bits & stage_bit) != 0) & ((self.type_bits & types) != 0)
+        return both | ((self.type_bits & extra) != 0) if extra else both
+
+
+def _bits(service_types: Iterable[str]) -> int:
+    # A type no record can have (records are validated against the vocabulary) matches none.
+    out = 0
+    for t in service_types:
+        out |= TYPE_BITS.get(t, 0)
+    return out
+
+
 def _choose(
-    stage: StageDef, hits: Sequence[Hit], extra_types: Sequence[str], limit: int
+    stage: StageDef, hits: _Eligible, extra_types: Sequence[str], limit: int
 ) -> tuple[list[Hit], bool]:
     """The services to list for a step and whether the step is a local gap."""
-    matching = [h for h in hits if delivers(h.service, stage, extra_types)]
-    local = [h for h in matching if h.local]
-    national = [h for h in matching if not h.local]
+    matching = hits.delivers(stage, extra_types)
+    local = np.flatnonzero(matching & hits.local)
+    national = np.flatnonzero(matching & ~hits.local)
     if stage.national_first:
-        chosen = national[:limit] + local[:limit]
-    elif local:
-        chosen = local[:limit] + (national[:limit] if stage.national_covers else [])
+        chosen = [*national[:limit], *local[:limit]]
+    elif len(local):
+        chosen = [*local[:limit], *(national[:limit] if stage.national_covers else ())]
     else:
-        chosen = national[:limit]
-    gap = not local and not (stage.national_covers and national)
-    return chosen, gap
+        chosen = list(national[:limit])
+    gap = not len(local) and not (stage.national_covers and len(national))
+    return hits.hits(chosen), gap
 
 
 def _step(
-    stage: StageDef, values: Mapping[str, Any], hits: Sequence[Hit], pathway: Pathway, present: set[str]
+    stage: StageDef, values: Mapping[str, Any], hits: _Eligible, pathway: Pathway, present: set[str]
 ) -> PlanStep:
     title, when, why = stage.title, stage.when, stage.why
     notes: list[str] = []
@@ -174,15 +230,15 @@ def _step(
 
 
 def _later_contacts(
-    pathway: Pathway, hits: Sequence[Hit], situation: Situation, place: Place
+    pathway: Pathway, hits: _Eligible, situation: Situation, place: Place
 ) -> list[PlanService]:
     """Someone to contact later, always: services for the later stage, else the fallback."""
     spec = pathway.later_contacts
     later = pathway.stage(spec.stage)
-    matching = [h for h in hits if delivers(h.service, later)]
+    matching = np.flatnonzero(hits.delivers(later))
     # Those a family can contact directly come first; otherwise keep local-then-nearest.
-    matching.sort(key=lambda h: h.service.accepts_self_referral is not True)
-    chosen = [PlanService.from_hit(h) for h in matching[: spec.max]]
+    matching = matching[np.argsort(hits.self_referral[matching] != 1, kind="stable")]
+    chosen = [PlanService.from_hit(h) for h in hits.hits(matching[: spec.max])]
     if chosen:
         return chosen
     fallback = [s for s in spec.fallback if eligible(s, situation, place)] or list(spec.fallback)
@@ -205,8 +261,7 @@ def make_plan(
     if pathway is None:
         pathway = load_pathway(pathway_path(directory.data_dir))
     place = resolve_place(situation, directory)
-    filters = SearchFilters(age=situation.age, no_disclosure=not _disclosed(situation))
-    hits = [h for h in search(directory, place, filters) if eligible(h.service, situation, place)]
+    hits = _Eligible(directory, place, situation)
 
     values = situation_values(situation)
     stages = applicable_stages(pathway, situation)

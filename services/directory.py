@@ -120,6 +120,8 @@ class Directory:
     geography: Geography
     problems: tuple[Problem, ...] = ()
     _index: Any = field(default=None, repr=False)
+    #: Files that could not be read or parsed at all (every record in them is missing).
+    failed_files: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         self.services = ServiceStore.of(self.services)
@@ -213,19 +215,18 @@ def _read_services_file(
 ) -> tuple[list[Service], list[Problem], dict[str | None, int | None]]:
     """Validate one parsed file; re-parse it with line tracking only when it has problems.
 
+    Raises DataFileError when the file cannot be read or parsed at all.
+
     Returns the good services, the located problems and each record id's line (known only
     when the careful parse ran; looked up lazily otherwise).
     """
     if isinstance(parsed, DataFileError):
-        return [], parsed.problems, {}
+        raise parsed
     entries, problems = _service_entries(parsed, label)
     good, bad = validate_records(entries, label, known_areas=known_areas)
     if not (problems or bad) or _has_lines(parsed):
         return good, problems + bad, _first_lines(entries) if (problems or bad) else {}
-    try:
-        raw = load_yaml(path, label=label)
-    except DataFileError as exc:
-        return [], exc.problems, {}
+    raw = load_yaml(path, label=label)  # DataFileError: the caller reports the whole file
     entries, problems = _service_entries(raw, label)
     good, bad = validate_records(entries, label, known_areas=known_areas)
     return good, problems + bad, _first_lines(entries)
@@ -277,7 +278,7 @@ def load_directory(
             return Directory(root, store, taxonomy, geography, problems, _index=index)
     with _collector_paused():
         directory = _load_records(root, taxonomy, geography)
-        if signature is not None and (cache or len(directory) >= CACHE_MIN_SERVICES):
+        if signature is not None and not directory.failed_files and (cache or len(directory) >= CACHE_MIN_SERVICES):
             write_cache(root, signature, directory.services, directory.problems, directory.index)
     return directory
 
@@ -325,8 +326,14 @@ def _load_records(root: Path, taxonomy: Taxonomy, geography: Geography) -> Direc
         problems.append(Problem(_label(root / "services", root), None, "services", "no service files found"))
     stage_defaults: dict[tuple[str, ...], list[str]] = {}
     labels = [_label(path, root) for path in files]
+    failed: list[str] = []
     for path, label, parsed in zip(files, labels, parse_files(files, labels)):
-        good, bad, lines = _read_services_file(path, label, known_areas, parsed)
+        try:
+            good, bad, lines = _read_services_file(path, label, known_areas, parsed)
+        except DataFileError as exc:
+            problems.extend(exc.problems)
+            failed.append(label)
+            continue
         problems.extend(bad)
         in_file: dict[str, int] = {}
         for service in good:
@@ -346,7 +353,7 @@ def _load_records(root: Path, taxonomy: Taxonomy, geography: Geography) -> Direc
                     stage_defaults[key] = taxonomy.stages_for(list(key))
                 service = service.model_copy(update={"stages": stage_defaults[key]})
             services.append(service)
-    return Directory(root, ServiceStore(services), taxonomy, geography, tuple(problems))
+    return Directory(root, ServiceStore(services), taxonomy, geography, tuple(problems), failed_files=tuple(failed))
 
 
 class DirectoryCache:
@@ -354,12 +361,18 @@ class DirectoryCache:
 
     When an edit breaks the data, the previous good directory keeps being served and the
     failure is kept in ``error`` for maintainers to see; fixing the file brings the change
-    in on the next call, without a restart.
+    in on the next call, without a restart. "Broken" means a fatal error (a broken
+    taxonomy, a missing folder) or a services file that can no longer be read or parsed
+    at all (a half-saved edit would otherwise take every service in that file away from
+    families). A single bad record is not "broken": it is left out and reported in
+    ``Directory.problems`` while the rest of the edit comes in.
     """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._entries: dict[Path, tuple[Any, Directory]] = {}
+        #: the signature of the files as they were when a reload last failed (not retried)
+        self._failed: dict[Path, Any] = {}
         self.error: dict[Path, DataError] = {}
 
     def get(self, data_dir: Path | str | None = None) -> Directory:
@@ -369,14 +382,23 @@ class DirectoryCache:
             cached = self._entries.get(root)
             if cached and cached[0] == signature:
                 return cached[1]
+            if cached and self._failed.get(root) == signature:
+                return cached[1]  # still broken in the same way: do not reload every run
             try:
                 directory = load_directory(root)
             except DataError as exc:
                 self.error[root] = exc
                 if cached:
+                    self._failed[root] = signature
                     return cached[1]
                 raise
+            if cached and directory.failed_files:
+                failed = set(directory.failed_files)
+                self.error[root] = DataFileError([p for p in directory.problems if p.file in failed])
+                self._failed[root] = signature
+                return cached[1]
             self.error.pop(root, None)
+            self._failed.pop(root, None)
             self._entries[root] = (signature, directory)
             return directory
 

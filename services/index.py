@@ -13,15 +13,18 @@ from typing import Sequence
 import numpy as np
 
 from .models import Service, Taxonomy
-from .vocabulary import SERVICE_TYPES, STAGES
+from .vocabulary import NATIONAL, SERVICE_TYPES, STAGES
 
-__all__ = ["SearchIndex", "haversine_km", "type_mask", "stage_mask", "EARTH_RADIUS_KM"]
+__all__ = ["SearchIndex", "haversine_km", "type_mask", "stage_mask", "EARTH_RADIUS_KM", "TYPE_BITS", "STAGE_BITS"]
 
 #: Mean Earth radius (IUGG), the figure geopy's great-circle distance uses.
 EARTH_RADIUS_KM = 6371.0088
 
 _TYPE_BIT = {t: 1 << i for i, t in enumerate(SERVICE_TYPES)}
 _STAGE_BIT = {s: 1 << i for i, s in enumerate(STAGES)}
+#: Each service type's and stage's bit in ``type_bits`` and ``stage_bits``.
+TYPE_BITS: dict[str, int] = dict(_TYPE_BIT)
+STAGE_BITS: dict[str, int] = dict(_STAGE_BIT)
 
 
 def type_mask(types: Sequence[str]) -> int:
@@ -70,6 +73,7 @@ class SearchIndex:
     verified: np.ndarray
     waiting_weeks: np.ndarray  # NaN where unknown
     accessible: np.ndarray  # states any accessibility provision
+    active: np.ndarray  # status is "active" (the planner offers no other)
 
     def __getstate__(self) -> dict:
         # The columns are what the cache keeps; records are stored separately.
@@ -83,55 +87,100 @@ class SearchIndex:
         source = services
         services = list(services) if not isinstance(services, (list, tuple)) else services
         rank = {t: i for i, t in enumerate(SERVICE_TYPES)}
-        loc_start = np.zeros(n, dtype=np.int64)
-        loc_count = np.zeros(n, dtype=np.int64)
+        # One pass over the records (a national directory has 100,000): each column is
+        # collected into a list, type and stage masks are computed once per distinct list.
+        min_age: list[int] = []
+        max_age: list[int] = []
+        disclosure: list[bool] = []
+        during: list[int] = []
+        self_ref: list[int] = []
+        parents: list[bool] = []
+        free: list[int] = []
+        is_national: list[bool] = []
+        type_bits: list[int] = []
+        stage_bits: list[int] = []
+        type_rank: list[int] = []
+        loc_start: list[int] = []
+        loc_count: list[int] = []
+        checked: list[int] = []
+        verified: list[bool] = []
+        waiting: list[float] = []
+        accessible: list[bool] = []
+        active: list[bool] = []
         lats: list[float] = []
         lons: list[float] = []
         members: dict[str, list[int]] = {}
         national: list[int] = []
+        type_cache: dict[tuple[str, ...], tuple[int, int]] = {}
+        stage_cache: dict[tuple[str, ...], int] = {}
+        tristate = {None: -1, False: 0, True: 1}
+        nan = float("nan")
         for i, s in enumerate(services):
-            loc_start[i] = len(lats)
+            start = len(lats)
+            loc_start.append(start)
+            any_access = False
             for loc in s.locations:
                 if loc.latitude is not None and loc.longitude is not None:
                     lats.append(loc.latitude)
                     lons.append(loc.longitude)
-            loc_count[i] = len(lats) - loc_start[i]
-            if s.is_national:
+                if loc.accessibility:
+                    any_access = True
+            loc_count.append(len(lats) - start)
+            areas = s.service_areas
+            if NATIONAL in areas:
                 national.append(i)
+                is_national.append(True)
             else:
-                for area in s.service_areas:
+                is_national.append(False)
+                for area in areas:
                     members.setdefault(area, []).append(i)
+            types = tuple(s.service_types)
+            bits = type_cache.get(types)
+            if bits is None:
+                bits = type_cache[types] = (type_mask(types), rank[types[0]])
+            type_bits.append(bits[0])
+            type_rank.append(bits[1])
+            stages = tuple(s.stages)
+            sbits = stage_cache.get(stages)
+            if sbits is None:
+                sbits = stage_cache[stages] = stage_mask(stages)
+            stage_bits.append(sbits)
+            min_age.append(s.min_age)
+            max_age.append(s.max_age)
+            disclosure.append(s.requires_disclosure)
+            during.append(tristate[s.available_during_investigation])
+            self_ref.append(tristate[s.accepts_self_referral])
+            parents.append(s.for_parents)
+            free.append(tristate[s.free])
+            checked.append(s.last_verified.toordinal())
+            verified.append(s.verified)
+            waiting.append(nan if s.waiting_weeks is None else s.waiting_weeks)
+            accessible.append(bool(s.accessibility) or any_access)
+            active.append(s.status == "active")
         return cls(
             services=source,
-            min_age=np.fromiter((s.min_age for s in services), dtype=np.int16, count=n),
-            max_age=np.fromiter((s.max_age for s in services), dtype=np.int16, count=n),
-            requires_disclosure=np.fromiter((s.requires_disclosure for s in services), dtype=bool, count=n),
-            during_investigation=np.fromiter(
-                (_tristate(s.available_during_investigation) for s in services), dtype=np.int8, count=n
-            ),
-            self_referral=np.fromiter((_tristate(s.accepts_self_referral) for s in services), dtype=np.int8, count=n),
-            for_parents=np.fromiter((s.for_parents for s in services), dtype=bool, count=n),
-            free=np.fromiter((_tristate(s.free) for s in services), dtype=np.int8, count=n),
-            national=np.fromiter((s.is_national for s in services), dtype=bool, count=n),
-            type_bits=np.fromiter((type_mask(s.service_types) for s in services), dtype=np.uint32, count=n),
-            stage_bits=np.fromiter((stage_mask(s.stages) for s in services), dtype=np.uint32, count=n),
-            type_rank=np.fromiter((rank[s.service_types[0]] for s in services), dtype=np.int16, count=n),
-            loc_start=loc_start,
-            loc_count=loc_count,
+            min_age=np.array(min_age, dtype=np.int16).reshape(n),
+            max_age=np.array(max_age, dtype=np.int16).reshape(n),
+            requires_disclosure=np.array(disclosure, dtype=bool).reshape(n),
+            during_investigation=np.array(during, dtype=np.int8).reshape(n),
+            self_referral=np.array(self_ref, dtype=np.int8).reshape(n),
+            for_parents=np.array(parents, dtype=bool).reshape(n),
+            free=np.array(free, dtype=np.int8).reshape(n),
+            national=np.array(is_national, dtype=bool).reshape(n),
+            type_bits=np.array(type_bits, dtype=np.uint32).reshape(n),
+            stage_bits=np.array(stage_bits, dtype=np.uint32).reshape(n),
+            type_rank=np.array(type_rank, dtype=np.int16).reshape(n),
+            loc_start=np.array(loc_start, dtype=np.int64).reshape(n),
+            loc_count=np.array(loc_count, dtype=np.int64).reshape(n),
             loc_lat=np.asarray(lats, dtype=np.float64),
             loc_lon=np.asarray(lons, dtype=np.float64),
             area_members={k: np.asarray(v, dtype=np.int64) for k, v in members.items()},
             national_ids=np.asarray(national, dtype=np.int64),
-            checked=np.fromiter((s.last_verified.toordinal() for s in services), dtype=np.int64, count=n),
-            verified=np.fromiter((s.verified for s in services), dtype=bool, count=n),
-            waiting_weeks=np.fromiter(
-                (np.nan if s.waiting_weeks is None else s.waiting_weeks for s in services), dtype=np.float64, count=n
-            ),
-            accessible=np.fromiter(
-                (bool(s.accessibility) or any(loc.accessibility for loc in s.locations) for s in services),
-                dtype=bool,
-                count=n,
-            ),
+            checked=np.array(checked, dtype=np.int64).reshape(n),
+            verified=np.array(verified, dtype=bool).reshape(n),
+            waiting_weeks=np.array(waiting, dtype=np.float64).reshape(n),
+            accessible=np.array(accessible, dtype=bool).reshape(n),
+            active=np.array(active, dtype=bool).reshape(n),
         )
 
     def candidates(self, area_code: str | None, *, include_national: bool = True) -> np.ndarray:

@@ -22,7 +22,7 @@ from .index import stage_mask, type_mask
 from .models import Service
 from .vocabulary import SERVICE_TYPES, STAGES
 
-__all__ = ["SearchFilters", "Hit", "search", "service_summary", "contact_of"]
+__all__ = ["SearchFilters", "Hit", "Ranked", "rank", "search", "service_summary", "contact_of"]
 
 
 @dataclass(frozen=True)
@@ -60,19 +60,88 @@ class Hit:
     local: bool = field(default=True)
 
 
-def search(
-    directory: Directory,
-    place: Place,
-    filters: SearchFilters = SearchFilters(),
-    *,
-    limit: int | None = None,
-) -> list[Hit]:
-    """Eligible services at ``place``: local ones nearest first, then national ones."""
+@dataclass(frozen=True)
+class Ranked:
+    """A search's answer as index rows, in its order, before any record is materialised.
+
+    ``ids`` are positions in the directory (``directory.services[i]``); ``distance_km`` is
+    each one's nearest location (NaN: no location); ``national`` marks national services.
+    Callers that look at only a few of the hits (a plan lists a handful per step) select
+    rows here and build :class:`Hit` objects for those alone (:meth:`hits`).
+    """
+
+    ids: np.ndarray
+    distance_km: np.ndarray
+    national: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def select(self, rows: Any) -> "Ranked":
+        """The rows picked by a boolean mask, a slice or positions (order kept)."""
+        return Ranked(self.ids[rows], self.distance_km[rows], self.national[rows])
+
+    def hit(self, services: Sequence[Service], row: int) -> Hit:
+        d = float(self.distance_km[row])
+        return Hit(services[int(self.ids[row])], None if math.isnan(d) else round(d, 2), not bool(self.national[row]))
+
+    def hits(self, services: Sequence[Service], rows: Any = None) -> list[Hit]:
+        """Hits for ``rows`` (positions, in the order given; default all)."""
+        picked = self if rows is None else self.select(np.asarray(rows, dtype=np.int64))
+        ids = picked.ids.tolist()
+        take = getattr(services, "take", None)
+        records = take(ids) if take is not None else [services[i] for i in ids]
+        return _make_hits(records, _round2(picked.distance_km), (~picked.national).tolist())
+
+
+def _round2(km: np.ndarray) -> list[float | None]:
+    """``round(x, 2)`` of each distance, exactly as Python rounds (None for NaN), at once.
+
+    ``rint(x * 100) / 100`` is the same float as Python's correctly rounded ``round`` unless
+    ``x * 100`` lies within float error of a half (then Python decides, for those alone).
+    """
+    scaled = km * 100.0
+    values = (np.rint(scaled) / 100.0).tolist()
+    with np.errstate(invalid="ignore"):
+        near = np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6
+    for j in np.flatnonzero(near).tolist():
+        values[j] = round(float(km[j]), 2)
+    for j in np.flatnonzero(np.isnan(km)).tolist():
+        values[j] = None
+    return values
+
+
+def _hit_fields_are_plain() -> bool:
+    return "__slots__" not in vars(Hit) and not hasattr(Hit, "__post_init__")
+
+
+def _make_hits(records: Sequence[Service], distances: Sequence[float | None], local: Sequence[bool]) -> list[Hit]:
+    """``[Hit(s, d, l) ...]``: the same objects, built without the frozen dataclass's three
+    ``object.__setattr__`` calls each (a national search returns up to ~2,000 hits)."""
+    if not _PLAIN_HIT:
+        return [Hit(s, d, lo) for s, d, lo in zip(records, distances, local)]
+    out = []
+    new = object.__new__
+    for s, d, lo in zip(records, distances, local):
+        hit = new(Hit)
+        hit.__dict__.update(service=s, distance_km=d, local=lo)
+        out.append(hit)
+    return out
+
+
+_PLAIN_HIT = _hit_fields_are_plain()
+
+_NOTHING = Ranked(np.empty(0, dtype=np.int64), np.empty(0), np.empty(0, dtype=bool))
+
+
+def rank(directory: Directory, place: Place, filters: SearchFilters = SearchFilters()) -> Ranked:
+    """What :func:`search` returns, as index rows in the same order (nothing materialised
+    but the records a language filter has to read)."""
     index = directory.index
     code = place.authority.code if place.authority else None
     ids = index.candidates(code, include_national=filters.include_national)
     if len(ids) == 0:
-        return []
+        return _NOTHING
     keep = np.ones(len(ids), dtype=bool)
     if filters.age is not None:
         keep &= (index.min_age[ids] <= filters.age) & (index.max_age[ids] >= filters.age)
@@ -97,7 +166,7 @@ def search(
             [i for i in ids if _speaks(index.services[i], wanted)], dtype=np.int64
         )
     if len(ids) == 0:
-        return []
+        return _NOTHING
     national = index.national[ids]
     dist = index.nearest_km(ids, place.lat, place.lon)
     # Local first (nearest; unplaced local ones after placed), then national by type order.
@@ -109,14 +178,21 @@ def search(
             national,
         )
     )
+    return Ranked(ids[order], dist[order], national[order])
+
+
+def search(
+    directory: Directory,
+    place: Place,
+    filters: SearchFilters = SearchFilters(),
+    *,
+    limit: int | None = None,
+) -> list[Hit]:
+    """Eligible services at ``place``: local ones nearest first, then national ones."""
+    ranked = rank(directory, place, filters)
     if limit is not None:
-        order = order[:limit]
-    hits = []
-    for j in order:
-        service = index.services[ids[j]]
-        d = float(dist[j])
-        hits.append(Hit(service, None if math.isnan(d) else round(d, 2), not bool(national[j])))
-    return hits
+        ranked = ranked.select(slice(None, limit))
+    return ranked.hits(directory.index.services)
 
 
 def _speaks(service: Service, wanted: str) -> bool:

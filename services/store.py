@@ -8,11 +8,15 @@ access (tens of microseconds), so a warm start reads bytes rather than rebuildin
 
 from __future__ import annotations
 
-from typing import Iterator, Sequence, overload
+import gc
+from typing import Iterable, Iterator, Sequence, overload
 
 from .models import Service
 
 __all__ = ["ServiceStore"]
+
+#: Batches of at least this many records are materialised with the collector paused.
+_BATCH_PAUSE = 32
 
 
 class ServiceStore(Sequence[Service]):
@@ -59,6 +63,32 @@ class ServiceStore(Sequence[Service]):
             obj = Service.model_validate_json(self._payloads[i])
             self._objects[i] = obj
         return obj
+
+    def take(self, positions: Iterable[int]) -> list[Service]:
+        """The services at ``positions`` (in that order), materialising missing ones together.
+
+        A search at national scale can touch a thousand records at once. Materialising them
+        as one batch with the cyclic garbage collector paused is about twice as fast as one
+        by one (each new record's objects would otherwise be rescanned as they pile up);
+        reference counting still frees everything as usual.
+        """
+        positions = list(positions)
+        objects = self._objects
+        if self._payloads is not None:
+            missing = [i for i in positions if objects[i] is None]
+            if missing:
+                pause = len(missing) >= _BATCH_PAUSE and gc.isenabled()
+                if pause:
+                    gc.disable()
+                try:
+                    payloads = self._payloads
+                    for i in missing:
+                        if objects[i] is None:
+                            objects[i] = Service.model_validate_json(payloads[i])
+                finally:
+                    if pause:
+                        gc.enable()
+        return [objects[i] for i in positions]  # type: ignore[misc]
 
     def __iter__(self) -> Iterator[Service]:
         for i in range(len(self)):

@@ -201,6 +201,10 @@ def page(browser, requests_seen: Requests):
     page.on("request", lambda req: requests_seen.urls.append(req.url))
     page.on("websocket", lambda ws: requests_seen.urls.append(ws.url))
     page.set_default_timeout(30_000)
+    # Assertions wait for the page rather than racing it (2 cores, often busy).
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=20_000)
     try:
         yield page
     finally:

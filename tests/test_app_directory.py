@@ -9,7 +9,7 @@ import pytest
 
 from app.context import SELECTED_SERVICE
 from services.directory import directories
-from tests.app_helpers import headings, page_test, texts, warm
+from tests.app_helpers import headings, page_test, plain, texts, warm
 from tests.conftest import YORK, service, write_data_dir
 
 DETAIL_SECTIONS = [
@@ -23,7 +23,7 @@ DETAIL_SECTIONS = [
 
 
 def open_buttons(at) -> list[str]:
-    return [b.label for b in at.button if b.key and b.key.startswith("open-")]
+    return [plain(b.label) for b in at.button if b.key and b.key.startswith("open-")]  # labels are escaped Markdown
 
 
 @pytest.fixture

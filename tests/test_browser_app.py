@@ -8,6 +8,8 @@ Screenshots of each page go to ``test-artifacts/`` (not committed).
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 import pytest
 
 from tests.browser_support import (  # noqa: F401  (fixtures)
@@ -83,17 +85,17 @@ def test_find_support_postcode_shows_services_and_an_offline_map(app_server, pag
     with screenshot_on_failure(page, "find-support"):
         page.goto(app_server.url)
         wait_for_app(page)
-        assert page.get_by_text("If a child is in immediate danger, call 999.").first.is_visible()
-        assert page.locator("#waymark-exit").is_visible()
+        expect(page.get_by_text("If a child is in immediate danger, call 999.").first).to_be_visible()
+        expect(page.locator("#waymark-exit")).to_be_visible()
         page.get_by_role("textbox", name="Your postcode or town").fill("YO10 5DD")
         page.get_by_role("combobox", name="The child's age").click()
         page.get_by_role("option", name="9", exact=True).click()
         page.get_by_role("button", name="Find support").click()
         wait_for_app(page)
         page.get_by_role("heading", name="Support near YO10 5DD (York)").wait_for()
-        assert page.get_by_role("heading", name="Support you can get now — even during a police investigation").is_visible()
-        assert page.get_by_role("heading", name="Who to contact later").is_visible()
-        assert page.get_by_role("heading", name="Childline").first.is_visible()
+        expect(page.get_by_role("heading", name="Support you can get now — even during a police investigation")).to_be_visible()
+        expect(page.get_by_role("heading", name="Who to contact later")).to_be_visible()
+        expect(page.get_by_role("heading", name="Childline").first).to_be_visible()
         assert page.get_by_role("heading", name="Rape Crisis", exact=False).count() == 0  # 16+ only
         info = _assert_map(page)
         assert info["leaflet"] and info["cluster"], info
@@ -126,8 +128,8 @@ def test_directory_lists_services_and_opens_a_listing(app_server, page, requests
         page.get_by_role("button", name="North Yorkshire and York child sexual assault assessment service (CSAAC)").click()
         wait_for_app(page)
         page.get_by_role("heading", name="During a police investigation").wait_for()
-        assert page.get_by_text("have not been confirmed with the organisation").first.is_visible()
-        assert page.get_by_role("link", name="Report a problem with this listing").is_visible()
+        expect(page.get_by_text("have not been confirmed with the organisation").first).to_be_visible()
+        expect(page.get_by_role("link", name="Report a problem with this listing")).to_be_visible()
         assert "csaac" not in page.url.lower()
         _no_serious_axe(page, "Directory listing")
         _save(page, "directory-listing")
@@ -152,10 +154,10 @@ def test_referral_pathway_makes_a_plan(app_server, page, requests_seen):
         wait_for_app(page)
         page.get_by_role("heading", name="Plan for a child in York").wait_for()
         for name in ("Now", "Next", "Later", "Who to invite to the strategy discussion", "Practice reminders", "Who to contact later"):
-            assert page.get_by_role("heading", name=name, exact=True).is_visible(), name
-        assert page.get_by_text("Source:").first.is_visible()
-        assert page.get_by_role("button", name="Download the plan (Markdown)").is_visible()
-        assert page.get_by_role("button", name="Download a printable page (HTML)").is_visible()
+            expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible()
+        expect(page.get_by_text("Source:").first).to_be_visible()
+        expect(page.get_by_role("button", name="Download the plan (Markdown)")).to_be_visible()
+        expect(page.get_by_role("button", name="Download a printable page (HTML)")).to_be_visible()
         with page.expect_download() as download_info:
             page.get_by_role("button", name="Download a printable page (HTML)").click()
         download = download_info.value

@@ -7,6 +7,8 @@ streamlit_app.py); until then it is skipped with the reason.
 
 from __future__ import annotations
 
+from playwright.sync_api import expect
+
 import pytest
 
 from tests.browser_support import (  # noqa: F401  (fixtures)
@@ -83,7 +85,7 @@ def test_service_gaps_page(app_server, page, requests_seen):
         page.get_by_role("option", name="York", exact=True).click()
         wait_for_app(page)
         page.get_by_role("heading", name="York", exact=True).wait_for()
-        assert page.get_by_text("York: ", exact=False).first.is_visible()
+        expect(page.get_by_text("York: ", exact=False).first).to_be_visible()
 
         page.get_by_role("textbox", name="Where it would be (postcode, town or area)").fill("Cornwall")
         page.get_by_role("button", name="See which gaps it would close").click()

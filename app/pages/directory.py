@@ -237,7 +237,7 @@ def _browse(d) -> None:
     for service in shown_services:
         with st.container(border=True):
             st.button(
-                service.name,
+                md(service.name),  # a button label is Markdown: no links or images from data
                 key=f"open-{service.id}",
                 type="tertiary",
                 on_click=context.select_service,

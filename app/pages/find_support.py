@@ -18,7 +18,7 @@ from services.search import Hit, SearchFilters, search
 from .. import context
 from ..errors import Failed, shown
 from ..mapview import show_map
-from ..render import contact_lines, distance_text, md, service_card, type_name
+from ..render import contact_lines, distance_text, freshness_warning, md, service_card, type_name
 from ..sections import group_hits, meets_access
 
 __all__ = ["render", "Query", "QUERY_KEY"]
@@ -112,6 +112,9 @@ def _later_item(hit: Hit, taxonomy, *, waiting: bool) -> None:
         contacts = contact_lines(service)
         if contacts:
             st.markdown("**Contact:** " + " · ".join(contacts))
+        warning = freshness_warning(service)
+        if warning:
+            st.warning(md(warning), icon=":material/info:")
         st.button(
             "Full details",
             key=f"later-details-{service.id}",
