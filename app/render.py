@@ -198,6 +198,16 @@ def source_links(source: str) -> str:
     return " ".join(part for part in out if part)
 
 
+def contact_and_freshness(service: Service) -> None:
+    """How to reach a service, then the warning when its details are not recently confirmed."""
+    contacts = contact_lines(service)
+    if contacts:
+        st.markdown("**Contact:** " + " · ".join(contacts))
+    warning = freshness_warning(service)
+    if warning:
+        st.warning(md(warning), icon=":material/info:")
+
+
 def service_card(
     hit: Hit,
     taxonomy,
@@ -233,12 +243,7 @@ def service_card(
         if service.schedules:
             facts.append("**When:** " + " ".join(md(s.description) for s in service.schedules))
         st.markdown("\n".join(f"- {f}" for f in facts))
-        contacts = contact_lines(service)
-        if contacts:
-            st.markdown("**Contact:** " + " · ".join(contacts))
-        warning = freshness_warning(service)
-        if warning:
-            st.warning(md(warning), icon=":material/info:")
+        contact_and_freshness(service)
         if on_details is not None:
             st.button(
                 "Full details",

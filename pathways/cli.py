@@ -8,11 +8,9 @@ command is one module plus its line here.
 
 from __future__ import annotations
 
-import importlib
-import importlib.util
 from collections.abc import Sequence
 
-from services.clitools import Parser
+from services.clitools import Parser, command_parser
 
 __all__ = ["main", "build_parser", "COMMANDS"]
 
@@ -23,21 +21,8 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def _available(module: str) -> bool:
-    return importlib.util.find_spec(f"pathways.commands.{module}") is not None
-
-
 def build_parser() -> Parser:
-    parser = Parser(prog="python -m pathways", description="Waymark's referral pathway engine.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
-    for name, (module, help_text) in COMMANDS.items():
-        if not _available(module):
-            continue
-        mod = importlib.import_module(f"pathways.commands.{module}")
-        p = sub.add_parser(name, help=help_text, description=help_text)
-        mod.add_arguments(p)
-        p.set_defaults(_run=mod.run)
-    return parser
+    return command_parser("python -m pathways", "Waymark's referral pathway engine.", "pathways.commands", COMMANDS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

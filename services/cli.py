@@ -7,10 +7,9 @@ command is one line here and one module there.
 
 from __future__ import annotations
 
-import importlib
 from typing import Sequence
 
-from .clitools import Parser
+from .clitools import Parser, command_parser
 
 __all__ = ["main", "COMMANDS"]
 
@@ -26,14 +25,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
 
 
 def build_parser() -> Parser:
-    parser = Parser(prog="python -m services", description="Waymark's service directory.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
-    for name, (module, help_text) in COMMANDS.items():
-        mod = importlib.import_module(f"services.commands.{module}")
-        p = sub.add_parser(name, help=help_text, description=help_text)
-        mod.add_arguments(p)
-        p.set_defaults(_run=mod.run)
-    return parser
+    return command_parser("python -m services", "Waymark's service directory.", "services.commands", COMMANDS)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

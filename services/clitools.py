@@ -14,7 +14,7 @@ from typing import Any, Callable, NoReturn, Sequence
 
 from .errors import DataError, InvalidInput, PlaceNotFound, WaymarkError
 
-__all__ = ["Parser", "run", "print_json", "EXIT_BAD_INPUT", "EXIT_BAD_DATA"]
+__all__ = ["Parser", "command_parser", "run", "print_json", "EXIT_BAD_INPUT", "EXIT_BAD_DATA"]
 
 EXIT_BAD_INPUT = 2
 EXIT_BAD_DATA = 1
@@ -25,6 +25,27 @@ class Parser(argparse.ArgumentParser):
 
     def error(self, message: str) -> NoReturn:
         self.exit(EXIT_BAD_INPUT, f"{self.prog}: error: {message}\n")
+
+
+def command_parser(prog: str, description: str, package: str, commands: dict[str, tuple[str, str]]) -> Parser:
+    """A parser with one subcommand per module of ``package``.
+
+    ``commands`` maps a name to (module, one-line help); each module has
+    ``add_arguments(parser)`` and ``run(args) -> int``. Modules not installed are skipped.
+    """
+    import importlib
+    import importlib.util
+
+    parser = Parser(prog=prog, description=description)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
+    for name, (module, help_text) in commands.items():
+        if importlib.util.find_spec(f"{package}.{module}") is None:
+            continue
+        mod = importlib.import_module(f"{package}.{module}")
+        p = sub.add_parser(name, help=help_text, description=help_text)
+        mod.add_arguments(p)
+        p.set_defaults(_run=mod.run)
+    return parser
 
 
 def print_json(value: Any) -> None:

@@ -18,7 +18,7 @@ from services.search import Hit, SearchFilters, search
 from .. import context
 from ..errors import Failed, shown
 from ..mapview import show_map
-from ..render import contact_lines, distance_text, freshness_warning, md, service_card, type_name
+from ..render import contact_and_freshness, distance_text, md, service_card, type_name
 from ..sections import group_hits, meets_access
 
 __all__ = ["render", "Query", "QUERY_KEY"]
@@ -109,12 +109,7 @@ def _later_item(hit: Hit, taxonomy, *, waiting: bool) -> None:
                 "They have not told us they can help while a police investigation is going on. "
                 "Ask them, or contact them when it is over."
             )
-        contacts = contact_lines(service)
-        if contacts:
-            st.markdown("**Contact:** " + " · ".join(contacts))
-        warning = freshness_warning(service)
-        if warning:
-            st.warning(md(warning), icon=":material/info:")
+        contact_and_freshness(service)
         st.button(
             "Full details",
             key=f"later-details-{service.id}",
