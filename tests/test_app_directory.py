@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from services.catalogue import NATIONAL_ONLY, PAGE_SIZE
+
 import datetime as dt
 from pathlib import Path
 
@@ -33,17 +35,24 @@ def shipped(monkeypatch):
     return page_test("directory").run()
 
 
-def test_lists_every_service(shipped):
+def test_lists_every_service_a_page_at_a_time(shipped):
     at = shipped
     assert not at.exception
     assert at.title[0].value == "Directory of services"
     d = directories.get()
-    assert len(open_buttons(at)) == len(d.services)
     assert f"{len(d.services)} services" in headings(at)
-    # national services first, then by name
-    names = open_buttons(at)
+    assert len(open_buttons(at)) == min(PAGE_SIZE, len(d.services))
+    names = list(open_buttons(at))
+    while not next(b for b in at.button if b.key == "directory-next").disabled:
+        next(b for b in at.button if b.key == "directory-next").click().run()
+        names += open_buttons(at)
+    # every service exactly once: national services first, then by name
+    assert sorted(names) == sorted(s.name for s in d.services)
     national = [s.name for s in d.services if s.is_national]
     assert set(names[: len(national)]) == set(national)
+    # changing a filter goes back to page 1
+    at.text_input[0].input("york").run()
+    assert at.session_state["directory_page"] == 1
 
 
 @pytest.mark.parametrize(
@@ -65,7 +74,7 @@ def test_filter_by_type_and_area(shipped):
     at.multiselect[0].select("csaac").run()
     assert open_buttons(at) == ["North Yorkshire and York child sexual assault assessment service (CSAAC)"]
     at.multiselect[0].unselect("csaac")
-    at.selectbox[0].set_value("National (all of England)").run()
+    at.selectbox[0].set_value(NATIONAL_ONLY).run()
     d = directories.get()
     assert sorted(open_buttons(at)) == sorted(s.name for s in d.services if s.is_national)
     at.selectbox[0].set_value(YORK).run()
@@ -75,6 +84,7 @@ def test_filter_by_type_and_area(shipped):
 
 def test_opening_a_listing_uses_session_state_and_shows_every_section(shipped):
     at = shipped
+    at.text_input[0].input("CSAAC").run()
     next(b for b in at.button if b.key == "open-york-csaac").click().run()
     assert at.session_state[SELECTED_SERVICE] == "york-csaac"
     assert at.query_params == {} or not dict(at.query_params)

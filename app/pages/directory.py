@@ -12,6 +12,7 @@ from urllib.parse import quote
 import streamlit as st
 
 from services.models import Service
+from services.catalogue import ALL, NATIONAL_ONLY, BrowseFilters, areas_served, browse
 from services.search import contact_of
 
 from .. import context
@@ -31,31 +32,11 @@ from ..render import (
     type_name,
 )
 
-__all__ = ["render", "matches", "REPORT_EMAIL_ENV"]
+__all__ = ["render", "REPORT_EMAIL_ENV"]
 
 #: Set this to the maintainers' address to make "report a problem" an email link.
 REPORT_EMAIL_ENV = "WAYMARK_REPORT_EMAIL"
 
-_ALL = "All areas"
-_NATIONAL = "National (all of England)"
-
-
-def matches(service: Service, text: str, taxonomy) -> bool:
-    """A plain "every word appears somewhere in the listing" match for browsing."""
-    words = text.casefold().split()
-    if not words:
-        return True
-    hay = " ".join(
-        [
-            service.name,
-            service.description,
-            service.organization.name if service.organization else "",
-            service.eligibility or "",
-            " ".join(type_name(taxonomy, t) for t in service.service_types),
-            " ".join(service.service_types),
-        ]
-    ).casefold()
-    return all(w in hay for w in words)
 
 
 def _area_names(service: Service, geography) -> list[str]:
@@ -184,14 +165,9 @@ def _browse(d) -> None:
         "by type or area, then open a service for its full details."
     )
     types = {t.id: t.name for t in d.taxonomy.service_types}
-    areas: dict[str, str] = {}
-    for service in d.services:
-        if service.is_national:
-            continue
-        for code in service.service_areas:
-            authority = d.geography.authorities.get(code)
-            areas[code] = authority.name if authority else code
-    area_options = [_ALL, _NATIONAL, *sorted(areas, key=lambda c: areas[c])]
+    areas = areas_served(d)
+    labels = {ALL: "All areas", NATIONAL_ONLY: "National services only", **areas}
+    area_options = [ALL, NATIONAL_ONLY, *sorted(areas, key=lambda c: areas[c])]
     cols = st.columns([2, 2, 2])
     with cols[0]:
         text = st.text_input("Search the directory", max_chars=80, placeholder="For example therapy, Childline, York")
@@ -200,28 +176,18 @@ def _browse(d) -> None:
             "Type of service", list(types), format_func=lambda t: types[t], placeholder="Any type"
         )
     with cols[2]:
-        area = st.selectbox(
-            "Area", area_options, format_func=lambda c: areas.get(c, c), index=0
-        )
+        area = st.selectbox("Area", area_options, format_func=lambda c: labels.get(c, c), index=0)
     only_checked = st.checkbox("Only show listings confirmed with the organisation in the last year")
-
-    shown_services = [
-        s
-        for s in d.services
-        if matches(s, text, d.taxonomy)
-        and (not chosen_types or set(chosen_types) & set(s.service_types))
-        and (
-            area == _ALL
-            or (area == _NATIONAL and s.is_national)
-            or (area in s.service_areas)
-        )
-        and (not only_checked or not s.is_stale())
-    ]
-    shown_services.sort(key=lambda s: (not s.is_national, s.name.casefold()))
-    st.header(f"{len(shown_services)} service{'s' if len(shown_services) != 1 else ''}", anchor=False)
-    if not shown_services:
+    filters = BrowseFilters(text, tuple(chosen_types), area, only_checked)
+    if st.session_state.get(_FILTERS) != filters:  # new filters: back to the first page
+        st.session_state[_FILTERS] = filters
+        st.session_state[_PAGE] = 1
+    result = browse(d, filters, page=st.session_state.get(_PAGE, 1))
+    st.header(f"{result.total} service{'s' if result.total != 1 else ''}", anchor=False)
+    if not result.total:
         st.markdown("Nothing matches. Try fewer words or another area.")
         return
+    shown_services = result.services
     st.header("Map", anchor=False)
     codes = sorted({c for s in shown_services for c in s.service_areas if c != "national"})
     show_map(
@@ -234,6 +200,8 @@ def _browse(d) -> None:
         neighbours="all",
     )
     st.header("Services", anchor=False)
+    if result.pages > 1:
+        st.markdown(f"Showing {result.first}–{result.last} of {result.total}.")
     for service in shown_services:
         with st.container(border=True):
             st.button(
@@ -251,6 +219,21 @@ def _browse(d) -> None:
                 f"last checked {date_text(service.last_verified)}" + ("" if service.verified else " (not confirmed)"),
             ]
             st.markdown(md(" · ".join(bits)))
+    if result.pages > 1:
+        prev, info, nxt = st.columns([1, 2, 1])
+        prev.button("← Previous page", disabled=result.page <= 1, on_click=_turn, args=(result.page - 1,),
+                    key="directory-prev")
+        info.markdown(f"Page {result.page} of {result.pages}")
+        nxt.button("Next page →", disabled=result.page >= result.pages, on_click=_turn, args=(result.page + 1,),
+                   key="directory-next")
+
+
+_FILTERS = "directory_filters"
+_PAGE = "directory_page"
+
+
+def _turn(page: int) -> None:
+    st.session_state[_PAGE] = page
 
 
 def render() -> None:
