@@ -22,7 +22,7 @@ from .index import stage_mask, type_mask
 from .models import Service
 from .vocabulary import SERVICE_TYPES, STAGES
 
-__all__ = ["SearchFilters", "Hit", "Ranked", "rank", "search", "service_summary", "contact_of"]
+__all__ = ["SearchFilters", "Hit", "Ranked", "rank", "search", "national_services", "service_summary", "contact_of"]
 
 
 @dataclass(frozen=True)
@@ -193,6 +193,19 @@ def search(
     if limit is not None:
         ranked = ranked.select(slice(None, limit))
     return ranked.hits(directory.index.services)
+
+
+#: Where national services are listed without a place: distances are not given for them.
+_ENGLAND = Place("England", 52.56, -1.46, None, "country")
+
+
+def national_services(directory: Directory, filters: SearchFilters = SearchFilters()) -> list[Service]:
+    """National services only (helplines, 999, national programmes), in type order.
+
+    For pages that list help before anyone has typed a place; reads the index, so only
+    the national records are built.
+    """
+    return [hit.service for hit in search(directory, _ENGLAND, filters)]
 
 
 def _speaks(service: Service, wanted: str) -> bool:

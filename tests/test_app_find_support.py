@@ -226,3 +226,24 @@ def test_full_details_opens_the_directory_listing(monkeypatch):
     assert h[0] == "Directory of services"
     assert "North Yorkshire and York child sexual assault assessment service (CSAAC)" in h
     assert "During a police investigation" in h
+
+
+def test_long_lists_start_short_and_show_more_on_request(tmp_path: Path, monkeypatch):
+    """A national directory can match hundreds of services near one place: the page shows
+    the nearest few and lets the family ask for more, rather than drawing them all."""
+    from app.pages.find_support import SHOW_AT_FIRST
+
+    many = [service(f"york-{i:02d}", name=f"York service {i:02d}", available_during_investigation=True,
+                    locations=[{"latitude": 53.95 + i / 1000, "longitude": -1.08}]) for i in range(SHOW_AT_FIRST + 5)]
+    root = write_data_dir(tmp_path / "data", {"york.yaml": many})
+    monkeypatch.setenv("WAYMARK_DATA", str(root))
+    warm(root)
+    at = search(page_test("find_support").run(), "YO10 5DD", age=9)
+    near = [n for n in card_names(section(at, NOW)) if n.startswith("York service")]
+    assert len(near) == SHOW_AT_FIRST
+    more = next(b for b in at.button if b.key == "more-near")
+    assert "(5 more)" in more.label
+    more.click().run()
+    near = [n for n in card_names(section(at, NOW)) if n.startswith("York service")]
+    assert sorted(near) == sorted(s["name"] for s in many)
+    assert not any(b.key == "more-near" for b in at.button)

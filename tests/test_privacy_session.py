@@ -222,6 +222,12 @@ def test_stale_listings_are_flagged_on_find_support_directory_and_plan(monkeypat
 
     at = page_test("directory").run()
     body = texts(at)
+    while True:  # the directory is paged: read every page
+        nxt = next(b for b in at.button if b.key == "directory-next")
+        if nxt.disabled:
+            break
+        nxt.click().run()
+        body += "\n" + texts(at)
     unconfirmed = [s for s in d.services if not s.verified]
     assert body.count("(not confirmed)") == len(unconfirmed)
 

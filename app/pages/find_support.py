@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import streamlit as st
 
-from services.search import Hit, SearchFilters, search
+from services.search import Hit, SearchFilters, national_services, search
 
 from .. import context
 from ..errors import Failed, shown
@@ -129,6 +129,7 @@ def render() -> None:
     query = _form()
     if query is not None:
         st.session_state[QUERY_KEY] = query
+        st.session_state.pop(_SHOWN, None)  # a new search starts with short lists again
     query = st.session_state.get(QUERY_KEY)
     if query is None:
         st.info("Type your postcode or town above and press **Find support**.")
@@ -182,15 +183,17 @@ def render() -> None:
         st.markdown("Therapy and support can start straight away. You do not have to wait for a police investigation or a trial.")
     st.subheader("Near you", anchor=False)
     if sections.now_local:
-        for hit in sections.now_local:
+        for hit in _first(sections.now_local, "near"):
             service_card(hit, d.taxonomy, key="now", on_details=context.select_service)
+        _more_button(sections.now_local, "near", "Show more services near you")
     else:
         st.markdown("We have no local services listed for this area that match. The national services below can help.")
     st.subheader("Helplines and national services", anchor=False)
     if query.age is not None:
         st.markdown(f"For a child aged {query.age}" + (": " if sections.now_national else "."))
-    for hit in sections.now_national:
+    for hit in _first(sections.now_national, "national"):
         service_card(hit, d.taxonomy, key="now", on_details=context.select_service)
+    _more_button(sections.now_national, "national", "Show more helplines and national services")
 
     st.header("Who to contact later", anchor=False)
     st.markdown(
@@ -198,19 +201,38 @@ def render() -> None:
         "support ends or things get hard again."
     )
     if sections.later:
-        for hit in sections.later:
+        for hit in _first(sections.later, "later"):
             _later_item(hit, d.taxonomy, waiting=hit.service.id in sections.waiting_for_investigation)
+        _more_button(sections.later, "later", "Show more for later")
     else:
         st.markdown("No services for later on matched. The helplines above are there at any time.")
+
+
+#: Services shown per list before "Show more": a national directory can match hundreds.
+SHOW_AT_FIRST = 12
+_SHOWN = "find_support_shown"
+
+
+def _first(items: list, section: str) -> list:
+    return items[: st.session_state.get(_SHOWN, {}).get(section, SHOW_AT_FIRST)]
+
+
+def _more(section: str) -> None:
+    shown = dict(st.session_state.get(_SHOWN, {}))
+    shown[section] = shown.get(section, SHOW_AT_FIRST) + SHOW_AT_FIRST
+    st.session_state[_SHOWN] = shown
+
+
+def _more_button(items: list, section: str, label: str) -> None:
+    hidden = len(items) - len(_first(items, section))
+    if hidden > 0:
+        st.button(f"{label} ({hidden} more)", key=f"more-{section}", on_click=_more, args=(section,))
 
 
 def _helplines_without_place(d, *, age: int | None = None) -> None:
     """Before a search (or when nothing matched): the national helplines for the age."""
     st.header("Helplines you can call now", anchor=False)
-    national = [
-        s for s in d.services
-        if s.is_national and "helpline" in s.service_types and (age is None or s.serves_age(age))
-    ]
+    national = national_services(d, SearchFilters(service_types=("helpline",), age=age))
     for service in national:
         hit = Hit(service, None, local=False)
         service_card(hit, d.taxonomy, key="start", on_details=context.select_service, level=3)
