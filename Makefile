@@ -41,6 +41,10 @@ run: install
 test: install-test
 	$(PY) -m pytest -q
 
+# Performance at national scale (docs/PERFORMANCE.md): about 7 minutes on 2 cores.
+bench: $(VENV)/.installed-test
+	$(PY) -m pathways.bench
+
 validate: $(VENV)/.installed
 	$(PY) -m services validate
 
