@@ -167,7 +167,9 @@ def _point_json(point: MapPoint) -> dict[str, Any]:
         popup += "<br>" + "<br>".join(h(line) for line in point.lines)
     if point.link and point.link.lower().startswith(("https://", "http://")):
         popup += f'<br><a href="{h(point.link)}" rel="noopener noreferrer">Website</a>'
-    return {"lat": round(point.lat, 6), "lon": round(point.lon, 6), "title": point.title, "tip": h(point.title), "popup": popup}
+    # The tooltip is built in the browser from ``title`` as text (never parsed as HTML),
+    # so the name is sent once as data rather than again as escaped markup.
+    return {"lat": round(point.lat, 5), "lon": round(point.lon, 5), "title": point.title, "popup": popup}
 
 
 class ServiceMarkers(MacroElement):
@@ -186,7 +188,9 @@ class ServiceMarkers(MacroElement):
             var group = {{ this._parent.get_name() }};
             points.forEach(function (p) {
                 var marker = L.marker([p.lat, p.lon], {title: p.title, alt: p.title, keyboard: true});
-                marker.bindTooltip(p.tip);
+                var tip = document.createElement("span");
+                tip.textContent = p.title;
+                marker.bindTooltip(tip);
                 marker.bindPopup(p.popup, {maxWidth: 280});
                 group.addLayer(marker);
             });

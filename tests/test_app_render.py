@@ -206,8 +206,10 @@ def test_streamlit_folium_can_render_our_map():
     header = _get_header(fmap)
     assert "L.markerClusterGroup" in script and "points.forEach" in script
     data = json.loads(re.search(r"var points = (\[.*?\]);", script).group(1))
-    # tooltip and popup are HTML: escaped; title goes into an attribute via the DOM (raw is safe)
-    assert data[0]["tip"] == "&lt;b&gt;Evil&lt;/b&gt; &amp; &quot;co&quot;"
+    # the popup is HTML: escaped; the title goes into an attribute and the tooltip's text
+    # via the DOM (textContent), never parsed as HTML, so it travels raw
+    assert "tip" not in data[0] and data[0]["title"] == "<b>Evil</b> & \"co\""
+    assert "tip.textContent = p.title" in script
     assert data[0]["popup"].startswith("<strong>&lt;b&gt;Evil")
     assert "javascript:" not in data[1]["popup"]
     assert "<script src" not in header
