@@ -39,7 +39,7 @@ def directory() -> Directory:
     error funnel says so and the page stops there: no traceback, no half-drawn page.
     """
     try:
-        return directories.get()
+        return directories.get(prefetch=True)
     except WaymarkError as exc:
         show(exc)
         st.stop()

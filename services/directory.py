@@ -7,6 +7,7 @@ fatal, because without the vocabulary's words nothing can be shown.
 
 from __future__ import annotations
 
+import atexit
 import gc
 import os
 import threading
@@ -275,7 +276,6 @@ def load_directory(
         cached = read_cache(root, signature)
         if cached is not None:
             store, problems, index = cached
-            _build_in_background(store)
             return Directory(root, store, taxonomy, geography, problems, _index=index)
     with _collector_paused():
         directory = _load_records(root, taxonomy, geography)
@@ -316,22 +316,44 @@ def _collector_paused() -> Any:
                     gc.enable()
 
 
-def _build_in_background(store: ServiceStore, chunk: int = 512) -> None:
+_builders: list[tuple[threading.Thread, threading.Event]] = []
+
+
+def _stop_builders() -> None:
+    # A daemon thread still inside native code while the interpreter tears down can crash
+    # the process: stop and join every builder first (each chunk takes milliseconds).
+    for thread, stop in _builders:
+        stop.set()
+    for thread, _ in _builders:
+        thread.join(timeout=5)
+
+
+atexit.register(_stop_builders)
+
+
+def build_in_background(store: ServiceStore, chunk: int = 512) -> None:
     """After a warm start, turn the cached bytes into records on a background thread.
 
     A warm start is fast because records stay as bytes until used; the first searches
-    would then pay to build them. Building them all here (about 2 s for 100,000) keeps the
-    start fast and the first searches fast too. Searches meanwhile build what they need.
+    would then pay to build them. For a long-running server (the app), building them all
+    here (about 2 s for 100,000) keeps the start fast and later searches fast too.
     """
+    if all(o is not None for o in store._objects):
+        return
+    stop = threading.Event()
 
     def work() -> None:
         for start in range(0, len(store), chunk):
+            if stop.is_set():
+                return
             store.take(range(start, min(start + chunk, len(store))))
         # Long-lived records: keep them out of the cyclic collector's scans, which would
         # otherwise cost every later request a full pass over 100,000 records.
         gc.freeze()
 
-    threading.Thread(target=work, name="waymark-build-records", daemon=True).start()
+    thread = threading.Thread(target=work, name="waymark-build-records", daemon=True)
+    _builders.append((thread, stop))
+    thread.start()
 
 
 def _load_records(root: Path, taxonomy: Taxonomy, geography: Geography) -> Directory:
@@ -393,8 +415,19 @@ class DirectoryCache:
         #: the signature of the files as they were when a reload last failed (not retried)
         self._failed: dict[Path, Any] = {}
         self.error: dict[Path, DataError] = {}
+        self._prefetched: set[int] = set()
 
-    def get(self, data_dir: Path | str | None = None) -> Directory:
+    def get(self, data_dir: Path | str | None = None, *, prefetch: bool = False) -> Directory:
+        """The current directory; ``prefetch`` (servers) builds every record in the background."""
+        directory = self._get(data_dir)
+        if prefetch and len(directory) >= CACHE_MIN_SERVICES:
+            with self._lock:
+                if id(directory) not in self._prefetched:
+                    self._prefetched.add(id(directory))
+                    build_in_background(directory.services)
+        return directory
+
+    def _get(self, data_dir: Path | str | None = None) -> Directory:
         root = (Path(data_dir) if data_dir is not None else default_data_dir()).resolve()
         signature = data_signature(root)
         with self._lock:
