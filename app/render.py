@@ -18,7 +18,7 @@ import streamlit as st
 from services.models import Service
 from services.search import Hit
 
-from .sections import ANYTIME_TYPES
+from services.sections import ANYTIME_TYPES
 
 __all__ = [
     "h",

@@ -20,7 +20,7 @@ from app.maps import (
     vendor_ready,
 )
 from app.render import age_text, freshness_warning, h, md, md_link, safe_href, source_links
-from app.sections import group_hits, meets_access
+from services.sections import group_hits, meets_access
 from services.directory import directories
 from services.models import Service
 from services.search import Hit

@@ -4,7 +4,7 @@ A postcode or town and a few questions a family can answer → a map and a plain
 list: support they can get now (even during a police investigation), helplines for the
 child's age, and who to contact later. The page only gathers input and renders: places
 come from ``Directory.resolve_place``, results from ``services.search``, headings from
-``app.sections``.
+``services.sections``.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from .. import context
 from ..errors import Failed, shown
 from ..mapview import show_map
 from ..render import contact_and_freshness, distance_text, md, service_card, type_name
-from ..sections import group_hits, meets_access
+from services.sections import group_hits, meets_access
 
 __all__ = ["render", "Query", "QUERY_KEY"]
 

@@ -1,4 +1,4 @@
-"""How Find support groups search results for a family (presentation, not search rules).
+"""How search results are grouped for a family: help now, and who to contact later.
 
 The search itself (who applies at a place, for an age, without a disclosure, ...) is
 ``services.search``. This module only decides which heading each result goes under:
@@ -20,8 +20,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from services.models import Service
-from services.search import Hit
+from .models import Service
+from .search import Hit
 
 __all__ = ["ANYTIME_TYPES", "LATER_STAGES", "Sections", "group_hits", "available_now", "meets_access"]
 
