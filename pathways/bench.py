@@ -46,6 +46,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+from services.clitools import whole_number
+
 ROOT = Path(__file__).resolve().parent.parent
 
 __all__ = [
@@ -842,36 +844,20 @@ def _sizes(text: str) -> list[int]:
     return sizes
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} must be at least 1")
-    return value
 
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"{value} must not be negative")
-    return value
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m pathways.bench", description=__doc__.split("\n\n")[0])
     p.add_argument("--sizes", type=_sizes, default=[1000, 10_000, 100_000], help="comma-separated numbers of services")
     p.add_argument("--json", action="store_true", help="print JSON instead of the table")
-    p.add_argument("--repeat", type=_positive, default=5, help="runs of each load, gap analysis and page rerun")
-    p.add_argument("--queries", type=_positive, default=200, help="random searches and plans per size")
-    p.add_argument("--naive", type=_positive, default=20, help="of those, how many also run the naive baseline")
+    p.add_argument("--repeat", type=whole_number(1), default=5, help="runs of each load, gap analysis and page rerun")
+    p.add_argument("--queries", type=whole_number(1), default=200, help="random searches and plans per size")
+    p.add_argument("--naive", type=whole_number(1), default=20, help="of those, how many also run the naive baseline")
     p.add_argument("--seed", type=int, default=1, help="seed for the synthetic directory and the queries")
     p.add_argument("--workdir", type=Path, help="where synthetic directories and the cache go")
-    p.add_argument("--apptest-size", type=_count, default=10_000,
+    p.add_argument("--apptest-size", type=whole_number(0), default=10_000,
                    help="run the AppTest page reruns at this size (if measured; 0: skip)")
     p.add_argument("--out", type=Path, help="also write the JSON result to this file")
     p.add_argument("--child", help=argparse.SUPPRESS)

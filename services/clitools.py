@@ -14,7 +14,7 @@ from typing import Any, Callable, NoReturn, Sequence
 
 from .errors import DataError, InvalidInput, PlaceNotFound, WaymarkError
 
-__all__ = ["Parser", "command_parser", "run", "print_json", "EXIT_BAD_INPUT", "EXIT_BAD_DATA"]
+__all__ = ["Parser", "command_parser", "whole_number", "run", "print_json", "EXIT_BAD_INPUT", "EXIT_BAD_DATA"]
 
 EXIT_BAD_INPUT = 2
 EXIT_BAD_DATA = 1
@@ -46,6 +46,27 @@ def command_parser(prog: str, description: str, package: str, commands: dict[str
         mod.add_arguments(p)
         p.set_defaults(_run=mod.run)
     return parser
+
+
+def whole_number(low: int | None = None, high: int | None = None, *, what: str = "a whole number"):
+    """An argparse ``type`` for integers in [low, high], with a message naming the value."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text.replace("_", "").replace(",", ""))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        if (low is not None and value < low) or (high is not None and value > high):
+            if high is None:
+                bound = f"must be at least {low}"
+            elif low is None:
+                bound = f"must be at most {high}"
+            else:
+                bound = f"must be from {low:,} to {high:,}"
+            raise argparse.ArgumentTypeError(f"{value} {bound}")
+        return value
+
+    return parse
 
 
 def print_json(value: Any) -> None:

@@ -14,7 +14,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from ..clitools import print_json
+from ..clitools import print_json, whole_number
 from ..errors import DataError
 from ..geography import Geography
 from ..oruk.fetch import Fetcher, is_url
@@ -38,14 +38,6 @@ def _positive_float(text: str) -> float:
     return value
 
 
-def _count(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 0 <= value <= 1000:
-        raise argparse.ArgumentTypeError(f"{value} must be from 0 to 1000")
-    return value
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -57,10 +49,10 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    "when it exists)")
     p.add_argument("--report", type=Path, help=f"where to write the report (default DIR/{DEFAULT_REPORT})")
     p.add_argument("--timeout", type=_positive_float, default=15.0, help="seconds per HTTP request (default 15)")
-    p.add_argument("--retries", type=_count, default=3, help="retries per HTTP request (default 3)")
+    p.add_argument("--retries", type=whole_number(0, 1000), default=3, help="retries per HTTP request (default 3)")
     p.add_argument("--retry-wait", type=_positive_float, default=1.0,
                    help="seconds before the first retry, doubling each time (default 1)")
-    p.add_argument("--per-page", type=_count, help="ask the API for this many services per page")
+    p.add_argument("--per-page", type=whole_number(0, 1000), help="ask the API for this many services per page")
     p.add_argument("--details", choices=("auto", "always", "never"), default="auto",
                    help="fetch /services/{id} for each record: when the list gives summaries (auto), always, never")
     p.add_argument("--restart", action="store_true", help="ignore a saved partial fetch and start again")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from ..clitools import print_json
+from ..clitools import print_json, whole_number
 from ..directory import directories
 from ..search import SearchFilters, search, service_summary
 from ..vocabulary import SERVICE_TYPES, STAGES
@@ -21,14 +21,6 @@ def _age(text: str) -> int:
     return value
 
 
-def _positive(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"{value} must be 1 or more")
-    return value
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
@@ -49,7 +41,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--for-parents", action="store_true", help="only services for parents and carers")
     p.add_argument("--free", action="store_true", help="only services that say they are free")
     p.add_argument("--language", help="only services offered in this language")
-    p.add_argument("--limit", type=_positive, help="at most this many services")
+    p.add_argument("--limit", type=whole_number(1), help="at most this many services")
     p.add_argument("--json", action="store_true", help="print JSON (DESIGN.md contract)")
     p.add_argument("--data", type=Path, help="read another data directory")
 

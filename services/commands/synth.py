@@ -6,30 +6,18 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..clitools import whole_number
 from ..errors import InvalidInput
 from ..synth import write_directory
 
 
-def _count(text: str) -> int:
-    try:
-        value = int(text.replace("_", "").replace(",", ""))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-    if not 1 <= value <= 2_000_000:
-        raise argparse.ArgumentTypeError(f"{value} is out of range (1 to 2,000,000)")
-    return value
 
 
-def _seed(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
 
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--services", type=_count, required=True, metavar="N", help="how many services")
-    p.add_argument("--seed", type=_seed, default=0, help="random seed (same seed, same files)")
+    p.add_argument("--services", type=whole_number(1, 2_000_000), required=True, metavar="N", help="how many services")
+    p.add_argument("--seed", type=whole_number(), default=0, help="random seed (same seed, same files)")
     p.add_argument("--out", type=Path, required=True, help="data directory to write")
 
 
