@@ -66,34 +66,10 @@ class Columns:
 
     @classmethod
     def from_index(cls, index: SearchIndex, *, today: dt.date, stale_months: int) -> "Columns":
-        services = index.services
-        n = len(services)
-        if all(hasattr(index, c) for c in ("checked", "verified", "waiting_weeks", "accessible")):
-            # The index keeps these columns too: no record is read (a warm-started national
-            # directory would otherwise materialise every record here, ~10 s at 100,000).
-            return cls(
-                services=services,
-                **{name: getattr(index, name) for name in cls._SHARED},
-                loc_start=index.loc_start,
-                loc_count=index.loc_count,
-                loc_lat=index.loc_lat,
-                loc_lon=index.loc_lon,
-                area_members=index.area_members,
-                national_ids=index.national_ids,
-                waiting=index.waiting_weeks,
-                stale=~index.verified | (today.toordinal() - index.checked > stale_months * 365 // 12),
-                accessible=index.accessible,
-            )
-        # One pass over the records for the columns search does not keep.
-        rows = np.fromiter(
-            ((s.last_verified.toordinal(), s.verified, np.nan if s.waiting_weeks is None else s.waiting_weeks,
-              bool(s.accessibility or [1 for loc in s.locations if loc.accessibility]))
-             for s in services),
-            dtype=[("checked", "i8"), ("verified", "?"), ("waiting", "f8"), ("accessible", "?")],
-            count=n,
-        )
+        # The index keeps every column the analysis needs: no record is read (a warm-started
+        # national directory would otherwise materialise every record here, ~10 s at 100,000).
         return cls(
-            services=services,
+            services=index.services,
             **{name: getattr(index, name) for name in cls._SHARED},
             loc_start=index.loc_start,
             loc_count=index.loc_count,
@@ -101,10 +77,10 @@ class Columns:
             loc_lon=index.loc_lon,
             area_members=index.area_members,
             national_ids=index.national_ids,
-            waiting=rows["waiting"].copy(),
+            waiting=index.waiting_weeks,
             # Service.is_stale, vectorised (tests check the two agree).
-            stale=~rows["verified"] | (today.toordinal() - rows["checked"] > stale_months * 365 // 12),
-            accessible=rows["accessible"].copy(),
+            stale=~index.verified | (today.toordinal() - index.checked > stale_months * 365 // 12),
+            accessible=index.accessible,
         )
 
     def with_service(self, service: Service, *, today: dt.date, stale_months: int) -> "Columns":
