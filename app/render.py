@@ -88,17 +88,13 @@ def tel_href(number: str) -> str:
 
 
 def type_name(taxonomy, type_id: str) -> str:
-    try:
-        return taxonomy.type(type_id).name
-    except StopIteration:
-        return type_id.replace("_", " ")
+    item = taxonomy.type(type_id)
+    return item.name if item else type_id.replace("_", " ")
 
 
 def stage_name(taxonomy, stage_id: str) -> str:
-    try:
-        return taxonomy.stage(stage_id).name
-    except StopIteration:
-        return stage_id.replace("_", " ")
+    item = taxonomy.stage(stage_id)
+    return item.name if item else stage_id.replace("_", " ")
 
 
 def age_text(service: Service) -> str:

@@ -314,11 +314,13 @@ class Taxonomy(_Model):
                 raise ValueError(f"{kind} lists {', '.join(dupes)} more than once")
         return self
 
-    def type(self, type_id: str) -> TaxonomyType:
-        return next(t for t in self.service_types if t.id == type_id)
+    def type(self, type_id: str) -> TaxonomyType | None:
+        """The words for a service type, or None for an id the taxonomy does not hold."""
+        return next((t for t in self.service_types if t.id == type_id), None)
 
-    def stage(self, stage_id: str) -> TaxonomyStage:
-        return next(s for s in self.stages if s.id == stage_id)
+    def stage(self, stage_id: str) -> TaxonomyStage | None:
+        """The words for a stage, or None for an id the taxonomy does not hold."""
+        return next((s for s in self.stages if s.id == stage_id), None)
 
     def stages_for(self, service_types: list[str]) -> list[str]:
         out: list[str] = []

@@ -13,7 +13,6 @@ import pytest
 
 from tests.browser_support import (  # noqa: F401  (fixtures)
     ARTIFACTS,
-    ROOT,
     app_server,
     axe_violations,
     browser,
@@ -24,12 +23,9 @@ from tests.browser_support import (  # noqa: F401  (fixtures)
     wait_for_app,
 )
 
-IN_NAVIGATION = 'url_path="service-gaps"' in (ROOT / "streamlit_app.py").read_text(encoding="utf-8")
-
 pytestmark = [
     pytest.mark.browser,
     skip_without_chromium(),
-    pytest.mark.skipif(not IN_NAVIGATION, reason="the Service gaps page is not in streamlit_app.py's navigation yet"),
 ]
 
 

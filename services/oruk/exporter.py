@@ -50,18 +50,12 @@ def term_object(term_id: str, taxonomy: Taxonomy | None = None) -> dict[str, Any
     if term_id.startswith(T.TYPE_PREFIX):
         code = term_id.removeprefix(T.TYPE_PREFIX)
         parent = T.TYPE_PREFIX.rstrip(":")
-        try:
-            item = taxonomy.type(code) if taxonomy else None
-        except StopIteration:
-            item = None
+        item = taxonomy.type(code) if taxonomy else None
         name, description = (item.name, item.description) if item else (code.replace("_", " "), None)
     elif term_id.startswith(T.STAGE_PREFIX):
         code = term_id.removeprefix(T.STAGE_PREFIX)
         parent = T.STAGE_PREFIX.rstrip(":")
-        try:
-            stage = taxonomy.stage(code) if taxonomy else None
-        except StopIteration:
-            stage = None
+        stage = taxonomy.stage(code) if taxonomy else None
         name, description = (stage.name, stage.description) if stage else (code.replace("_", " "), None)
     elif term_id.startswith(T.FIELD_PREFIX):
         code = term_id.removeprefix(T.FIELD_PREFIX)
