@@ -33,7 +33,10 @@ __all__ = [
     "Location",
     "Schedule",
     "CostOption",
+    "SourcePage",
     "Service",
+    "REFERRAL_CRITICAL",
+    "SOURCE_MAX_AGE_YEARS",
     "TaxonomyStage",
     "TaxonomyType",
     "Taxonomy",
@@ -188,6 +191,36 @@ class CostOption(_Model):
     amount_description: str | None = None
 
 
+#: Fields a family or practitioner acts on (who can refer, ages, hours, whether a child must
+#: have told someone): each must rest on a page someone can open, and a recent one.
+REFERRAL_CRITICAL: tuple[str, ...] = (
+    "min_age",
+    "max_age",
+    "accepts_self_referral",
+    "referral_routes",
+    "schedules",
+    "requires_disclosure",
+)
+
+#: A record whose newest page is older than this says so to users.
+SOURCE_MAX_AGE_YEARS = 2
+
+
+class SourcePage(_Model):
+    """One page behind a record's claims, so that every claim can be traced and dated.
+
+    ``updated`` is the date the page itself shows (published or last updated), never a
+    guess; ``read`` is when Waymark's compiler read it (a stored copy). ``supports`` names
+    the record's fields the page states, so a claim with no page behind it can be found.
+    """
+
+    url: Url
+    title: str | None = None
+    updated: dt.date | None = None
+    read: dt.date | None = None
+    supports: list[str] = Field(default_factory=list)
+
+
 class Service(_Model):
     """One service in the directory: HSDS fields plus Waymark's pathway fields."""
 
@@ -220,6 +253,7 @@ class Service(_Model):
     waiting_weeks: float | None = Field(default=None, ge=0, le=520)
 
     source: Text
+    sources: list[SourcePage] = Field(default_factory=list)
     last_verified: dt.date
     verified: bool = False
     notes: str | None = None
@@ -254,6 +288,17 @@ class Service(_Model):
             raise ValueError(f"min_age {self.min_age} is above max_age {self.max_age}")
         return self
 
+    @model_validator(mode="after")
+    def _sources_name_fields(self) -> "Service":
+        fields = type(self).model_fields
+        for page in self.sources:
+            unknown = [f for f in page.supports if f not in fields]
+            if unknown:
+                raise ValueError(
+                    f"sources: {page.url} supports unknown field(s) {', '.join(unknown)}"
+                )
+        return self
+
     # -- derived views ------------------------------------------------------------------
     @property
     def is_national(self) -> bool:
@@ -268,6 +313,11 @@ class Service(_Model):
 
     def verified_age_days(self, today: dt.date | None = None) -> int:
         return ((today or dt.date.today()) - self.last_verified).days
+
+    def newest_source_date(self) -> dt.date | None:
+        """The newest date any cited page shows for itself (None: no dated page)."""
+        dates = [p.updated for p in self.sources if p.updated is not None]
+        return max(dates) if dates else None
 
     def is_stale(self, today: dt.date | None = None, *, months: int = 12) -> bool:
         """Unverified, or not checked for ``months``: shown to users with a warning."""
