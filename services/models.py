@@ -234,6 +234,9 @@ class Service(_Model):
     phones: list[Phone] = Field(default_factory=list)
     locations: list[Location] = Field(default_factory=list)
     service_areas: list[str] = Field(min_length=1)
+    #: ``some_areas``: a national organisation's programme that runs only in some places, so
+    #: it is never offered as available everywhere (check with the organisation).
+    availability: Literal["everywhere", "some_areas"] = "everywhere"
     eligibility: str | None = None
     languages: list[str] = Field(default_factory=list)
     accessibility: list[str] = Field(default_factory=list)
