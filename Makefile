@@ -43,7 +43,7 @@ test: install-test
 
 # Performance at national scale (docs/PERFORMANCE.md): about 7 minutes on 2 cores.
 bench: $(VENV)/.installed-test
-	$(PY) -m pathways.bench
+	$(PY) -m benchmarks.national
 
 validate: $(VENV)/.installed
 	$(PY) -m services validate

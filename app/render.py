@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from typing import Callable, Iterable
+from typing import Callable
 
 import streamlit as st
 
@@ -248,7 +248,3 @@ def service_card(
                 args=(service.id,),
                 help=f"Everything we know about {md(service.name)}",  # tooltips are Markdown too
             )
-
-
-def bullet_list(items: Iterable[str]) -> str:
-    return "\n".join(f"- {md(i)}" for i in items)

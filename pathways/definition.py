@@ -9,13 +9,13 @@ maintainer fixes the file in one pass.
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from services.datadir import SHIPPED_DATA, data_file
 from services.errors import DataFileError, Problem
 from services.models import Service
 from services.vocabulary import AGENCIES, SERVICE_TYPES, STAGES, Agency, ServiceType, Stage
@@ -26,7 +26,7 @@ from .model import PROMPT_IDS, Pathway, When
 
 __all__ = ["load_pathway", "pathway_path", "SHIPPED_PATHWAY", "PathwaySpec"]
 
-SHIPPED_PATHWAY = Path(__file__).resolve().parent.parent / "data" / "pathway.yaml"
+SHIPPED_PATHWAY = SHIPPED_DATA / "pathway.yaml"
 
 PromptId = Literal[PROMPT_IDS]  # type: ignore[valid-type]
 
@@ -201,13 +201,7 @@ def _label(path: Path) -> str:
 
 def pathway_path(data_dir: Path | str | None = None) -> Path:
     """``DIR/pathway.yaml`` when a data directory ships one, otherwise the shipped file."""
-    if data_dir is None and os.environ.get("WAYMARK_DATA"):
-        data_dir = os.environ["WAYMARK_DATA"]
-    if data_dir is not None:
-        candidate = Path(data_dir) / "pathway.yaml"
-        if candidate.exists():
-            return candidate
-    return SHIPPED_PATHWAY
+    return data_file("pathway.yaml", data_dir)
 
 
 def load_pathway(path: Path | str | None = None, *, label: str | None = None) -> Pathway:

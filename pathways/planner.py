@@ -10,8 +10,8 @@ nothing local does. Same situation and data, same plan.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, Protocol
 
 import numpy as np
 
@@ -35,6 +35,8 @@ __all__ = [
     "delivers",
     "applicable_stages",
     "STRATEGY_STAGE",
+    "EligibleServices",
+    "EligibleFactory",
 ]
 
 #: The stage whose agencies are the strategy discussion invitees.
@@ -126,6 +128,21 @@ def _agencies(
     return list(out.items())
 
 
+class EligibleServices(Protocol):
+    """What the planner needs of the services a child is eligible for, in search order."""
+
+    local: np.ndarray
+    self_referral: np.ndarray
+
+    def hits(self, rows: Iterable[int]) -> list[Hit]: ...
+
+    def delivers(self, stage: StageDef, extra_types: Iterable[str] = ()) -> np.ndarray: ...
+
+
+#: Builds the eligible services for (directory, place, situation).
+EligibleFactory = Callable[[Directory, Place, Situation], EligibleServices]
+
+
 class _Eligible:
     """The services this child is eligible for, in search order, as index rows.
 
@@ -180,7 +197,7 @@ def _bits(service_types: Iterable[str]) -> int:
 
 
 def _choose(
-    stage: StageDef, hits: _Eligible, extra_types: Sequence[str], limit: int
+    stage: StageDef, hits: EligibleServices, extra_types: Sequence[str], limit: int
 ) -> tuple[list[Hit], bool]:
     """The services to list for a step and whether the step is a local gap."""
     matching = hits.delivers(stage, extra_types)
@@ -197,7 +214,7 @@ def _choose(
 
 
 def _step(
-    stage: StageDef, values: Mapping[str, Any], hits: _Eligible, pathway: Pathway, present: set[str]
+    stage: StageDef, values: Mapping[str, Any], hits: EligibleServices, pathway: Pathway, present: set[str]
 ) -> PlanStep:
     title, when, why = stage.title, stage.when, stage.why
     notes: list[str] = []
@@ -230,7 +247,7 @@ def _step(
 
 
 def _later_contacts(
-    pathway: Pathway, hits: _Eligible, situation: Situation, place: Place
+    pathway: Pathway, hits: EligibleServices, situation: Situation, place: Place
 ) -> list[PlanService]:
     """Someone to contact later, always: services for the later stage, else the fallback."""
     spec = pathway.later_contacts
@@ -250,18 +267,21 @@ def make_plan(
     directory: Directory,
     *,
     pathway: Pathway | None = None,
+    eligible_services: EligibleFactory | None = None,
 ) -> Plan:
     """The plan for one child's situation, from the directory's services.
 
     ``situation`` may be raw values (validated here: ``InvalidInput`` names each bad field).
     ``pathway`` defaults to the data directory's own ``pathway.yaml`` or the shipped one.
+    ``eligible_services`` finds the services this child may use (default: the index-backed
+    search); the benchmark passes a naive one to measure the same planner against it.
     An unknown area, postcode or place raises ``UnknownPlace``.
     """
     situation = parse_situation(situation)
     if pathway is None:
         pathway = load_pathway(pathway_path(directory.data_dir))
     place = resolve_place(situation, directory)
-    hits = _Eligible(directory, place, situation)
+    hits = (eligible_services or _Eligible)(directory, place, situation)
 
     values = situation_values(situation)
     stages = applicable_stages(pathway, situation)

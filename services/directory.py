@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import atexit
 import gc
-import os
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from typing import Any, Iterable
 
 from pydantic import ValidationError
 
+from .datadir import SHIPPED_DATA, default_data_dir
 from .errors import DataError, DataFileError, PlaceNotFound, Problem
 from .geography import Geography, Place
 from .cache import CACHE_MIN_SERVICES, read_cache, write_cache
@@ -35,15 +35,6 @@ __all__ = [
     "validate_records",
     "format_validation_error",
 ]
-
-SHIPPED_DATA = Path(__file__).resolve().parent.parent / "data"
-
-
-def default_data_dir() -> Path:
-    """``$WAYMARK_DATA`` when set, otherwise the directory shipped in the repo."""
-    env = os.environ.get("WAYMARK_DATA")
-    return Path(env) if env else SHIPPED_DATA
-
 
 def _label(path: Path, root: Path) -> str:
     try:

@@ -27,6 +27,7 @@ from typing import Any, Callable, Protocol
 
 import numpy as np
 
+from .distance import haversine_km
 from .errors import DataError, GeocoderUnavailable, InvalidInput, InvalidPostcode, PlaceNotFound
 
 __all__ = [
@@ -124,6 +125,11 @@ def normalise_postcode(text: str) -> str | None:
 
     None means "not shaped like a full UK postcode": the caller decides whether that is
     an error. Never raises.
+
+    >>> normalise_postcode(" yo105dd ")
+    'YO10 5DD'
+    >>> normalise_postcode("TR1") is None
+    True
     """
     c = _compact(text)
     m = _PC_FULL.match(c)
@@ -133,7 +139,11 @@ def normalise_postcode(text: str) -> str | None:
 
 
 def normalise_outcode(text: str) -> str | None:
-    """Canonical outward code ("TR1", "YO10", "EC1A") from any case and spacing, or None."""
+    """Canonical outward code ("TR1", "YO10", "EC1A") from any case and spacing, or None.
+
+    >>> normalise_outcode("ec1a"), normalise_outcode("YO10 5DD")
+    ('EC1A', None)
+    """
     c = _compact(text)
     return c if _PC_OUT.match(c) else None
 
@@ -338,14 +348,6 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
         raise DataError(f"{path}: geography file missing; run scripts/build_geography.py") from exc
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise DataError(f"{path}: cannot read geography file: {exc}") from exc
-
-
-def _haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-    p1, p2 = math.radians(lat), np.radians(lats)
-    dphi = p2 - p1
-    dl = np.radians(lons) - math.radians(lon)
-    a = np.sin(dphi / 2) ** 2 + math.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
-    return 6371.0088 * 2 * np.arcsin(np.sqrt(np.clip(a, 0, 1)))
 
 
 _CACHE: dict[tuple[Path, bool], "Geography"] = {}
@@ -760,7 +762,7 @@ class Geography:
         for code, (lats, lons, _w) in self._all_points().items():
             if cands is not None and code not in cands:
                 continue
-            d = float(_haversine_km(lat, lon, lats, lons).min())
+            d = float(haversine_km(lat, lon, lats, lons).min())
             if best is None or d < best[0]:
                 best = (d, code)
         if best is None or (cands is None and best[0] > 5.0):

@@ -12,13 +12,13 @@ from typing import Sequence
 
 import numpy as np
 
+from .distance import EARTH_RADIUS_KM, haversine_km
 from .models import Service, Taxonomy
 from .vocabulary import NATIONAL, SERVICE_TYPES, STAGES
 
 __all__ = ["SearchIndex", "haversine_km", "type_mask", "stage_mask", "EARTH_RADIUS_KM", "TYPE_BITS", "STAGE_BITS"]
 
 #: Mean Earth radius (IUGG), the figure geopy's great-circle distance uses.
-EARTH_RADIUS_KM = 6371.0088
 
 _TYPE_BIT = {t: 1 << i for i, t in enumerate(SERVICE_TYPES)}
 _STAGE_BIT = {s: 1 << i for i, s in enumerate(STAGES)}
@@ -33,18 +33,6 @@ def type_mask(types: Sequence[str]) -> int:
 
 def stage_mask(stages: Sequence[str]) -> int:
     return sum(_STAGE_BIT[s] for s in set(stages))
-
-
-def haversine_km(lat: float, lon: float, lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
-    """Great-circle distances from one point to many, in km (arrays in degrees)."""
-    p1, l1 = np.radians(lat), np.radians(lon)
-    p2, l2 = np.radians(lats), np.radians(lons)
-    a = np.sin((p2 - p1) / 2.0) ** 2 + np.cos(p1) * np.cos(p2) * np.sin((l2 - l1) / 2.0) ** 2
-    return 2.0 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(np.clip(a, 0.0, 1.0)))
-
-
-def _tristate(value: bool | None) -> int:
-    return -1 if value is None else int(value)
 
 
 @dataclass

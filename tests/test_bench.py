@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from pathways.bench import (
+from benchmarks.national import (
     TARGETS,
     _resolved,
     _sample_places,
@@ -116,7 +116,7 @@ def test_naive_baseline_agrees_with_search_and_planner(synthetic):
 
 def test_benchmark_runs_end_to_end_and_reports_every_measurement(tmp_path):
     proc = subprocess.run(
-        [sys.executable, "-m", "pathways.bench", "--sizes", str(N), "--json", "--repeat", "1", "--queries", "6",
+        [sys.executable, "-m", "benchmarks.national", "--sizes", str(N), "--json", "--repeat", "1", "--queries", "6",
          "--naive", "3", "--seed", "3", "--workdir", str(tmp_path), "--apptest-size", "0"],
         cwd=ROOT, capture_output=True, text=True, timeout=600,
     )
@@ -146,7 +146,7 @@ def test_benchmark_runs_end_to_end_and_reports_every_measurement(tmp_path):
 
 
 def test_bad_arguments_are_refused_with_a_message():
-    proc = subprocess.run([sys.executable, "-m", "pathways.bench", "--sizes", "ten"], cwd=ROOT,
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.national", "--sizes", "ten"], cwd=ROOT,
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 2 and "not a comma-separated list" in proc.stderr and "Traceback" not in proc.stderr
 
@@ -155,7 +155,7 @@ def test_apptest_measurement_reports_each_page(synthetic, tmp_path):
     """The AppTest part on its own (it runs at 10,000 services in the real benchmark)."""
     spec = json.dumps({"task": "apptest", "data": str(synthetic), "seed": 3, "repeat": 1})
     env = {**os.environ, "WAYMARK_CACHE_DIR": str(tmp_path / "cache")}
-    proc = subprocess.run([sys.executable, "-m", "pathways.bench", "--child", spec], cwd=ROOT, env=env,
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.national", "--child", spec], cwd=ROOT, env=env,
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     result = json.loads(proc.stdout.strip().splitlines()[-1])

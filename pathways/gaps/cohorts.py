@@ -8,7 +8,6 @@ with lines, and turns a cohort's service test into a numpy mask.
 
 from __future__ import annotations
 
-import os
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
@@ -17,6 +16,7 @@ import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from services.directory import format_validation_error
+from services.datadir import SHIPPED_DATA, data_file
 from services.errors import DataFileError, Problem
 from services.index import type_mask
 from services.vocabulary import COHORTS, Cohort, ServiceType, Stage
@@ -36,7 +36,7 @@ __all__ = [
     "require_mask",
 ]
 
-SHIPPED_COHORTS = Path(__file__).resolve().parents[2] / "data" / "cohorts.yaml"
+SHIPPED_COHORTS = SHIPPED_DATA / "cohorts.yaml"
 
 
 class _Spec(BaseModel):
@@ -98,13 +98,7 @@ class CohortBook(_Spec):
 
 def cohorts_path(data_dir: Path | str | None = None) -> Path:
     """``DIR/cohorts.yaml`` when a data directory ships one, otherwise the shipped file."""
-    if data_dir is None and os.environ.get("WAYMARK_DATA"):
-        data_dir = os.environ["WAYMARK_DATA"]
-    if data_dir is not None:
-        candidate = Path(data_dir) / "cohorts.yaml"
-        if candidate.exists():
-            return candidate
-    return SHIPPED_COHORTS
+    return data_file("cohorts.yaml", data_dir)
 
 
 def load_cohorts(path: Path | str | None = None) -> CohortBook:

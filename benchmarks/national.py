@@ -1,4 +1,4 @@
-"""``python -m pathways.bench``: Waymark at national scale, measured, beside a naive baseline.
+"""``python -m benchmarks.national``: Waymark at national scale, measured, beside a naive baseline.
 
 For each size it writes (or reuses) a synthetic national directory with ``python -m services
 synth`` and measures, each part in its own fresh process so sizes and phases do not pollute
@@ -129,11 +129,9 @@ def geodesic_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 def haversine_point_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     """The index's great-circle distance for one pair (to check the baseline agrees)."""
-    import numpy as np
+    from services.distance import point_km
 
-    from services.index import haversine_km
-
-    return float(haversine_km(lat1, lon1, np.array([lat2]), np.array([lon2]))[0])
+    return point_km(lat1, lon1, lat2, lon2)
 
 
 def naive_search(services: Sequence[Any], place: Any, filters: Any, *,
@@ -182,14 +180,23 @@ def naive_search(services: Sequence[Any], place: Any, filters: Any, *,
 
 
 class _NaiveEligible:
-    """The planner's per-plan view of the eligible hits, answered record by record."""
+    """The planner's view of the eligible services, answered record by record (the planner
+    before its index-backed rewrite): a naive search, then ``eligible`` and ``delivers`` per
+    record."""
 
-    def __init__(self, hits: list[Any]) -> None:
+    def __init__(self, directory: Any, place: Any, situation: Any, *, services: Sequence[Any],
+                 distance: Callable[[float, float, float, float], float]) -> None:
         import numpy as np
 
-        self._hits = hits
-        self.local = np.array([h.local for h in hits], dtype=bool)
-        self.self_referral = np.array([1 if h.service.accepts_self_referral is True else 0 for h in hits], dtype=np.int8)
+        from pathways.planner import _disclosed, eligible
+        from services.search import SearchFilters
+
+        filters = SearchFilters(age=situation.age, no_disclosure=not _disclosed(situation))
+        self._hits = [h for h in naive_search(services, place, filters, distance=distance)
+                      if eligible(h.service, situation, place)]
+        self.local = np.array([h.local for h in self._hits], dtype=bool)
+        self.self_referral = np.array([1 if h.service.accepts_self_referral is True else 0 for h in self._hits],
+                                      dtype=np.int8)
 
     def hits(self, rows: Iterable[int]) -> list[Any]:
         return [self._hits[int(r)] for r in rows]
@@ -197,7 +204,7 @@ class _NaiveEligible:
     def delivers(self, stage: Any, extra_types: Iterable[str] = ()) -> Any:
         import numpy as np
 
-        from .planner import delivers
+        from pathways.planner import delivers
 
         extra = tuple(extra_types)
         return np.array([delivers(h.service, stage, extra) for h in self._hits], dtype=bool)
@@ -205,32 +212,13 @@ class _NaiveEligible:
 
 def naive_plan(situation: Any, directory: Any, services: Sequence[Any], *,
                distance: Callable[[float, float, float, float], float] = geodesic_km) -> Any:
-    """:func:`pathways.planner.make_plan` with a naive search and per-record ``eligible`` and
-    ``delivers`` checks (the planner before its index-backed rewrite)."""
-    from services.search import SearchFilters
+    """:func:`pathways.planner.make_plan` over a naive, record-by-record search."""
+    from functools import partial
 
-    from .definition import load_pathway, pathway_path
-    from .model import WHEN_ORDER
-    from .plan import Invitee, Plan
-    from .planner import STRATEGY_STAGE, _agencies, _disclosed, _later_contacts, _step, applicable_stages, eligible, resolve_place
-    from .situation import parse_situation, situation_values
+    from pathways.planner import make_plan
 
-    situation = parse_situation(situation)
-    pathway = load_pathway(pathway_path(directory.data_dir))
-    place = resolve_place(situation, directory)
-    filters = SearchFilters(age=situation.age, no_disclosure=not _disclosed(situation))
-    hits = _NaiveEligible([h for h in naive_search(services, place, filters, distance=distance)
-                           if eligible(h.service, situation, place)])
-    values = situation_values(situation)
-    stages = applicable_stages(pathway, situation)
-    present = {s.id for s in stages}
-    steps = [_step(stage, values, hits, pathway, present) for stage in stages]  # type: ignore[arg-type]
-    steps.sort(key=lambda s: (WHEN_ORDER[s.when], pathway.order[s.stage]))
-    strategy = pathway.stage(STRATEGY_STAGE)
-    invitees = tuple(Invitee(a, pathway.agency_name(a), why) for a, why in _agencies(strategy, values, ()))
-    prompts = tuple({"id": p.id, "text": p.text, "source": p.source} for p in pathway.prompts if p.applies_when.holds(values))
-    return Plan(situation=situation, place=place, steps=tuple(steps), invitees=invitees, prompts=prompts,
-                later_contacts=tuple(_later_contacts(pathway, hits, situation, place)))  # type: ignore[arg-type]
+    return make_plan(situation, directory,
+                     eligible_services=partial(_NaiveEligible, services=services, distance=distance))
 
 
 # --------------------------------------------------------------------------------------
@@ -304,7 +292,7 @@ def random_filters(rng: random.Random) -> Any:
 
 def random_situation(rng: random.Random, kind: str, text: str, place: Any) -> dict[str, Any]:
     """A valid situation at a place, with a random selection of the optional fields."""
-    from .situation import FIELD_KINDS
+    from pathways.situation import FIELD_KINDS
 
     where = {"postcode": "postcode", "outcode": "postcode", "town": "place"}[kind]
     if rng.random() < 0.25:
@@ -360,8 +348,8 @@ def _task_queries(p: Mapping[str, Any]) -> dict[str, Any]:
     from services.directory import Directory, load_directory
     from services.search import search
 
-    from .gaps import analyse
-    from .planner import make_plan
+    from pathways.gaps import analyse
+    from pathways.planner import make_plan
 
     data = Path(p["data"])
     rng = random.Random(p["seed"])
@@ -640,7 +628,7 @@ def ensure_synthetic(workdir: Path, n: int, seed: int, *, log: Callable[[str], N
 
 def _child(task: str, env: Mapping[str, str], timeout: float, **params: Any) -> dict[str, Any]:
     spec = json.dumps({"task": task, **params})
-    proc = subprocess.run([sys.executable, "-m", "pathways.bench", "--child", spec], cwd=ROOT, env=dict(env),
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.national", "--child", spec], cwd=ROOT, env=dict(env),
                           capture_output=True, text=True, timeout=timeout)
     lines = proc.stdout.strip().splitlines()
     if proc.returncode != 0 or not lines:
@@ -849,7 +837,7 @@ def _sizes(text: str) -> list[int]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m pathways.bench", description=__doc__.split("\n\n")[0])
+    p = argparse.ArgumentParser(prog="python -m benchmarks.national", description=__doc__.split("\n\n")[0])
     p.add_argument("--sizes", type=_sizes, default=[1000, 10_000, 100_000], help="comma-separated numbers of services")
     p.add_argument("--json", action="store_true", help="print JSON instead of the table")
     p.add_argument("--repeat", type=whole_number(1), default=5, help="runs of each load, gap analysis and page rerun")
@@ -873,7 +861,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (BenchError, subprocess.TimeoutExpired) as exc:
         print(f"benchmark failed: {exc}", file=sys.stderr)
         return 1
-    result["command"] = " ".join(["python -m pathways.bench", *(sys.argv[1:] if argv is None else argv)])
+    result["command"] = " ".join(["python -m benchmarks.national", *(sys.argv[1:] if argv is None else argv)])
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text(json.dumps(result, indent=2, default=str))
