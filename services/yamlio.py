@@ -10,7 +10,6 @@ so every problem can be reported as ``file:line: field: problem``.
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
 from typing import Any
 

@@ -14,7 +14,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from services.directory import Directory
-from services.errors import InvalidInput
+from services.errors import InvalidInput, validation_message
 from services.models import Service
 from services.vocabulary import NATIONAL, SERVICE_TYPES
 
@@ -53,10 +53,7 @@ def _invalid(exc: ValidationError) -> InvalidInput:
     parts = []
     for err in exc.errors():
         where = ".".join(str(p) for p in err["loc"]) or "service"
-        message = str(err["msg"]).removeprefix("Value error, ")
-        if err["type"] == "literal_error":
-            message = f"{err.get('input')!r} is not one of the known ids"
-        parts.append(f"{where}: {message}")
+        parts.append(f"{where}: {validation_message(err)}")
     return InvalidInput("The hypothetical service is not valid: " + "; ".join(parts))
 
 
