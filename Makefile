@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test install install-test vendor browser validate bench clean
+.PHONY: run test install install-test vendor browser validate bench docs clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ test: install-test
 # Performance at national scale (docs/PERFORMANCE.md): about 7 minutes on 2 cores.
 bench: $(VENV)/.installed-test
 	$(PY) -m benchmarks.national
+
+# docs/cli.md holds the real --help of every command (checked by tests/test_docs.py).
+docs: $(VENV)/.installed-test
+	$(PY) -m cogapp -r docs/cli.md
 
 validate: $(VENV)/.installed
 	$(PY) -m services validate

@@ -14,7 +14,7 @@ from typing import Any, Callable, NoReturn, Sequence
 
 from .errors import DataError, InvalidInput, PlaceNotFound, WaymarkError
 
-__all__ = ["Parser", "command_parser", "whole_number", "run", "print_json", "EXIT_BAD_INPUT", "EXIT_BAD_DATA"]
+__all__ = ["Parser", "command_parser", "help_text", "whole_number", "run", "print_json", "EXIT_BAD_INPUT", "EXIT_BAD_DATA"]
 
 EXIT_BAD_INPUT = 2
 EXIT_BAD_DATA = 1
@@ -46,6 +46,23 @@ def command_parser(prog: str, description: str, package: str, commands: dict[str
         mod.add_arguments(p)
         p.set_defaults(_run=mod.run)
     return parser
+
+
+def help_text(parser: argparse.ArgumentParser, *command: str, width: int = 100) -> str:
+    """The ``--help`` of ``parser`` or of one of its subcommands, at a fixed width.
+
+    docs/cli.md is generated from this (``cog``) and a test checks it still matches, so the
+    reference cannot drift from the real flags.
+    """
+    import os
+    from unittest import mock
+
+    target = parser
+    for name in command:
+        sub = next(a for a in target._actions if isinstance(a, argparse._SubParsersAction))
+        target = sub.choices[name]
+    with mock.patch.dict(os.environ, {"COLUMNS": str(width)}):
+        return target.format_help()
 
 
 def whole_number(low: int | None = None, high: int | None = None, *, what: str = "a whole number"):

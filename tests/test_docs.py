@@ -1,0 +1,59 @@
+"""Docs that cannot drift: the CLI reference is the real ``--help``, and the contracts page
+lists exactly the identifiers the code knows (as Datasette checks its docs against its code).
+"""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from services import vocabulary
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+
+
+def test_cli_reference_matches_every_commands_real_help():
+    proc = subprocess.run([sys.executable, "-m", "cogapp", "--check", "docs/cli.md"], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, (
+        "docs/cli.md no longer matches the commands' --help; regenerate it with `make docs`\n"
+        + proc.stdout + proc.stderr
+    )
+
+
+def _section(text: str, heading: str) -> str:
+    """The paragraph of docs/contracts.md that starts with ``**heading**``."""
+    start = text.index(f"**{heading}**")
+    end = text.find("\n\n", start)
+    return text[start:end]
+
+
+@pytest.mark.parametrize("heading, known", [
+    ("Pathway stages", vocabulary.STAGES),
+    ("Service types", vocabulary.SERVICE_TYPES),
+    ("Agencies", vocabulary.AGENCIES),
+    ("Prompts", vocabulary.PROMPTS),
+    ("Gap cohorts", vocabulary.COHORTS),
+])
+def test_contracts_list_exactly_the_identifiers_the_code_knows(heading, known):
+    text = (DOCS / "contracts.md").read_text(encoding="utf-8")
+    section = _section(text, heading)
+    documented = set(re.findall(r"`([a-z0-9_]+)`", section)) - {"stage", "service_type"}
+    assert documented == set(known), (
+        f"{heading}: only in the docs {sorted(documented - set(known))}, "
+        f"only in the code {sorted(set(known) - documented)}"
+    )
+
+
+def test_every_situation_field_is_documented():
+    from pathways.situation import Situation
+
+    text = (DOCS / "contracts.md").read_text(encoding="utf-8")
+    section = _section(text, "Situation")
+    for field in Situation.model_fields:
+        assert f"`{field}`" in section, f"situation field {field} is not in docs/contracts.md"
