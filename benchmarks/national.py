@@ -515,8 +515,8 @@ def _postcodes(d: Any, places: list[tuple[str, str, Any]], rng: random.Random) -
         times.append(dt)
     partitions = sorted((geo_dir / "postcodes").glob("*.csv.gz"))
     sizes = [p.stat().st_size for p in partitions]
-    loaded_parts = [k for k, v in geo._partitions.items() if v is not None]
-    rows = sum(len(geo._partitions[k].postcodes) for k in loaded_parts)
+    loaded_parts = [k for k, v in geo.postcodes.partitions.items() if v is not None]
+    rows = sum(len(geo.postcodes.partitions[k].postcodes) for k in loaded_parts)
     return {
         "postcode_first_use_ms": _scaled(summary(first), 1e3),
         "postcode_lookup_ms": _scaled(summary(times), 1e3),

@@ -308,7 +308,7 @@ def _check_offline_degrades(geo: Geography) -> None:
 
 
 def test_nominatim_resolver_raises_geocoder_unavailable(geo: Geography) -> None:
-    r = NominatimResolver(geo, geocoder=_OfflineNominatim(), min_delay_seconds=0)
+    r = NominatimResolver(geo.authority_at, geocoder=_OfflineNominatim(), min_delay_seconds=0)
     with pytest.raises(GeocoderUnavailable):
         r.resolve("Somewhere")
 
@@ -327,7 +327,7 @@ def test_nominatim_resolver_uses_result_and_caches(geo: Geography) -> None:
             assert kwargs.get("country_codes") == "gb"
             return Loc()
 
-    r = NominatimResolver(geo, geocoder=Fake(), min_delay_seconds=0)
+    r = NominatimResolver(geo.authority_at, geocoder=Fake(), min_delay_seconds=0)
     p1 = r.resolve("Some farm near Truro")
     p2 = r.resolve("some farm near truro")
     assert p1 == p2 and p1 is not None

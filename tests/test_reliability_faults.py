@@ -199,7 +199,7 @@ def test_geocoder_that_never_answers_times_out_and_falls_back(silent_geocoder):
 
 
 def test_resolver_timeout_is_its_own_error(silent_geocoder):
-    resolver = NominatimResolver(Geography.load(online=False), timeout=0.5, min_delay_seconds=0)
+    resolver = NominatimResolver(Geography.load(online=False).authority_at, timeout=0.5, min_delay_seconds=0)
     with pytest.raises(GeocoderUnavailable):
         resolver.resolve(UNKNOWN)
 
