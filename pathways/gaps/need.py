@@ -48,6 +48,7 @@ __all__ = [
     "need_figure",
     "annotate_area",
     "report_context",
+    "neighbour_rows",
 ]
 
 #: How many of the latest reporting years are pooled: single years are too few to compare.
@@ -79,13 +80,18 @@ def locally_compiled(area: dict[str, Any]) -> bool:
     """Whether an area's local services have been compiled, so rates of services per child
     mean something there.
 
-    Today: the area has local records in the directory (the hand-compiled areas York,
-    Shropshire, Derby, Cornwall, Islington and Bracknell Forest in the shipped data). When
-    areas carry DESIGN.md's ``coverage`` (``local`` | ``statutory``), that is the answer.
+    Until areas carry DESIGN.md's ``coverage`` (``local`` | ``statutory``), which wins when
+    present: an area is compiled when the directory holds a local record of its own
+    children's social care front door (the local service at ``refer_to_social_care``).
+    Every compilation of an area starts there; records that merely reach an area from a
+    neighbour's compilation (a regional SARC, a Child House serving five boroughs, a service
+    shared with Shropshire) do not make it compiled. In the shipped data this gives the six
+    hand-compiled areas: York, Shropshire, Derby, Cornwall, Islington and Bracknell Forest.
     """
     if "coverage" in area:
         return area["coverage"] == "local"
-    return bool(area.get("data_quality", {}).get("local_services"))
+    front_door = area.get("stages", {}).get("refer_to_social_care") or {}
+    return bool(front_door.get("local_services"))
 
 
 # -- loaders ---------------------------------------------------------------------------------
@@ -298,3 +304,39 @@ def report_context(model: Any) -> dict[str, Any]:
         },
         "commissioning_data_problems": [str(p) for p in stats.problems],
     }
+
+
+def neighbour_rows(areas: dict[str, dict[str, Any]], code: str, *, stage: str | None = None) -> list[dict[str, Any]]:
+    """The area and its statistical neighbours, closest first, with the figures to set them
+    side by side: identified need per 10,000 children, and local services per 10,000
+    children (all local records, or one stage's) — None, with the reason, where the area is
+    not compiled or the need figure is suppressed or not published."""
+    area = areas[code]
+    bands = dict(zip(area.get("neighbours") or [], area.get("neighbour_closeness") or []))
+    rows = []
+    for i, c in enumerate([code, *(area.get("neighbours") or [])]):
+        a = areas.get(c)
+        if a is None:
+            continue
+        need = a.get("need") or {}
+        compared = (a.get("service_rates") or {}).get("compared", False)
+        if stage is None:
+            rate = a.get("services_per_10k_children")
+        else:
+            rate = a["stages"][stage].get("services_per_10k_children")
+        rows.append({
+            "order": i,
+            "code": c,
+            "name": a["name"],
+            "role": "This area" if c == code else "Statistical neighbour",
+            "closeness": bands.get(c, ""),
+            "children": (a.get("children") or {}).get("count"),
+            "need_per_10k_children": need.get("per_10k_children"),
+            "need": need.get("text") or "no published figures",
+            "need_small_number": bool(need.get("small_number")),
+            "services_per_10k_children": rate if compared else None,
+            "services": ("not compiled: no comparison" if not compared else
+                         f"{rate:g} per 10,000 children" if rate is not None else "no figure"),
+            "small_population": bool((a.get("service_rates") or {}).get("small_population")),
+        })
+    return rows
