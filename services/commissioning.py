@@ -226,7 +226,7 @@ def _stat_rows(path: Path, columns: tuple[str, ...], problems: list[Problem]) ->
 
 
 def _neighbour_rows(path: Path, problems: list[Problem]) -> dict[str, tuple[tuple[str, str], ...]]:
-    columns = ["la_number", "la_name"] + [f"sn{i}" for i in range(1, 11)]
+    columns = ["la_number", "la_name", "sn1"]
     out: dict[str, tuple[tuple[str, str], ...]] = {}
     for line, row in _read(path, columns, problems):
         number = (row.get("la_number") or "").strip()
@@ -236,6 +236,8 @@ def _neighbour_rows(path: Path, problems: list[Problem]) -> dict[str, tuple[tupl
         pairs = []
         for i in range(1, 11):
             m = (row.get(f"sn{i}") or "").strip()
+            if not m:  # fewer than ten neighbours: the rest are blank
+                continue
             if not m.isdigit():
                 problems.append(Problem(path.name, line, f"sn{i}", f"{m!r} is not a DfE LA number"))
                 continue
