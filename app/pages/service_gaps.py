@@ -242,10 +242,15 @@ def _map(report: GapReport, choice: tuple[str, str]) -> None:
     if choice[0] == "count":
         st.caption("Darker blue: more stages and cohorts without local cover. " + ATTRIBUTION + ".")
     elif choice[0] in ("rate", "need"):
-        classes = "  ".join(f"<span style='color:{c}'>■</span> up to {e:g}" for c, e in zip(_BLUES, edges))
+        # Swatches carry their own words, dark on light and white on dark, so they read at AA contrast.
+        def swatch(fill: str, words: str, ink: str = "#0b0c0c") -> str:
+            return f"<span style='background:{fill};color:{ink};padding:0 .4em;margin-right:.3em'>{h(words)}</span>"
+
+        classes = "".join(swatch(c, f"up to {e:g}", "#ffffff" if i >= 3 else "#0b0c0c")
+                          for i, (c, e) in enumerate(zip(_BLUES, edges)))
         grey = "not compiled (no comparison)" if choice[0] == "rate" else f"{SUPPRESSED_WORDS} or not published"
-        st.markdown(f"{classes}  <span style='color:{_NO_FIGURE}'>■</span> {grey}", unsafe_allow_html=True)
-        st.caption(_rate_caption(report, choice) + " " + ATTRIBUTION + ".")
+        st.markdown(f"Per 10,000 children: {classes}{swatch(_NO_FIGURE, grey)}", unsafe_allow_html=True)
+        _note(md(_rate_caption(report, choice) + " " + ATTRIBUTION + "."))
     else:
         st.markdown("  ".join(f":{_LEGEND[name]}[■] {name}" for name in STATUS_COLOURS))
         st.caption(ATTRIBUTION + ".")
@@ -287,8 +292,9 @@ def _summary(report: GapReport, choice: tuple[str, str]) -> None:
     if choice[0] == "stage":
         book = commissioners_for(report.model)
         a = book.stage(choice[1])
-        also = f" (with {', '.join(book.name(c) for c in a.also)})" if a.also else ""
-        st.markdown(f"Commissioned by **{md(book.name(a.commissioner))}**{md(also)}: {md(a.why)}")
+        also = f" (with {md(', '.join(book.name(c) for c in a.also))})" if a.also else ""
+        st.markdown(f"Commissioned by **{md(book.name(a.commissioner))}**{also}: {md(a.why)} "
+                    "(Home Office commissioning framework for child sexual abuse support, 2019, Annex A)")
     statuses = [_status(a, choice) for a in report.areas]
     st.markdown(" · ".join(f"**{statuses.count(s)}** {s.lower()}" for s in STATUS_COLOURS))
 
@@ -369,30 +375,36 @@ def _chart(df: pd.DataFrame, choice: tuple[str, str]) -> None:
     st.altair_chart(chart.properties(height=32 * df["Region"].nunique()), width="stretch")
 
 
+def _note(markdown: str) -> None:
+    """Small print at full contrast (Streamlit's grey caption fails WCAG AA contrast): the
+    year and source under a figure. ``markdown`` must already be escaped."""
+    st.markdown(f":small[{markdown}]")
+
+
 def _area_figures(report: GapReport, area: dict[str, Any]) -> None:
     """Children, identified need and services per 10,000 children, each with its year and source."""
     children, need = area.get("children"), area.get("need") or {}
     left, mid, right = st.columns(3)
     with left:
         st.metric("Children aged 0-17", f"{children['count']:,}" if children else "no figure")
-        st.caption(f"ONS mid-{children['year']} estimate" if children else "No ONS estimate for this area.")
+        _note(md(f"ONS mid-{children['year']} estimate" if children else "No ONS estimate for this area."))
     with mid:
         rate = need.get("per_10k_children")
         st.metric(f"Sexual abuse identified at assessment, {need.get('years') or '-'}",
                   f"{rate:g} per 10,000" if rate is not None else (SUPPRESSED_WORDS if need.get("suppressed") else "not computed"))
-        st.caption(md(need.get("text") or "no published figures") + ". DfE, Characteristics of children in need.")
+        _note(md(need.get("text") or "no published figures") + ". DfE, Characteristics of children in need.")
     with right:
         rates = area.get("service_rates") or {}
         value = area.get("services_per_10k_children")
         st.metric("Local services per 10,000 children", f"{value:g}" if value is not None else "no comparison")
-        st.caption(md(rates.get("reason") or f"This directory's local records; children: ONS mid-{rates.get('year')}."))
+        _note(md(rates.get("reason") or f"This directory's local records; children: ONS mid-{rates.get('year')}."))
     cse = need.get("child_sexual_exploitation") or {}
     notes = [f"Child sexual exploitation, shown separately and not added in: {md(cse.get('text') or 'no figure')}."]
     if need.get("note"):
         notes.append(md(need["note"]))
     if (area.get("service_rates") or {}).get("small_population"):
         notes.append("Few children live here: one service more or less moves the rate a long way.")
-    st.caption(" ".join(notes) + " " + md(MEASURE))
+    _note(" ".join(notes) + " " + md(MEASURE))
 
 
 def _neighbours(report: GapReport, area: dict[str, Any], choice: tuple[str, str]) -> None:
@@ -420,11 +432,11 @@ def _neighbours(report: GapReport, area: dict[str, Any], choice: tuple[str, str]
                         service_dots.properties(width=260, height=26 * len(names)))
     st.altair_chart(chart, width="content")
     year = (area.get("children") or {}).get("year")
-    st.caption(f"Neighbours: DfE children's services statistical neighbours (May 2025), closest first. Need: DfE "
+    _note(md(f"Neighbours: DfE children's services statistical neighbours (May 2025), closest first. Need: DfE "
                f"Characteristics of children in need, factors identified at the end of assessment, {england['years']} "
                f"(years to 31 March), per 10,000 children (ONS mid-year estimates); dashed line: England "
                f"{england['per_10k_children']:g}. Services: this directory's local records per 10,000 children "
-               f"(ONS mid-{year}). Areas whose services are not compiled, and suppressed need figures, have no dot.")
+               f"(ONS mid-{year}). Areas whose services are not compiled, and suppressed need figures, have no dot."))
     st.dataframe(rows[["name", "closeness", "need", "services"]].rename(columns={
         "name": "Area", "closeness": "Closeness", "need": "Identified need", "services": "Local services"}),
         hide_index=True, width="stretch")
@@ -485,9 +497,9 @@ def _downloads(report: GapReport, commissioner: str | None) -> None:
         st.download_button("Download the workbook (Excel)", data=lambda: to_excel(report, commissioners=wanted),
                            file_name=f"waymark-service-gaps{suffix}.xlsx", on_click="ignore", icon=":material/download:",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    st.caption(("Only the steps " + book.name(commissioner) + " leads. " if commissioner else "")
-               + "The workbook has one sheet per commissioner listing the gaps at the steps it leads, so a "
-               "partnership can send each body its own list; the Sources sheet names every figure's year and source.")
+    _note(md(("Only the steps " + book.name(commissioner) + " leads. " if commissioner else "")
+             + "The workbook has one sheet per commissioner listing the gaps at the steps it leads, so a "
+             "partnership can send each body its own list; the Sources sheet names every figure's year and source."))
 
 
 def _what_if(report: GapReport) -> None:

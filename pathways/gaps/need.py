@@ -127,8 +127,9 @@ def _rate(count: int | None, children: int | None) -> float | None:
     return round(count * 10_000 / children, 1)
 
 
-def _span(years: list[int]) -> str:
-    return f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0]) if years else ""
+def _span(years: list[int]) -> str | None:
+    """[2023, 2024, 2025] → "2023-2025"; None when no year could be pooled."""
+    return f"{years[0]}-{years[-1]}" if len(years) > 1 else str(years[0]) if years else None
 
 
 def need_figure(stats: Statistics, code: str, *, pooled: int = POOLED_YEARS) -> dict[str, Any]:
