@@ -7,7 +7,7 @@ import pytest
 
 from app.pages import service_gaps
 from pathways.gaps.need import NOT_COMPILED_REASON, SUPPRESSED_WORDS
-from tests.app_helpers import page_test, texts, warm
+from tests.app_helpers import page_test, plain, texts, warm
 
 
 @pytest.fixture
@@ -91,3 +91,17 @@ def test_an_area_not_compiled_says_why_there_is_no_service_rate(page):
     text = texts(at)
     assert NOT_COMPILED_REASON.split(",")[0] in text
     assert "No 2023 figure" in text  # Cumbria's 2023 figure is not poured into Cumberland
+
+
+def test_bad_statistics_rows_are_named_and_the_page_still_renders(tmp_path, monkeypatch):
+    from .test_gaps_need import tiny_commissioning
+    from .test_gaps import tiny_world
+
+    root = tiny_commissioning(tiny_world(tmp_path / "data"), bad_row=True)
+    monkeypatch.setenv("WAYMARK_DATA", str(root))
+    warm(root)
+    at = page_test("service_gaps").run()
+    assert not at.exception
+    assert any("population_0_17.csv:4" in plain(w.value) and "'lots'" in plain(w.value) for w in at.warning)
+    table = at.dataframe[0].value
+    assert list(table["Children 0-17"]) == [2200, 1000]

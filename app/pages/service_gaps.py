@@ -586,6 +586,10 @@ def render() -> None:
     except Failed:
         return
     book = commissioners_for(report.model)
+    problems = report_context(report.model)["commissioning_data_problems"]
+    if problems:
+        st.warning(f"{len(problems)} row(s) of the commissioning statistics could not be used and are left out "
+                   f"(first: {md(problems[0])}). The other figures are shown.")
     pick = st.radio("Who commissions it", [ALL_COMMISSIONERS, *COMMISSIONERS], horizontal=True,
                     format_func=lambda c: c if c == ALL_COMMISSIONERS else book.name(c),
                     help="Home Office commissioning framework for child sexual abuse support (2019), Annex A: "
