@@ -27,19 +27,19 @@ from __future__ import annotations
 import csv
 import functools
 import os
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from .errors import Problem
 from .geography import Geography
 
 __all__ = [
-    "SHIPPED_COMMISSIONING",
+    "CSE_COLUMN",
     "ENGLAND",
     "FACTOR_COLUMNS",
     "SEXUAL_ABUSE_COLUMNS",
-    "CSE_COLUMN",
+    "SHIPPED_COMMISSIONING",
     "SYMBOLS",
     "Cell",
     "Statistics",
@@ -93,7 +93,7 @@ class Cell:
     symbol: str | None = None
 
     @classmethod
-    def parse(cls, text: str) -> "Cell | None":
+    def parse(cls, text: str) -> Cell | None:
         """``"12"`` → 12; ``"c"`` → suppressed; anything else → None (a bad cell).
 
         >>> Cell.parse("1,204"), Cell.parse("c"), Cell.parse("seven")

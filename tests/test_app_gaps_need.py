@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from app.pages import service_gaps
 from pathways.gaps.need import NOT_COMPILED_REASON, SUPPRESSED_WORDS
 from tests.app_helpers import page_test, plain, texts, warm
 
@@ -94,8 +93,8 @@ def test_an_area_not_compiled_says_why_there_is_no_service_rate(page):
 
 
 def test_bad_statistics_rows_are_named_and_the_page_still_renders(tmp_path, monkeypatch):
-    from .test_gaps_need import tiny_commissioning
     from .test_gaps import tiny_world
+    from .test_gaps_need import tiny_commissioning
 
     root = tiny_commissioning(tiny_world(tmp_path / "data"), bad_row=True)
     monkeypatch.setenv("WAYMARK_DATA", str(root))

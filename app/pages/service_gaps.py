@@ -25,7 +25,13 @@ from pathways.gaps import GapReport, analyse
 from pathways.gaps.by_commissioner import stages_of
 from pathways.gaps.commissioners import COMMISSIONERS
 from pathways.gaps.export import to_csv, to_excel
-from pathways.gaps.need import MEASURE, SUPPRESSED_WORDS, commissioners_for, neighbour_rows, report_context
+from pathways.gaps.need import (
+    MEASURE,
+    SUPPRESSED_WORDS,
+    commissioners_for,
+    neighbour_rows,
+    report_context,
+)
 from pathways.gaps.whatif import Hypothetical, what_if
 from services.vocabulary import SERVICE_TYPES
 

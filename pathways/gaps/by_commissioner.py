@@ -8,7 +8,8 @@ local services per 10,000 children.
 
 from __future__ import annotations
 
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from .analysis import GapReport
 from .need import commissioners_for, locally_compiled
@@ -16,12 +17,12 @@ from .need import commissioners_for, locally_compiled
 __all__ = [
     "COVERED",
     "NATIONAL_ONLY",
-    "NOT_COVERED",
     "NOT_COMPILED",
-    "stage_status",
-    "stages_of",
+    "NOT_COVERED",
     "commissioner_rows",
     "restrict_area",
+    "stage_status",
+    "stages_of",
 ]
 
 COVERED, NATIONAL_ONLY, NOT_COVERED = "Covered locally", "National services only", "Not covered"

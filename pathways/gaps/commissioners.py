@@ -23,10 +23,10 @@ from services.vocabulary import SERVICE_TYPES, STAGES, ServiceType, Stage
 from services.yamlio import LineDict, load_yaml
 
 __all__ = [
-    "Commissioner",
     "COMMISSIONERS",
-    "CommissionerBook",
     "SHIPPED_COMMISSIONERS",
+    "Commissioner",
+    "CommissionerBook",
     "commissioners_path",
     "load_commissioners",
 ]
@@ -71,7 +71,7 @@ class CommissionerBook(_Spec):
     service_types: dict[ServiceType, Assignment]
 
     @model_validator(mode="after")
-    def _complete(self) -> "CommissionerBook":
+    def _complete(self) -> CommissionerBook:
         problems = []
         for kind, table, ids in (("stages", self.stages, STAGES), ("service_types", self.service_types, SERVICE_TYPES)):
             missing = [i for i in ids if i not in table]

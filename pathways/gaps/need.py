@@ -35,20 +35,20 @@ from services.commissioning import (
 from .commissioners import CommissionerBook, commissioners_path, load_commissioners
 
 __all__ = [
+    "MEASURE",
+    "NOT_COMPILED_REASON",
     "POOLED_YEARS",
     "SMALL_COUNT",
     "SMALL_POPULATION",
-    "MEASURE",
     "SUPPRESSED_WORDS",
-    "NOT_COMPILED_REASON",
-    "locally_compiled",
-    "statistics_for",
-    "commissioners_for",
-    "children_figure",
-    "need_figure",
     "annotate_area",
-    "report_context",
+    "children_figure",
+    "commissioners_for",
+    "locally_compiled",
+    "need_figure",
     "neighbour_rows",
+    "report_context",
+    "statistics_for",
 ]
 
 #: How many of the latest reporting years are pooled: single years are too few to compare.
@@ -176,6 +176,8 @@ def need_figure(stats: Statistics, code: str, *, pooled: int = POOLED_YEARS) -> 
         denominators.append(entry["children"])
         by_year.append(entry)
 
+    if not pooled_years:
+        notes = ["No published figures for this authority in the DfE file."]
     population = sum(d for d in denominators if d) if denominators and all(denominators) else None
     if population is None and pooled_years:
         notes.append("A population estimate is missing for a pooled year: no rate is computed.")
@@ -225,7 +227,7 @@ def need_figure(stats: Statistics, code: str, *, pooled: int = POOLED_YEARS) -> 
     }
 
 
-def need_text(figure: dict[str, Any], years: str) -> str:
+def need_text(figure: dict[str, Any], years: str | None) -> str:
     """One line a reader can take: the count and rate, or why there is none.
 
     >>> need_text({"status": "suppressed", "at_least": 12}, "2023-2025")
