@@ -104,3 +104,9 @@ def test_bad_statistics_rows_are_named_and_the_page_still_renders(tmp_path, monk
     assert any("population_0_17.csv:4" in plain(w.value) and "'lots'" in plain(w.value) for w in at.warning)
     table = at.dataframe[0].value
     assert list(table["Children 0-17"]) == [2200, 1000]
+
+
+def test_the_table_says_the_year_and_source_of_each_figure(page):
+    text = texts(page)
+    assert "Children 0-17: ONS mid-2024 estimates" in text
+    assert "2023-2025 (years to 31 March)" in text and "England 26.6" in text

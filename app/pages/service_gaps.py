@@ -343,6 +343,13 @@ def _table(report: GapReport, choice: tuple[str, str]) -> pd.DataFrame:
         },
     )
     st.caption(f"{len(shown_df)} of {len(df)} areas shown. Click a column heading to sort.")
+    england = report_context(report.model)["england"]
+    year, years = (england["children"] or {}).get("year"), england["need"]["years"]
+    _note(md(f"Children 0-17: ONS mid-{year} estimates. Identified need: assessments ending with sexual abuse "
+             f"identified as a factor, {years} (years to 31 March), a year per 10,000 children (DfE, Characteristics "
+             f"of children in need; England {england['need']['per_10k_children']:g}); children assessed with the "
+             "factor, not prevalence; blank where DfE suppressed a small count or did not publish. Services per "
+             "10,000 children: this directory's local records, only where the area's services are compiled."))
     return df
 
 
