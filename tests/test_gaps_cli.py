@@ -67,7 +67,9 @@ def test_excel_workbook(capsys, root, tmp_path):
     code, _, err = gaps(capsys, "--xlsx", target, "--data", root)
     assert code == 0 and "Wrote 2 areas" in err
     wb = load_workbook(target)
-    assert wb.sheetnames == ["Areas", "Statements", "Cohorts", "Rules"]
+    assert wb.sheetnames == ["Areas", "Local authority", "Integrated care board (ICB)", "NHS England",
+                             "Police and Crime Commissioner", "Police", "Probation Service",
+                             "Statements", "Cohorts", "Commissioners", "Sources", "Rules"]
     assert wb["Areas"]["B2"].value == "Northtown"
     assert wb["Cohorts"].max_row == 11
 

@@ -1,9 +1,12 @@
 """Service gaps: for commissioners — where, for whom and at which step support is missing.
 
 The numbers come from :mod:`pathways.gaps` (the same table ``python -m pathways gaps``
-prints); this page only chooses what to show and draws it: a map of England coloured by
-the chosen gap, a table that sorts and filters, a chart by region, one area in detail with
-statements to paste into a paper, downloads, and a what-if that never saves anything.
+prints); this page only chooses what to show and draws it: a filter by commissioner, a map
+of England coloured by the chosen gap (or by services or identified need per 10,000
+children), a table that sorts and filters, a chart by region, one area in detail with its
+children, need and statements to paste into a paper and a dot chart beside its statistical
+neighbours, downloads (split by commissioner), and a what-if that never saves anything.
+Every figure names its year and source.
 """
 
 from __future__ import annotations
@@ -19,7 +22,16 @@ from jinja2 import Template
 from streamlit_folium import st_folium
 
 from pathways.gaps import GapReport, analyse
+from pathways.gaps.by_commissioner import stages_of
+from pathways.gaps.commissioners import COMMISSIONERS
 from pathways.gaps.export import to_csv, to_excel
+from pathways.gaps.need import (
+    MEASURE,
+    SUPPRESSED_WORDS,
+    commissioners_for,
+    neighbour_rows,
+    report_context,
+)
 from pathways.gaps.whatif import Hypothetical, what_if
 from services.vocabulary import SERVICE_TYPES
 
@@ -28,7 +40,7 @@ from ..errors import Failed, shown
 from ..maps import ATTRIBUTION, LocalMap, _js_json, boundary_features, vendor_ready
 from ..render import h, md, type_name
 
-__all__ = ["render", "STATUS_COLOURS", "gap_rows", "WHAT_IF_KEY"]
+__all__ = ["render", "STATUS_COLOURS", "gap_rows", "WHAT_IF_KEY", "ALL_COMMISSIONERS"]
 
 #: Session key of the last what-if result (a commissioner's hypothetical, not a child's data).
 WHAT_IF_KEY = "service_gaps_what_if"
@@ -39,11 +51,20 @@ STATUS_COLOURS = {COVERED: "#00703c", NATIONAL_ONLY: "#f47738", NOT_COVERED: "#d
 #: The nearest Streamlit Markdown colour to each, for the legend.
 _LEGEND = {COVERED: "green", NATIONAL_ONLY: "orange", NOT_COVERED: "red", NO_RECORDS: "gray"}
 _GAP_COUNT = ("count", "all")
+_RATE = ("rate", "all")
+_NEED = ("need", "sexual_abuse")
+ALL_COMMISSIONERS = "All commissioners"
+#: Sequential blues for rates; grey where there is no figure to colour.
+_BLUES = ["#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
+_NO_FIGURE = "#b1b4b6"
 
 
-def _choices(report: GapReport) -> list[tuple[str, str]]:
+def _choices(report: GapReport, commissioner: str | None = None) -> list[tuple[str, str]]:
     model = report.model
-    return ([_GAP_COUNT]
+    if commissioner is not None:
+        mine = stages_of(report, [commissioner])
+        return [("count", commissioner), _RATE, _NEED] + [("stage", s) for s in mine]
+    return ([_GAP_COUNT, _RATE, _NEED]
             + [("stage", s.id) for s in model.stages]
             + [("cohort", c.id) for c in model.book.cohorts])
 
@@ -51,10 +72,55 @@ def _choices(report: GapReport) -> list[tuple[str, str]]:
 def _choice_label(report: GapReport, choice: tuple[str, str]) -> str:
     kind, ident = choice
     if kind == "count":
+        if ident != "all":
+            return f"Number of gaps {commissioners_for(report.model).name(ident)} commissions"
         return "Number of gaps (stages and cohorts)"
+    if kind == "rate":
+        return "Local services per 10,000 children"
+    if kind == "need":
+        return "Sexual abuse identified at assessment, per 10,000 children"
     if kind == "stage":
         return f"Stage: {report.model.stage(ident).name}"
     return f"For: {report.model.book.cohort(ident).name}"
+
+
+def _gap_count(area: dict[str, Any], choice: tuple[str, str], report: GapReport) -> int:
+    """Stage and cohort gaps, or only the stage gaps of the chosen commissioner."""
+    if choice[1] == "all":
+        return len(area["gaps"]["stages"]) + len(area["gaps"]["cohorts"])
+    mine = set(stages_of(report, [choice[1]]))
+    return sum(1 for s in area["gaps"]["stages"] if s in mine)
+
+
+def _figure(area: dict[str, Any], choice: tuple[str, str]) -> float | None:
+    """The number a rate view colours by: services or need per 10,000 children."""
+    if choice[0] == "rate":
+        return area.get("services_per_10k_children")
+    return (area.get("need") or {}).get("per_10k_children")
+
+
+def _no_figure_words(area: dict[str, Any], choice: tuple[str, str]) -> str:
+    if choice[0] == "rate":
+        return "not compiled: no comparison"
+    need = area.get("need") or {}
+    return SUPPRESSED_WORDS if need.get("suppressed") else "not published"
+
+
+def _bins(values: list[float]) -> list[float]:
+    """Upper edges of five quantile classes (the last is the maximum)."""
+    ordered = sorted(values)
+    if not ordered:
+        return []
+    return [ordered[min(len(ordered) - 1, (len(ordered) * k) // 5)] for k in range(1, 5)] + [ordered[-1]]
+
+
+def _rate_colour(value: float | None, edges: list[float]) -> str:
+    if value is None or not edges:
+        return _NO_FIGURE
+    for colour, edge in zip(_BLUES, edges):
+        if value <= edge:
+            return colour
+    return _BLUES[-1]
 
 
 def _status(area: dict[str, Any], choice: tuple[str, str]) -> str:
@@ -68,16 +134,26 @@ def _status(area: dict[str, Any], choice: tuple[str, str]) -> str:
 
 
 def gap_rows(report: GapReport, choice: tuple[str, str]) -> pd.DataFrame:
-    """The table for the chosen gap: one row per area."""
+    """The table for the chosen gap: one row per area, with the area's children, identified
+    need and services per 10,000 children beside it."""
     rows = []
     for a in report.areas:
         row: dict[str, Any] = {"Area": a["name"], "Code": a["code"], "Region": a["region"]}
-        if choice[0] != "count":
+        if choice[0] in ("stage", "cohort"):
             v = a["stages" if choice[0] == "stage" else "cohorts"][choice[1]]
             row["Status"] = _status(a, choice)
             row["Services"] = v.get("services") if choice[0] == "stage" else sum(s["services"] for s in v["stages"].values())
+            if choice[0] == "stage":
+                row["Services per 10,000 children"] = v.get("services_per_10k_children")
             row["Nearest (km, average)"] = v["nearest_km"]
             row["Within 30 km"] = v["share_within_km"]
+        children, need = a.get("children") or {}, a.get("need") or {}
+        row["Children 0-17"] = children.get("count")
+        row["Identified need per 10,000"] = need.get("per_10k_children")
+        row["Identified need"] = need.get("text")
+        row["Local services per 10,000 children"] = a.get("services_per_10k_children")
+        if choice[0] == "count" and choice[1] != "all":
+            row["Gaps this body commissions"] = _gap_count(a, choice, report)
         row["Stage gaps"] = len(a["gaps"]["stages"])
         row["Cohort gaps"] = len(a["gaps"]["cohorts"])
         row["Local records"] = a["data_quality"]["local_services"]
@@ -147,12 +223,17 @@ def _map(report: GapReport, choice: tuple[str, str]) -> None:
     by_code = {a["code"]: a for a in report.areas}
     codes = tuple(sorted(by_code))
     features = []
-    top = max((len(a["gaps"]["stages"]) + len(a["gaps"]["cohorts"]) for a in report.areas), default=0)
+    top = max((_gap_count(a, choice, report) for a in report.areas), default=0) if choice[0] == "count" else 0
+    edges = _bins([v for a in report.areas if (v := _figure(a, choice)) is not None]) if choice[0] in ("rate", "need") else []
     for code, geometry in _geometries(str(path), mtime, codes).items():
         area = by_code[code]
         if choice[0] == "count":
-            n = len(area["gaps"]["stages"]) + len(area["gaps"]["cohorts"])
+            n = _gap_count(area, choice, report)
             fill, text = _count_colour(n, top), f"{n} gap{'s' if n != 1 else ''}"
+        elif choice[0] in ("rate", "need"):
+            value = _figure(area, choice)
+            fill = _rate_colour(value, edges)
+            text = f"{value:g} per 10,000 children" if value is not None else _no_figure_words(area, choice)
         else:
             text = _status(area, choice)
             fill = STATUS_COLOURS[text]
@@ -166,6 +247,16 @@ def _map(report: GapReport, choice: tuple[str, str]) -> None:
     st_folium(fmap, key=f"gaps-map-{choice[0]}-{choice[1]}", height=520, use_container_width=True, returned_objects=[])
     if choice[0] == "count":
         st.caption("Darker blue: more stages and cohorts without local cover. " + ATTRIBUTION + ".")
+    elif choice[0] in ("rate", "need"):
+        # Swatches carry their own words, dark on light and white on dark, so they read at AA contrast.
+        def swatch(fill: str, words: str, ink: str = "#0b0c0c") -> str:
+            return f"<span style='background:{fill};color:{ink};padding:0 .4em;margin-right:.3em'>{h(words)}</span>"
+
+        classes = "".join(swatch(c, f"up to {e:g}", "#ffffff" if i >= 3 else "#0b0c0c")
+                          for i, (c, e) in enumerate(zip(_BLUES, edges)))
+        grey = "not compiled (no comparison)" if choice[0] == "rate" else f"{SUPPRESSED_WORDS} or not published"
+        st.markdown(f"Per 10,000 children: {classes}{swatch(_NO_FIGURE, grey)}", unsafe_allow_html=True)
+        _note(md(_rate_caption(report, choice) + " " + ATTRIBUTION + "."))
     else:
         st.markdown("  ".join(f":{_LEGEND[name]}[■] {name}" for name in STATUS_COLOURS))
         st.caption(ATTRIBUTION + ".")
@@ -173,11 +264,43 @@ def _map(report: GapReport, choice: tuple[str, str]) -> None:
 
 # -- sections -------------------------------------------------------------------------------
 
+def _rate_caption(report: GapReport, choice: tuple[str, str]) -> str:
+    """Which year and source a rate comes from, in one sentence."""
+    ctx = report_context(report.model)
+    england = ctx["england"]
+    year = (england["children"] or {}).get("year")
+    if choice[0] == "rate":
+        return (f"Local service records in this directory per 10,000 children aged 0-17 (ONS mid-{year} estimate); "
+                "only areas whose local services are compiled are coloured.")
+    need = england["need"]
+    return (f"Assessments ending with sexual abuse identified as a factor, average per 10,000 children a year, "
+            f"{need['years']} (years to 31 March; DfE, Characteristics of children in need; children: ONS mid-year "
+            f"estimates). England: {need['per_10k_children']:g}. Children assessed with the factor, not prevalence.")
+
+
 def _summary(report: GapReport, choice: tuple[str, str]) -> None:
     if choice[0] == "count":
+        if choice[1] != "all":
+            book = commissioners_for(report.model)
+            mine = stages_of(report, [choice[1]])
+            with_gaps = sum(1 for a in report.areas if _gap_count(a, choice, report))
+            st.markdown(f"**{book.name(choice[1])}** leads on: " + ", ".join(md(report.model.stage(s).name) for s in mine)
+                        + f". **{with_gaps} of {len(report.areas)} areas** have at least one of these steps without "
+                        "local cover in the directory.")
+            return
         with_gaps = sum(1 for a in report.areas if a["gaps"]["stages"] or a["gaps"]["cohorts"])
         st.markdown(f"**{with_gaps} of {len(report.areas)} areas** have at least one stage or cohort without local cover.")
         return
+    if choice[0] in ("rate", "need"):
+        shown_n = sum(1 for a in report.areas if _figure(a, choice) is not None)
+        st.markdown(f"**{shown_n} of {len(report.areas)} areas** have a figure. " + md(_rate_caption(report, choice)))
+        return
+    if choice[0] == "stage":
+        book = commissioners_for(report.model)
+        a = book.stage(choice[1])
+        also = f" (with {md(', '.join(book.name(c) for c in a.also))})" if a.also else ""
+        st.markdown(f"Commissioned by **{md(book.name(a.commissioner))}**{also}: {md(a.why)} "
+                    "(Home Office commissioning framework for child sexual abuse support, 2019, Annex A)")
     statuses = [_status(a, choice) for a in report.areas]
     st.markdown(" · ".join(f"**{statuses.count(s)}** {s.lower()}" for s in STATUS_COLOURS))
 
@@ -190,7 +313,7 @@ def _table(report: GapReport, choice: tuple[str, str]) -> pd.DataFrame:
     with mid:
         name = st.text_input("Area name contains", max_chars=60, autocomplete="off")
     with right:
-        only_gaps = st.checkbox("Only areas with this gap", disabled=choice[0] == "count")
+        only_gaps = st.checkbox("Only areas with this gap", disabled=choice[0] not in ("stage", "cohort"))
     shown_df = df
     if regions:
         shown_df = shown_df[shown_df["Region"].isin(regions)]
@@ -209,14 +332,44 @@ def _table(report: GapReport, choice: tuple[str, str]) -> pd.DataFrame:
                 help="Share of children (by postcodes) within 30 km of one"),
             "Not recently checked": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="percent",
                 help="Share of the area's records unverified or not checked for 12 months"),
+            "Children 0-17": st.column_config.NumberColumn(format="%d", help="ONS mid-year estimate, latest year"),
+            "Identified need per 10,000": st.column_config.NumberColumn(format="%.1f",
+                help="Assessments ending with sexual abuse identified, a year per 10,000 children (DfE, pooled 3 years); "
+                     "blank when suppressed or not published"),
+            "Local services per 10,000 children": st.column_config.NumberColumn(format="%.2f",
+                help="Blank where the area's local services are not compiled"),
+            "Services per 10,000 children": st.column_config.NumberColumn(format="%.2f",
+                help="Local services at this stage per 10,000 children; blank where not compiled"),
         },
     )
     st.caption(f"{len(shown_df)} of {len(df)} areas shown. Click a column heading to sort.")
+    england = report_context(report.model)["england"]
+    year, years = (england["children"] or {}).get("year"), england["need"]["years"]
+    _note(md(f"Children 0-17: ONS mid-{year} estimates. Identified need: assessments ending with sexual abuse "
+             f"identified as a factor, {years} (years to 31 March), a year per 10,000 children (DfE, Characteristics "
+             f"of children in need; England {england['need']['per_10k_children']:g}); children assessed with the "
+             "factor, not prevalence; blank where DfE suppressed a small count or did not publish. Services per "
+             "10,000 children: this directory's local records, only where the area's services are compiled."))
     return df
 
 
 def _chart(df: pd.DataFrame, choice: tuple[str, str]) -> None:
-    if choice[0] == "count":
+    if choice[0] in ("rate", "need"):
+        column = "Local services per 10,000 children" if choice[0] == "rate" else "Identified need per 10,000"
+        data = df.dropna(subset=[column]).groupby("Region", as_index=False)[column].median()
+        chart = alt.Chart(data).mark_bar(color="#1d70b8").encode(
+            x=alt.X(f"{column}:Q", title=f"{column} (median of areas with a figure)"),
+            y=alt.Y("Region:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
+            tooltip=["Region", alt.Tooltip(f"{column}:Q", format=".2f")],
+        )
+    elif choice[0] == "count" and "Gaps this body commissions" in df:
+        data = df.groupby("Region", as_index=False)["Gaps this body commissions"].mean()
+        chart = alt.Chart(data).mark_bar(color="#1d70b8").encode(
+            x=alt.X("Gaps this body commissions:Q", title="Average gaps per area"),
+            y=alt.Y("Region:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
+            tooltip=["Region", alt.Tooltip("Gaps this body commissions:Q", format=".1f")],
+        )
+    elif choice[0] == "count":
         data = df.assign(Gaps=df["Stage gaps"] + df["Cohort gaps"]).groupby("Region", as_index=False)["Gaps"].mean()
         chart = alt.Chart(data).mark_bar(color="#1d70b8").encode(
             x=alt.X("Gaps:Q", title="Average gaps per area"),
@@ -235,7 +388,74 @@ def _chart(df: pd.DataFrame, choice: tuple[str, str]) -> None:
     st.altair_chart(chart.properties(height=32 * df["Region"].nunique()), width="stretch")
 
 
-def _drill_down(report: GapReport) -> None:
+def _note(markdown: str) -> None:
+    """Small print at full contrast (Streamlit's grey caption fails WCAG AA contrast): the
+    year and source under a figure. ``markdown`` must already be escaped."""
+    st.markdown(f":small[{markdown}]")
+
+
+def _area_figures(report: GapReport, area: dict[str, Any]) -> None:
+    """Children, identified need and services per 10,000 children, each with its year and source."""
+    children, need = area.get("children"), area.get("need") or {}
+    left, mid, right = st.columns(3)
+    with left:
+        st.metric("Children aged 0-17", f"{children['count']:,}" if children else "no figure")
+        _note(md(f"ONS mid-{children['year']} estimate" if children else "No ONS estimate for this area."))
+    with mid:
+        rate = need.get("per_10k_children")
+        st.metric(f"Sexual abuse identified at assessment, {need.get('years') or '-'}",
+                  f"{rate:g} per 10,000" if rate is not None else (SUPPRESSED_WORDS if need.get("suppressed") else "not computed"))
+        _note(md(need.get("text") or "no published figures") + ". DfE, Characteristics of children in need.")
+    with right:
+        rates = area.get("service_rates") or {}
+        value = area.get("services_per_10k_children")
+        st.metric("Local services per 10,000 children", f"{value:g}" if value is not None else "no comparison")
+        _note(md(rates.get("reason") or f"This directory's local records; children: ONS mid-{rates.get('year')}."))
+    cse = need.get("child_sexual_exploitation") or {}
+    notes = [f"Child sexual exploitation, shown separately and not added in: {md(cse.get('text') or 'no figure')}."]
+    if need.get("note"):
+        notes.append(md(need["note"]))
+    if (area.get("service_rates") or {}).get("small_population"):
+        notes.append("Few children live here: one service more or less moves the rate a long way.")
+    _note(" ".join(notes) + " " + md(MEASURE))
+
+
+def _neighbours(report: GapReport, area: dict[str, Any], choice: tuple[str, str]) -> None:
+    """The area beside its ten statistical neighbours: identified need and services per 10,000."""
+    if not area.get("neighbours"):
+        st.info("No statistical neighbours are published for this area.")
+        return
+    stage = choice[1] if choice[0] == "stage" else None
+    rows = pd.DataFrame(neighbour_rows({a["code"]: a for a in report.areas}, area["code"], stage=stage))
+    names = list(rows["name"])
+    england = report_context(report.model)["england"]["need"]
+    colour = alt.Color("role:N", title=None, legend=alt.Legend(orient="bottom"),
+                       scale=alt.Scale(domain=["This area", "Statistical neighbour"], range=["#d4351c", "#1d70b8"]))
+    y = alt.Y("name:N", sort=names, scale=alt.Scale(domain=names), title=None, axis=alt.Axis(labelLimit=220))
+    need_dots = alt.Chart(rows.dropna(subset=["need_per_10k_children"])).mark_circle(size=140, opacity=1).encode(
+        x=alt.X("need_per_10k_children:Q", title=f"Sexual abuse identified per 10,000 children ({england['years']})"),
+        y=y, color=colour, tooltip=["name", "closeness", "need"])
+    rule = alt.Chart(pd.DataFrame({"England": [england["per_10k_children"]]})).mark_rule(
+        color="#505a5f", strokeDash=[4, 3]).encode(x="England:Q", tooltip=[alt.Tooltip("England:Q", title="England")])
+    what = report.model.stage(stage).name if stage else "all local records"
+    service_dots = alt.Chart(rows.dropna(subset=["services_per_10k_children"])).mark_circle(size=140, opacity=1).encode(
+        x=alt.X("services_per_10k_children:Q", title=f"Local services per 10,000 children ({what})"),
+        y=y, color=colour, tooltip=["name", "closeness", "services"])
+    chart = alt.hconcat((need_dots + rule).properties(width=260, height=26 * len(names)),
+                        service_dots.properties(width=260, height=26 * len(names)))
+    st.altair_chart(chart, width="content")
+    year = (area.get("children") or {}).get("year")
+    _note(md(f"Neighbours: DfE children's services statistical neighbours (May 2025), closest first. Need: DfE "
+               f"Characteristics of children in need, factors identified at the end of assessment, {england['years']} "
+               f"(years to 31 March), per 10,000 children (ONS mid-year estimates); dashed line: England "
+               f"{england['per_10k_children']:g}. Services: this directory's local records per 10,000 children "
+               f"(ONS mid-{year}). Areas whose services are not compiled, and suppressed need figures, have no dot."))
+    st.dataframe(rows[["name", "closeness", "need", "services"]].rename(columns={
+        "name": "Area", "closeness": "Closeness", "need": "Identified need", "services": "Local services"}),
+        hide_index=True, width="stretch")
+
+
+def _drill_down(report: GapReport, choice: tuple[str, str]) -> None:
     names = {a["name"]: a for a in report.areas}
     pick = st.selectbox("Area", list(names), index=None, placeholder="Choose an area to see its gaps")
     if pick is None:
@@ -243,13 +463,16 @@ def _drill_down(report: GapReport) -> None:
     area = names[pick]
     model = report.model
     st.markdown(f"#### {md(area['name'])}")
+    _area_figures(report, area)
     if area["statements"]:
         st.markdown("Statements you can paste into a paper (copy with the button at the top right):")
         st.code("\n".join(area["statements"]), language=None, wrap_lines=True)
     else:
         st.success("Every stage and cohort has local cover in the directory's records.")
+    book = commissioners_for(model)
     stages = pd.DataFrame([
-        {"Stage": model.stage(s).name, "Covered": v["covered"], "Local services": v["local_services"],
+        {"Stage": model.stage(s).name, "Commissioner": book.name(v.get("commissioner")), "Covered": v["covered"],
+         "Local services": v["local_services"], "Per 10,000 children": v.get("services_per_10k_children"),
          "National services": v["national_services"], "Nearest (km)": v["nearest_km"], "90% within (km)": v["p90_km"],
          "Waiting (weeks, median)": v["waiting_weeks"]}
         for s, v in area["stages"].items()
@@ -270,17 +493,26 @@ def _drill_down(report: GapReport) -> None:
     if dq["local_services"]:
         st.caption(f"{dq['stale']} of {dq['local_services']} local records are unverified or not checked in the last "
                    f"{model.settings.stale_months} months.")
+    st.markdown("#### Beside its statistical neighbours")
+    _neighbours(report, area, choice)
 
 
-def _downloads(report: GapReport) -> None:
+def _downloads(report: GapReport, commissioner: str | None) -> None:
+    book = commissioners_for(report.model)
+    wanted = (commissioner,) if commissioner else ()
+    suffix = f"-{commissioner}" if commissioner else ""
     left, right = st.columns(2)
     with left:
-        st.download_button("Download the table (CSV)", data=lambda: to_csv(report), file_name="waymark-service-gaps.csv",
+        st.download_button("Download the table (CSV)", data=lambda: to_csv(report, commissioners=wanted),
+                           file_name=f"waymark-service-gaps{suffix}.csv",
                            mime="text/csv", on_click="ignore", icon=":material/download:")
     with right:
-        st.download_button("Download the workbook (Excel)", data=lambda: to_excel(report),
-                           file_name="waymark-service-gaps.xlsx", on_click="ignore", icon=":material/download:",
+        st.download_button("Download the workbook (Excel)", data=lambda: to_excel(report, commissioners=wanted),
+                           file_name=f"waymark-service-gaps{suffix}.xlsx", on_click="ignore", icon=":material/download:",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    _note(md(("Only the steps " + book.name(commissioner) + " leads. " if commissioner else "")
+             + "The workbook has one sheet per commissioner listing the gaps at the steps it leads, so a "
+             "partnership can send each body its own list; the Sources sheet names every figure's year and source."))
 
 
 def _what_if(report: GapReport) -> None:
@@ -366,9 +598,20 @@ def render() -> None:
             report = analyse(directory)
     except Failed:
         return
-    choices = _choices(report)
+    book = commissioners_for(report.model)
+    problems = report_context(report.model)["commissioning_data_problems"]
+    if problems:
+        st.warning(f"{len(problems)} row(s) of the commissioning statistics could not be used and are left out "
+                   f"(first: {md(problems[0])}). The other figures are shown.")
+    pick = st.radio("Who commissions it", [ALL_COMMISSIONERS, *COMMISSIONERS], horizontal=True,
+                    format_func=lambda c: c if c == ALL_COMMISSIONERS else book.name(c),
+                    help="Home Office commissioning framework for child sexual abuse support (2019), Annex A: "
+                         "show only the steps one body leads on.")
+    commissioner = None if pick == ALL_COMMISSIONERS else pick
+    choices = _choices(report, commissioner)
+    default = ("stage", "therapeutic_support") if ("stage", "therapeutic_support") in choices else choices[0]
     choice = st.selectbox("Gap to show", choices, format_func=lambda c: _choice_label(report, c),
-                          index=choices.index(("stage", "therapeutic_support")))
+                          index=choices.index(default))
     _summary(report, choice)
     _map(report, choice)
     st.subheader("Areas")
@@ -376,9 +619,9 @@ def render() -> None:
     st.subheader("By region")
     _chart(df, choice)
     st.subheader("One area in detail")
-    _drill_down(report)
+    _drill_down(report, choice)
     st.subheader("Download")
-    _downloads(report)
+    _downloads(report, commissioner)
     st.subheader("What if a service were added?")
     st.markdown("Try a service that does not exist yet and see which gaps it would close. "
                 "Nothing is saved and nobody else sees it.")

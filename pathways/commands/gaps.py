@@ -4,6 +4,7 @@
     python -m pathways gaps --csv > gaps.csv
     python -m pathways gaps --xlsx gaps.xlsx
     python -m pathways gaps --area York                      # plain statements
+    python -m pathways gaps --csv --commissioner nhs_england # only the stages NHS England leads
     python -m pathways gaps --what-if-type parent_support --what-if-at "YO10 5DD" --what-if-for-parents
 
 The JSON is the DESIGN.md ``gaps`` contract (``{"areas": [{"code", "name", "stages",
@@ -22,6 +23,8 @@ from services.errors import InvalidInput
 from services.vocabulary import SERVICE_TYPES
 
 from ..gaps import analyse
+from ..gaps.by_commissioner import restrict_area, stages_of
+from ..gaps.commissioners import COMMISSIONERS
 from ..gaps.export import to_csv, to_excel
 from ..gaps.whatif import Hypothetical, what_if
 
@@ -54,6 +57,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--area", action="append", default=[], metavar="CODE_OR_NAME",
                    help="only this local authority (name or GSS code); repeatable")
     p.add_argument("--data", type=Path, help="read another data directory")
+    p.add_argument("--commissioner", action="append", default=[], choices=COMMISSIONERS, metavar="BODY",
+                   help="only the stages this body leads (data/commissioners.yaml): "
+                        + ", ".join(COMMISSIONERS) + "; repeatable")
     w = p.add_argument_group("what-if", "add a hypothetical service in memory and see which gaps it closes")
     w.add_argument("--what-if-type", action="append", default=[], choices=SERVICE_TYPES, metavar="TYPE",
                    help="its service type (repeatable); turns on the what-if")
@@ -83,23 +89,43 @@ def run(args: argparse.Namespace) -> int:
     if _what_if_args_without_type(args):
         raise InvalidInput("A what-if needs --what-if-type (the kind of service to add).")
     report = analyse(directory, areas=args.area or None)
+    wanted = tuple(dict.fromkeys(args.commissioner))
+    stages = stages_of(report, wanted) if wanted else None
     if args.json:
-        print_json(report.to_dict())
+        out = report.to_dict()
+        if stages is not None:
+            out["areas"] = [restrict_area(a, stages) for a in out["areas"]]
+            out["commissioner_filter"] = list(wanted)
+        print_json(out)
     elif args.csv:
-        sys.stdout.write(to_csv(report))
+        sys.stdout.write(to_csv(report, commissioners=wanted))
     elif args.xlsx:
         try:
-            args.xlsx.write_bytes(to_excel(report))
+            args.xlsx.write_bytes(to_excel(report, commissioners=wanted))
         except OSError as exc:
             raise InvalidInput(f"{args.xlsx}: cannot write the workbook ({exc.strerror})") from None
         print(f"Wrote {len(report.areas)} areas to {args.xlsx}", file=sys.stderr)
     else:
+        model = report.model
         for area in report.areas:
             gaps = area["gaps"]
-            print(f"{area['name']} ({area['code']}): {len(gaps['stages'])} stage gap(s), "
-                  f"{len(gaps['cohorts'])} cohort gap(s)")
-            for line in area["statements"]:
-                print(f"  - {line}")
+            children, need = area.get("children"), area.get("need") or {}
+            if stages is not None:
+                mine = [model.stage(s).name for s in gaps["stages"] if s in stages]
+                print(f"{area['name']} ({area['code']}): {len(mine)} stage gap(s) led by {', '.join(wanted)}"
+                      + (f": {', '.join(mine)}" if mine else ""))
+            else:
+                print(f"{area['name']} ({area['code']}): {len(gaps['stages'])} stage gap(s), "
+                      f"{len(gaps['cohorts'])} cohort gap(s)")
+            if children:
+                print(f"  children aged 0-17: {children['count']:,} (ONS mid-{children['year']})")
+            if need:
+                print(f"  sexual abuse identified at assessment (DfE): {need['text']}")
+                if need.get("note"):
+                    print(f"  ({need['note']})")
+            if stages is None:
+                for line in area["statements"]:
+                    print(f"  - {line}")
     return 0
 
 

@@ -337,6 +337,7 @@ def _cohort_result(cohort: CohortDef, cols: Columns, masks: _Masks, sub: np.ndar
 def area_result(model: GapModel, code: str, *, cols: Columns | None = None,
                 masks: _Masks | None = None) -> dict[str, Any]:
     """The gap record of one area (the DESIGN.md ``gaps`` item, plus added keys)."""
+    from .need import annotate_area
     from .statements import area_statements
 
     cols = cols or model.columns
@@ -388,6 +389,7 @@ def area_result(model: GapModel, code: str, *, cols: Columns | None = None,
             "stale_share": round(stale / len(recorded), 3) if len(recorded) else None,
         },
     }
+    annotate_area(model, record)  # children, need, services per 10k, neighbours, commissioners
     record["statements"] = area_statements(model, record)
     return record
 
@@ -412,6 +414,8 @@ class GapReport:
 
     def to_dict(self) -> dict[str, Any]:
         """The DESIGN.md ``gaps`` JSON object, with the rules and definitions beside it."""
+        from .need import report_context
+
         model = self.model
         national = model.columns.national_ids
         stale = int(model.columns.stale[national].sum())
@@ -431,6 +435,7 @@ class GapReport:
                 "stale": stale,
                 "stale_share": round(stale / len(national), 3) if len(national) else None,
             },
+            **report_context(model),
         }
 
 

@@ -1,7 +1,10 @@
 """The gap table as rows, CSV text and an Excel workbook — all in memory.
 
 One row per area, one column per figure (``therapeutic_support_covered``,
-``age_16_to_17_covered`` ...), so a commissioner can sort and filter in a spreadsheet.
+``age_16_to_17_covered`` ...), so a commissioner can sort and filter in a spreadsheet; the
+area's children, identified need and services per 10,000 children come first. Both can be
+cut to one commissioner's stages, and the workbook has one sheet per commissioner listing
+its gaps (:mod:`.by_commissioner`).
 Text cells that a spreadsheet would run as a formula (starting ``=``, ``+``, ``-``, ``@``)
 are prefixed with an apostrophe.
 """
@@ -10,34 +13,65 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from typing import Any, Sequence
 
 from .analysis import RULES, GapReport
+from .by_commissioner import commissioner_rows, stages_of
+from .need import MEASURE, commissioners_for, report_context
 
 __all__ = ["table_rows", "to_csv", "to_excel", "STAGE_FIELDS", "COHORT_FIELDS"]
 
 STAGE_FIELDS = ("covered", "national_only", "services", "local_services", "national_services",
-                "nearest_km", "p90_km", "waiting_weeks")
+                "nearest_km", "p90_km", "waiting_weeks", "services_per_10k_children")
 COHORT_FIELDS = ("covered", "national_only", "nearest_km")
 
 
-def table_rows(report: GapReport) -> list[dict[str, Any]]:
-    """One flat dict per area: identity, gap counts, data quality, then stages and cohorts."""
+def _figures(a: dict[str, Any]) -> dict[str, Any]:
+    """The area's weights: children, identified need (with its years), services per 10k."""
+    children, need = a.get("children"), a.get("need") or {}
+    cse = need.get("child_sexual_exploitation") or {}
+    return {
+        "children_0_17": children["count"] if children else None,
+        "children_year": children["year"] if children else None,
+        "need_years": need.get("years"),
+        "sexual_abuse_assessments": need.get("sexual_abuse_assessments"),
+        "need_per_10k_children": need.get("per_10k_children"),
+        "need_suppressed": need.get("suppressed"),
+        "need_small_number": need.get("small_number"),
+        "need": need.get("text"),
+        "cse_assessments": cse.get("assessments"),
+        "cse_per_10k_children": cse.get("per_10k_children"),
+        "services_per_10k_children": a.get("services_per_10k_children"),
+        "service_rates_compared": (a.get("service_rates") or {}).get("compared"),
+        "neighbours": " ".join(a.get("neighbours") or []),
+    }
+
+
+def table_rows(report: GapReport, *, commissioners: Sequence[str] = ()) -> list[dict[str, Any]]:
+    """One flat dict per area: identity, gap counts, the area's figures, data quality, then
+    stages and cohorts. With ``commissioners``, only the stages they lead (and no cohorts,
+    which span several commissioners)."""
+    stages = stages_of(report, commissioners) if commissioners else None
     rows = []
     for a in report.areas:
         row: dict[str, Any] = {
             "code": a["code"],
             "name": a["name"],
             "region": a["region"],
-            "stage_gaps": len(a["gaps"]["stages"]),
-            "cohort_gaps": len(a["gaps"]["cohorts"]),
+            "stage_gaps": len([s for s in a["gaps"]["stages"] if stages is None or s in stages]),
+            "cohort_gaps": len(a["gaps"]["cohorts"]) if stages is None else None,
+            **_figures(a),
             "local_services": a["data_quality"]["local_services"],
             "stale_share": a["data_quality"]["stale_share"],
         }
+        if stages is not None:
+            del row["cohort_gaps"]
         for stage, v in a["stages"].items():
-            row.update({f"{stage}_{f}": v[f] for f in STAGE_FIELDS})
-        for cohort, v in a["cohorts"].items():
-            row.update({f"{cohort}_{f}": v[f] for f in COHORT_FIELDS})
+            if stages is None or stage in stages:
+                row.update({f"{stage}_{f}": v.get(f) for f in STAGE_FIELDS})
+        if stages is None:
+            for cohort, v in a["cohorts"].items():
+                row.update({f"{cohort}_{f}": v[f] for f in COHORT_FIELDS})
         rows.append(row)
     return rows
 
@@ -48,8 +82,9 @@ def _cell(value: Any) -> Any:
     return value
 
 
-def to_csv(report: GapReport) -> str:
-    rows = table_rows(report)
+def to_csv(report: GapReport, *, commissioners: Sequence[str] = ()) -> str:
+    """The table as CSV text; with ``commissioners``, only the stages those bodies lead."""
+    rows = table_rows(report, commissioners=commissioners)
     out = io.StringIO()
     if rows:
         writer = csv.DictWriter(out, fieldnames=list(rows[0]), lineterminator="\n")
@@ -59,8 +94,9 @@ def to_csv(report: GapReport) -> str:
     return out.getvalue()
 
 
-def to_excel(report: GapReport) -> bytes:
-    """A workbook: Areas (the table), Statements, Cohorts (with the findings), Rules."""
+def to_excel(report: GapReport, *, commissioners: Sequence[str] = ()) -> bytes:
+    """A workbook: Areas (the table), one sheet per commissioner listing the gaps at the
+    stages it leads, Statements, Cohorts (with the findings), Commissioners, Sources, Rules."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
@@ -79,15 +115,39 @@ def to_excel(report: GapReport) -> bytes:
         if rows:
             ws.auto_filter.ref = ws.dimensions
 
-    rows = table_rows(report)
+    rows = table_rows(report, commissioners=commissioners)
     header = list(rows[0]) if rows else ["code", "name"]
     sheet("Areas", header, [[r[k] for k in header] for r in rows], first=True)
+    book_c = commissioners_for(report.model)
+    columns = ["commissioner", "code", "name", "region", "stage", "status", "local_services", "national_services",
+               "services_per_10k_children", "nearest_km", "children_0_17", "children_year",
+               "sexual_abuse_assessments", "need_per_10k_children", "need_years", "need", "co_commissioners"]
+    for c in book_c.commissioners:
+        if commissioners and c not in commissioners:
+            continue
+        gap_rows = commissioner_rows(report, c)
+        sheet(book_c.name(c)[:31], columns, [[r[k] for k in columns] for r in gap_rows])
     sheet("Statements", ["code", "name", "statement"],
           [[a["code"], a["name"], s] for a in report.areas for s in a["statements"]])
     book = report.model.book
     sheet("Cohorts", ["id", "name", "stages", "ages", "description", "finding", "source"],
           [[c.id, c.name, ", ".join(c.stages), f"{c.ages[0]}–{c.ages[1]}", " ".join(c.description.split()),
             " ".join(c.finding.split()), c.source] for c in book.cohorts])
+    sheet("Commissioners", ["stage", "commissioner", "also", "why", "sources"],
+          [[report.model.stage(s).name, book_c.name(a.commissioner), ", ".join(book_c.name(x) for x in a.also), a.why,
+            " ; ".join(f"{x['title']} <{x['url']}>" for x in book_c.citation(a))]
+           for s, a in book_c.stages.items()])
+    england = report_context(report.model)["england"]
+    sheet("Sources", ["figure", "source", "url", "note"],
+          [["Children aged 0-17 (ONS mid-year estimate)", "Office for National Statistics",
+            "https://www.ons.gov.uk/peoplepopulationandcommunity/populationandmigration/populationestimates",
+            f"England {england['children']['count']:,} ({england['children']['year']})"
+            if england and england["children"] else ""],
+           ["Sexual abuse identified at the end of assessment (DfE children in need)", "Department for Education",
+            "https://explore-education-statistics.service.gov.uk/find-statistics/characteristics-of-children-in-need",
+            MEASURE + (f" England: {england['need']['text']}." if england else "")],
+           ["Statistical neighbours (May 2025)", "Department for Education",
+            "https://github.com/dfe-analytical-services/local-authority-interactive-tool", ""]])
     sheet("Rules", ["rule", "text"],
           [[k, v] for k, v in RULES.items()]
           + [["generated_on", report.model.today.isoformat()]])

@@ -1,0 +1,89 @@
+"""The gap table split by commissioner: each body's own list of the steps it pays for.
+
+A partnership sends NHS England the medical-assessment gaps, the PCC the advocacy gaps, the
+ICB the therapy gaps. One row per area × stage led by that commissioner
+(``data/commissioners.yaml``), with the figures that weigh it: children, identified need,
+local services per 10,000 children.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from .analysis import GapReport
+from .need import commissioners_for, locally_compiled
+
+__all__ = [
+    "COVERED",
+    "NATIONAL_ONLY",
+    "NOT_COMPILED",
+    "NOT_COVERED",
+    "commissioner_rows",
+    "restrict_area",
+    "stage_status",
+    "stages_of",
+]
+
+COVERED, NATIONAL_ONLY, NOT_COVERED = "Covered locally", "National services only", "Not covered"
+NOT_COMPILED = "Not compiled (unknown)"
+
+
+def stage_status(area: dict[str, Any], stage_id: str) -> str:
+    """Covered, national only, not covered — or unknown where the area is not compiled, so
+    a missing service there is not mistaken for a gap."""
+    v = area["stages"][stage_id]
+    if v["covered"]:
+        return COVERED
+    if not locally_compiled(area):
+        return NOT_COMPILED
+    return NATIONAL_ONLY if v["national_only"] else NOT_COVERED
+
+
+def stages_of(report: GapReport, commissioners: Iterable[str]) -> list[str]:
+    """The stages led by any of ``commissioners``, in pathway order."""
+    book = commissioners_for(report.model)
+    wanted = set(commissioners)
+    return [s.id for s in report.model.stages if book.stage(s.id).commissioner in wanted]
+
+
+def commissioner_rows(report: GapReport, commissioner: str, *, gaps_only: bool = True) -> list[dict[str, Any]]:
+    """One row per area × stage this commissioner leads (only the uncovered ones by default)."""
+    book = commissioners_for(report.model)
+    stages = stages_of(report, [commissioner])
+    rows = []
+    for a in report.areas:
+        children, need = a.get("children"), a.get("need") or {}
+        for s in stages:
+            v = a["stages"][s]
+            status = stage_status(a, s)
+            if gaps_only and status == COVERED:
+                continue
+            rows.append({
+                "commissioner": book.name(commissioner),
+                "code": a["code"],
+                "name": a["name"],
+                "region": a["region"],
+                "stage": report.model.stage(s).name,
+                "status": status,
+                "local_services": v["local_services"],
+                "national_services": v["national_services"],
+                "services_per_10k_children": v.get("services_per_10k_children"),
+                "nearest_km": v["nearest_km"],
+                "children_0_17": children["count"] if children else None,
+                "children_year": children["year"] if children else None,
+                "sexual_abuse_assessments": need.get("sexual_abuse_assessments"),
+                "need_per_10k_children": need.get("per_10k_children"),
+                "need_years": need.get("years"),
+                "need": need.get("text"),
+                "co_commissioners": ", ".join(book.name(c) for c in v.get("co_commissioners", [])),
+            })
+    return rows
+
+
+def restrict_area(area: dict[str, Any], stages: list[str]) -> dict[str, Any]:
+    """A copy of an area record with only ``stages`` (and their gaps): a commissioner's view."""
+    out = dict(area)
+    out["stages"] = {s: v for s, v in area["stages"].items() if s in stages}
+    out["gaps"] = dict(area["gaps"], stages=[s for s in area["gaps"]["stages"] if s in stages])
+    return out

@@ -1,0 +1,143 @@
+"""``data/commissioners.yaml``: whose budget each pathway step and each type of service is.
+
+A gap is only actionable once it names who pays for the step: the Home Office commissioning
+framework for child sexual abuse support (2019, Annex A) splits the pathway between local
+authorities, NHS England, ICBs (formerly CCGs) and Police and Crime Commissioners, with the
+police and probation holding their own operational duties. The mapping is data, each line
+with its basis; this module only checks it, strictly and with lines.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal, get_args
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from services.directory import format_validation_error
+from services.errors import DataFileError, Problem
+from services.vocabulary import SERVICE_TYPES, STAGES, ServiceType, Stage
+from services.yamlio import LineDict, load_yaml
+
+__all__ = [
+    "COMMISSIONERS",
+    "SHIPPED_COMMISSIONERS",
+    "Commissioner",
+    "CommissionerBook",
+    "commissioners_path",
+    "load_commissioners",
+]
+
+Commissioner = Literal["local_authority", "icb", "nhs_england", "pcc", "police", "probation"]
+#: DESIGN.md's commissioner values, in the order the page and exports list them.
+COMMISSIONERS: tuple[str, ...] = get_args(Commissioner)
+
+SHIPPED_COMMISSIONERS = Path(__file__).resolve().parents[2] / "data" / "commissioners.yaml"
+
+
+class _Spec(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class CommissionerName(_Spec):
+    name: str = Field(min_length=1)
+    words: str = Field(min_length=1)
+
+
+class Source(_Spec):
+    title: str = Field(min_length=1)
+    url: str = Field(pattern=r"^https://")
+    read: dt.date
+
+
+class Assignment(_Spec):
+    """Who leads (``commissioner``; None only for nationally funded service types)."""
+
+    commissioner: Commissioner | None
+    also: list[Commissioner] = []
+    basis: list[str] = Field(min_length=1)
+    why: str = ""
+
+
+class CommissionerBook(_Spec):
+    version: Literal[1]
+    compiled: dt.date
+    commissioners: dict[Commissioner, CommissionerName]
+    sources: dict[str, Source] = Field(min_length=1)
+    stages: dict[Stage, Assignment]
+    service_types: dict[ServiceType, Assignment]
+
+    @model_validator(mode="after")
+    def _complete(self) -> CommissionerBook:
+        problems = []
+        for kind, table, ids in (("stages", self.stages, STAGES), ("service_types", self.service_types, SERVICE_TYPES)):
+            missing = [i for i in ids if i not in table]
+            if missing:
+                problems.append(f"{kind}: missing {', '.join(missing)} (every one needs a commissioner)")
+            for ident, a in table.items():
+                unknown = [b for b in a.basis if b not in self.sources]
+                if unknown:
+                    problems.append(f"{kind}.{ident}.basis: unknown source(s) {', '.join(unknown)}")
+                if kind == "stages" and a.commissioner is None:
+                    problems.append(f"stages.{ident}.commissioner: a pathway step needs a lead commissioner")
+                if a.commissioner is None and not a.why:
+                    problems.append(f"{kind}.{ident}.why: say why no local commissioner applies")
+        missing = [c for c in COMMISSIONERS if c not in self.commissioners]
+        if missing:
+            problems.append(f"commissioners: missing {', '.join(missing)}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return self
+
+    def stage(self, stage_id: str) -> Assignment:
+        return self.stages[stage_id]  # type: ignore[index]
+
+    def name(self, commissioner: str | None) -> str:
+        if commissioner is None:
+            return "No local commissioner"
+        return self.commissioners[commissioner].name  # type: ignore[index]
+
+    def stages_for(self, commissioner: str) -> list[str]:
+        """The stages this body leads on, in pathway order."""
+        return [s for s in STAGES if s in self.stages and self.stages[s].commissioner == commissioner]  # type: ignore[index]
+
+    def citation(self, assignment: Assignment) -> list[dict[str, str]]:
+        return [{"title": self.sources[b].title, "url": self.sources[b].url} for b in assignment.basis]
+
+
+def commissioners_path(data_dir: Path | str | None = None) -> Path:
+    """``DIR/commissioners.yaml`` when a data directory ships one, otherwise the shipped file."""
+    if data_dir is None and os.environ.get("WAYMARK_DATA"):
+        data_dir = os.environ["WAYMARK_DATA"]
+    if data_dir is not None:
+        candidate = Path(data_dir) / "commissioners.yaml"
+        if candidate.exists():
+            return candidate
+    return SHIPPED_COMMISSIONERS
+
+
+def load_commissioners(path: Path | str | None = None) -> CommissionerBook:
+    """Load and check a commissioners file; ``DataFileError`` (``file:line: field: problem``)
+    when it is wrong. Cached per file version."""
+    source = Path(path) if path is not None else SHIPPED_COMMISSIONERS
+    try:
+        stat = source.stat()
+    except OSError as exc:
+        raise DataFileError([Problem(str(source), None, "file", f"cannot be read ({exc.strerror})")]) from None
+    return _load_cached(source.resolve(), stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: Path, mtime_ns: int, size: int) -> CommissionerBook:
+    label = f"{path.parent.name}/{path.name}"
+    raw = load_yaml(path, label=label)
+    if not isinstance(raw, LineDict):
+        raise DataFileError([Problem(label, getattr(raw, "line", 1), "commissioners",
+                                     "the file must be a mapping (version, commissioners, sources, stages, service_types)")])
+    try:
+        return CommissionerBook.model_validate(raw)
+    except ValidationError as exc:
+        raise DataFileError(format_validation_error(exc, raw, label)) from None
