@@ -63,7 +63,7 @@ def test_york_postcode_for_a_nine_year_old(shipped):
     assert "Support near YO10 5DD (York)" in headings(at)
     now = section(at, NOW)
     names = card_names(now)
-    assert "North Yorkshire and York child sexual assault assessment service (CSAAC)" in names
+    assert "Child sexual assault assessment service (CSAAS) at Acer House, York" in names
     assert "Childline" in names  # helplines for children
     assert not any("Rape Crisis" in n for n in card_names(outline(at)))  # 16+ only
     assert not any("Lighthouse" in n for n in card_names(outline(at)))  # a London service
@@ -224,7 +224,7 @@ def test_full_details_opens_the_directory_listing(monkeypatch):
     assert not at.exception
     h = headings(at)
     assert h[0] == "Directory of services"
-    assert "North Yorkshire and York child sexual assault assessment service (CSAAC)" in h
+    assert "Child sexual assault assessment service (CSAAS) at Acer House, York" in h
     assert "During a police investigation" in h
 
 

@@ -125,7 +125,7 @@ def test_directory_lists_services_and_opens_a_listing(app_server, page, requests
         page.get_by_role("textbox", name="Search the directory").fill("CSAAC")
         page.get_by_role("textbox", name="Search the directory").press("Enter")
         wait_for_app(page)
-        page.get_by_role("button", name="North Yorkshire and York child sexual assault assessment service (CSAAC)").click()
+        page.get_by_role("button", name="Child sexual assault assessment service (CSAAS) at Acer House, York").click()
         wait_for_app(page)
         page.get_by_role("heading", name="During a police investigation").wait_for()
         expect(page.get_by_text("have not been confirmed with the organisation").first).to_be_visible()
