@@ -128,7 +128,7 @@ def test_directory_lists_services_and_opens_a_listing(app_server, page, requests
         page.get_by_role("button", name="Child sexual assault assessment service (CSAAS) at Acer House, York").click()
         wait_for_app(page)
         page.get_by_role("heading", name="During a police investigation").wait_for()
-        expect(page.get_by_text("have not been confirmed with the organisation").first).to_be_visible()
+        expect(page.get_by_text("Not checked with the organisation").first).to_be_visible()
         expect(page.get_by_role("link", name="Report a problem with this listing")).to_be_visible()
         assert "csaac" not in page.url.lower()
         _no_serious_axe(page, "Directory listing")
