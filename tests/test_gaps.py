@@ -197,8 +197,8 @@ def test_plain_statements(report):
     assert "Northtown: no support for non-offending parents within 30 km of where children live (nearest on average 53 km)" in north
     south = report.area(SOUTH)["statements"]
     assert "Southtown: no therapeutic support" in south
-    assert "Southtown: 1 of 1 local service records are unverified or not checked in the last 12 months; " \
-           "confirm them before relying on this analysis" in south
+    assert "Southtown: 1 of 1 local service records are not confirmed with the organisation, not checked in " \
+           "the last 12 months, or rest on pages over two years old; confirm them before relying on this analysis" in south
 
 
 @pytest.mark.parametrize("ages, text", [([16, 17], "16–17"), ([3], "3"), ([0, 1, 2, 5, 9, 10], "0–2, 5 and 9–10")])
