@@ -222,7 +222,10 @@ def service_card(
         facts = [
             f"**Who for:** {md(age_text(service))}"
             + (" · also for parents and carers" if service.for_parents else ""),
-            f"**How to get help:** {md(referral_text(service))}",
+            f"**How to get help:** {md(referral_text(service))}"
+            # Routes can depend on age (13 and over refer themselves, under-13s through the
+            # police): the first two are on the card, not only behind "Full details".
+            + "".join(f" {md(route.rstrip('.'))}." for route in service.referral_routes[:2]),
         ]
         if service.availability == "some_areas":
             facts.append("**Where:** runs only in some places: ask whether it is available near you.")
