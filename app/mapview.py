@@ -39,7 +39,7 @@ def points_for(services: Iterable[Service], taxonomy, *, distances: dict[str, st
             if distances and service.id in distances:
                 lines.append(distances[service.id])
             if service.is_stale():
-                lines.append("Not recently confirmed: check the details with them before relying on them.")
+                lines.append("Out of date: check the details with them before relying on them.")
             url = service.url or (service.organization.url if service.organization else None)
             link = safe_href(url)
             points.append(

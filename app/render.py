@@ -15,6 +15,8 @@ from typing import Callable
 
 import streamlit as st
 
+from services.freshness import OUT_OF_DATE, ages_text
+from services.freshness import labels as freshness_labels
 from services.models import Service
 from services.search import Hit
 
@@ -98,14 +100,8 @@ def stage_name(taxonomy, stage_id: str) -> str:
 
 
 def age_text(service: Service) -> str:
-    lo, hi = service.min_age, service.max_age
-    if lo <= 0 and hi >= 100:
-        return "All ages"
-    if hi >= 100:
-        return f"Ages {lo} and over"
-    if lo <= 0:
-        return f"Children and young people up to age {hi}"
-    return f"Ages {lo} to {hi}"
+    """Who a service is for; "Ages not stated" when its pages give none (never "All ages")."""
+    return ages_text(service)
 
 
 def distance_text(hit: Hit) -> str:
@@ -141,19 +137,13 @@ def referral_text(service: Service) -> str:
 
 
 def freshness_warning(service: Service, today: dt.date | None = None) -> str | None:
-    """The warning shown when a listing is unverified or stale, or None when it is fresh."""
-    if not service.is_stale(today):
-        return None
-    checked = date_text(service.last_verified)
-    if not service.verified:
-        return (
-            "These details have not been confirmed with the organisation "
-            f"(last reviewed {checked}). Check with them before you rely on them."
-        )
-    return (
-        f"These details were last checked on {checked}, more than a year ago. "
-        "Check with the organisation before you rely on them."
-    )
+    """What a user should know about how current a listing is, or None when nothing.
+
+    "Out of date" and "not checked with the organisation" are separate labels
+    (:mod:`services.freshness`); both are given when both apply, the more serious first.
+    """
+    found = freshness_labels(service, today)
+    return " ".join(label.text for label in found) or None
 
 
 def contact_lines(service: Service) -> list[str]:
@@ -195,13 +185,20 @@ def source_links(source: str) -> str:
 
 
 def contact_and_freshness(service: Service) -> None:
-    """How to reach a service, then the warning when its details are not recently confirmed."""
+    """How to reach a service, then how current its details are."""
     contacts = contact_lines(service)
     if contacts:
         st.markdown("**Contact:** " + " · ".join(contacts))
-    warning = freshness_warning(service)
-    if warning:
-        st.warning(md(warning), icon=":material/info:")
+    freshness_notes(service)
+
+
+def freshness_notes(service: Service) -> None:
+    """"Out of date" as a warning; "not checked with the organisation" as a quieter note."""
+    for label in freshness_labels(service):
+        if label.id == OUT_OF_DATE:
+            st.warning(md(label.text), icon=":material/info:")
+        else:
+            st.caption(md(label.text))
 
 
 def service_card(
@@ -225,8 +222,13 @@ def service_card(
         facts = [
             f"**Who for:** {md(age_text(service))}"
             + (" · also for parents and carers" if service.for_parents else ""),
-            f"**How to get help:** {md(referral_text(service))}",
+            f"**How to get help:** {md(referral_text(service))}"
+            # Routes can depend on age (13 and over refer themselves, under-13s through the
+            # police): the first two are on the card, not only behind "Full details".
+            + "".join(f" {md(route.rstrip('.'))}." for route in service.referral_routes[:2]),
         ]
+        if service.availability == "some_areas":
+            facts.append("**Where:** runs only in some places: ask whether it is available near you.")
         # 999, helplines, the police and social care are there whatever is happening; "not
         # known" would only confuse, so the line is left out for them unless the data says.
         if service.available_during_investigation is not None or not (ANYTIME_TYPES & set(service.service_types)):

@@ -73,7 +73,7 @@ def _contact(ps: PlanService) -> str:
     if url:
         bits.append(url)
     if service.is_stale():
-        bits.append("details not recently verified: check before relying on them")
+        bits.append("out of date: check with them before relying on these details")
     return " · ".join(bits)
 
 

@@ -94,7 +94,8 @@ def browse(directory: Directory, filters: BrowseFilters = BrowseFilters(), *, pa
         names = {t.id: t.name for t in directory.taxonomy.service_types}
         services = [s for s in services if matches(s, filters.text, names)]
     if filters.only_checked:
-        services = [s for s in services if not s.is_stale()]
+        # Confirmed with the organisation AND not out of date: the two labels are separate.
+        services = [s for s in services if s.verified and not s.is_stale()]
     services.sort(key=lambda s: (not s.is_national, s.name.casefold(), s.id))
     pages = max(1, math.ceil(len(services) / PAGE_SIZE))
     page = min(max(1, page), pages)

@@ -59,6 +59,7 @@ class SearchIndex:
     national_ids: np.ndarray
     checked: np.ndarray  # last_verified as a proleptic ordinal
     verified: np.ndarray
+    newest_source: np.ndarray  # Service.newest_source_date() as an ordinal; 0 where no page is dated
     waiting_weeks: np.ndarray  # NaN where unknown
     accessible: np.ndarray  # states any accessibility provision
     active: np.ndarray  # status is "active" (the planner offers no other)
@@ -92,6 +93,7 @@ class SearchIndex:
         loc_count: list[int] = []
         checked: list[int] = []
         verified: list[bool] = []
+        newest_source: list[int] = []
         waiting: list[float] = []
         accessible: list[bool] = []
         active: list[bool] = []
@@ -142,6 +144,8 @@ class SearchIndex:
             free.append(tristate[s.free])
             checked.append(s.last_verified.toordinal())
             verified.append(s.verified)
+            newest = s.newest_source_date()
+            newest_source.append(newest.toordinal() if newest else 0)
             waiting.append(nan if s.waiting_weeks is None else s.waiting_weeks)
             accessible.append(bool(s.accessibility) or any_access)
             active.append(s.status == "active")
@@ -166,6 +170,7 @@ class SearchIndex:
             national_ids=np.asarray(national, dtype=np.int64),
             checked=np.array(checked, dtype=np.int64).reshape(n),
             verified=np.array(verified, dtype=bool).reshape(n),
+            newest_source=np.array(newest_source, dtype=np.int64).reshape(n),
             waiting_weeks=np.array(waiting, dtype=np.float64).reshape(n),
             accessible=np.array(accessible, dtype=bool).reshape(n),
             active=np.array(active, dtype=bool).reshape(n),

@@ -37,6 +37,7 @@ __all__ = [
     "Service",
     "REFERRAL_CRITICAL",
     "SOURCE_MAX_AGE_YEARS",
+    "source_cutoff",
     "TaxonomyStage",
     "TaxonomyType",
     "Taxonomy",
@@ -314,6 +315,21 @@ class Service(_Model):
     def serves_age(self, age: int) -> bool:
         return self.min_age <= age <= self.max_age
 
+    @property
+    def ages_stated(self) -> bool:
+        """Whether the record states the ages it serves.
+
+        A record whose pages give no ages leaves ``min_age``/``max_age`` out; the defaults
+        (0 to 120) then mean "not stated", never "all ages", so nobody is turned away on a
+        guess and the listing says the ages are not known.
+        """
+        return (
+            "min_age" in self.model_fields_set
+            or "max_age" in self.model_fields_set
+            or self.min_age != 0
+            or self.max_age != MAX_AGE
+        )
+
     def verified_age_days(self, today: dt.date | None = None) -> int:
         return ((today or dt.date.today()) - self.last_verified).days
 
@@ -322,9 +338,30 @@ class Service(_Model):
         dates = [p.updated for p in self.sources if p.updated is not None]
         return max(dates) if dates else None
 
+    def sources_out_of_date(self, today: dt.date | None = None) -> bool:
+        """The newest dated page behind the record is older than SOURCE_MAX_AGE_YEARS."""
+        newest = self.newest_source_date()
+        return newest is not None and newest < source_cutoff(today)
+
     def is_stale(self, today: dt.date | None = None, *, months: int = 12) -> bool:
-        """Unverified, or not checked for ``months``: shown to users with a warning."""
-        return not self.verified or self.verified_age_days(today) > months * 365 // 12
+        """Out of date: shown to users as "out of date", whoever compiled the record.
+
+        True when the newest dated page behind the record is older than
+        SOURCE_MAX_AGE_YEARS, or when the record itself was last checked more than
+        ``months`` ago. Whether the organisation confirmed the record is a different
+        question (``verified``): a record compiled this week from current pages is not
+        stale even though nobody has yet rung the service.
+        """
+        return self.sources_out_of_date(today) or self.verified_age_days(today) > months * 365 // 12
+
+
+def source_cutoff(today: dt.date | None = None) -> dt.date:
+    """The oldest page date still counted as current: SOURCE_MAX_AGE_YEARS before ``today``."""
+    day = today or dt.date.today()
+    try:
+        return day.replace(year=day.year - SOURCE_MAX_AGE_YEARS)
+    except ValueError:  # 29 February in a leap year
+        return day.replace(year=day.year - SOURCE_MAX_AGE_YEARS, day=28)
 
 
 class TaxonomyType(_Model):

@@ -17,6 +17,7 @@ import numpy as np
 
 from .directory import Directory
 from .errors import InvalidInput
+from .freshness import freshness_summary
 from .geography import Place
 from .index import stage_mask, type_mask
 from .models import Service
@@ -241,6 +242,9 @@ def service_summary(hit: Hit | Service, distance_km: float | None = None) -> dic
         "national": service.is_national,
         "min_age": service.min_age,
         "max_age": service.max_age,
+        # False: the record's pages give no ages (min/max are then 0 and 120, not a claim).
+        "ages_stated": service.ages_stated,
+        "availability": service.availability,
         "available_during_investigation": service.available_during_investigation,
         "accepts_self_referral": service.accepts_self_referral,
         "requires_disclosure": service.requires_disclosure,
@@ -252,8 +256,20 @@ def service_summary(hit: Hit | Service, distance_km: float | None = None) -> dic
         "organization": service.organization.name if service.organization else None,
         "last_verified": service.last_verified.isoformat(),
         "verified": service.verified,
+        # Out of date (old pages or an old check), not "unverified": see services.freshness.
         "stale": service.is_stale(),
+        "freshness": freshness_summary(service),
         "source": service.source,
+        "sources": [
+            {
+                "url": p.url,
+                "title": p.title,
+                "updated": p.updated.isoformat() if p.updated else None,
+                "read": p.read.isoformat() if p.read else None,
+                "supports": list(p.supports),
+            }
+            for p in service.sources
+        ],
     }
 
 

@@ -119,7 +119,9 @@ class ServiceStore(Sequence[Service]):
         """Every record as compact JSON (for the on-disk cache)."""
         if self._payloads is not None:
             return self._payloads
-        return [s.model_dump_json(exclude_defaults=True).encode() for s in self]
+        # exclude_unset, not exclude_defaults: a field the record left out (ages not stated)
+        # must stay left out after the round trip, and one it stated must stay stated.
+        return [s.model_dump_json(exclude_unset=True).encode() for s in self]
 
     def __repr__(self) -> str:
         return f"ServiceStore({len(self)} services)"

@@ -57,13 +57,38 @@ def test_whole_app_opens_on_find_support_with_999_and_quick_exit(monkeypatch):
     assert "It does not clear your browsing history" in texts(at)
 
 
+def test_shropshire_postcode_for_a_nine_year_old_gets_the_childrens_sarc_and_its_routes(shipped):
+    at = search(shipped, "SY1 1AA", age=9)
+    assert not at.exception
+    names = card_names(outline(at))
+    assert "West Midlands Regional Children and Young People's Sexual Assault Service" in names
+    assert not any("The Glade" in n for n in names)  # adults only
+    card = "\n".join(texts_of_card(at, "West Midlands Regional Children and Young People's Sexual Assault Service"))
+    assert "13 and over can refer themselves" in card
+    assert "Children under 13 are referred by the police or children's social care" in card
+
+
+def texts_of_card(at, name: str) -> list[str]:
+    """The text of one service card: from its heading to the next heading."""
+    out: list[str] = []
+    inside = False
+    for kind, text in outline(at):
+        heading = re.match(r"^#{3,4} (.*)$", text) if kind == "markdown" else None
+        if heading or kind in ("header", "subheader"):
+            inside = bool(heading) and heading.group(1).replace("\\", "") == name
+            continue
+        if inside:
+            out.append(text.replace("\\", ""))
+    return out
+
+
 def test_york_postcode_for_a_nine_year_old(shipped):
     at = search(shipped, "YO10 5DD", age=9)
     assert not at.exception
     assert "Support near YO10 5DD (York)" in headings(at)
     now = section(at, NOW)
     names = card_names(now)
-    assert "North Yorkshire and York child sexual assault assessment service (CSAAC)" in names
+    assert "Child sexual assault assessment service (CSAAS) at Acer House, York" in names
     assert "Childline" in names  # helplines for children
     assert not any("Rape Crisis" in n for n in card_names(outline(at)))  # 16+ only
     assert not any("Lighthouse" in n for n in card_names(outline(at)))  # a London service
@@ -224,7 +249,7 @@ def test_full_details_opens_the_directory_listing(monkeypatch):
     assert not at.exception
     h = headings(at)
     assert h[0] == "Directory of services"
-    assert "North Yorkshire and York child sexual assault assessment service (CSAAC)" in h
+    assert "Child sexual assault assessment service (CSAAS) at Acer House, York" in h
     assert "During a police investigation" in h
 
 

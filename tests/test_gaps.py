@@ -182,8 +182,9 @@ def test_data_quality_share_of_stale_records(report):
 
 
 def test_stale_column_agrees_with_the_model(world):
+    # Data quality for a commissioner: not confirmed with the organisation, or out of date.
     cols = Columns.from_index(world.index, today=TODAY, stale_months=12)
-    assert cols.stale.tolist() == [s.is_stale(TODAY) for s in world.services]
+    assert cols.stale.tolist() == [not s.verified or s.is_stale(TODAY) for s in world.services]
 
 
 def test_plain_statements(report):
@@ -196,8 +197,8 @@ def test_plain_statements(report):
     assert "Northtown: no support for non-offending parents within 30 km of where children live (nearest on average 53 km)" in north
     south = report.area(SOUTH)["statements"]
     assert "Southtown: no therapeutic support" in south
-    assert "Southtown: 1 of 1 local service records are unverified or not checked in the last 12 months; " \
-           "confirm them before relying on this analysis" in south
+    assert "Southtown: 1 of 1 local service records are not confirmed with the organisation, not checked in " \
+           "the last 12 months, or rest on pages over two years old; confirm them before relying on this analysis" in south
 
 
 @pytest.mark.parametrize("ages, text", [([16, 17], "16–17"), ([3], "3"), ([0, 1, 2, 5, 9, 10], "0–2, 5 and 9–10")])

@@ -215,10 +215,13 @@ def test_stale_listings_are_flagged_on_find_support_directory_and_plan(monkeypat
     for name, items in groups:
         service = by_name.get(name)
         assert service is not None, name
-        flagged = any(k == "warning" and "Check with" in t for k, t in items)
+        # "Out of date" is a warning; "not checked with the organisation" is its own quieter label.
+        flagged = any(k == "warning" and t.startswith("Out of date") for k, t in items)
         assert flagged == service.is_stale(), (name, service.is_stale(), items)
+        unchecked = any(t.startswith("Not checked with the organisation") for k, t in items)
+        assert unchecked == (not service.verified), (name, items)
         stale_seen += service.is_stale()
-    assert stale_seen, "the shipped York listings include unverified ones"
+    assert stale_seen, "the shipped York listings include ones resting on old pages"
 
     at = page_test("directory").run()
     body = texts(at)
@@ -238,7 +241,7 @@ def test_stale_listings_are_flagged_on_find_support_directory_and_plan(monkeypat
         from pathways.render import _md
 
         line = next(l for l in markdown.splitlines() if l.startswith(f"- **{_md(service.name)}**"))
-        assert ("not recently verified" in line) == service.is_stale(), line
+        assert ("out of date" in line) == service.is_stale(), line
     at = page_test("referral_pathway").run()
     at.number_input[0].set_value(9)
     at.text_input[0].input(POSTCODE)
@@ -249,4 +252,5 @@ def test_stale_listings_are_flagged_on_find_support_directory_and_plan(monkeypat
     for line in service_lines:
         name = line[4:line.index("**", 4)].replace("\\", "")
         if name in by_name:
-            assert ("Not recently confirmed" in line) == by_name[name].is_stale(), line
+            assert ("Out of date" in line) == by_name[name].is_stale(), line
+            assert ("Not checked with the organisation" in line) == (not by_name[name].verified), line

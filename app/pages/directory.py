@@ -22,7 +22,7 @@ from ..render import (
     contact_lines,
     date_text,
     during_investigation_text,
-    freshness_warning,
+    freshness_notes,
     md,
     md_link,
     referral_text,
@@ -75,9 +75,7 @@ def _detail(service: Service, d) -> None:
     if service.organization:
         st.markdown(f"Run by {md_link(service.organization.name, service.organization.url)}")
     st.markdown(", ".join(md(type_name(d.taxonomy, t)) for t in service.service_types))
-    warning = freshness_warning(service)
-    if warning:
-        st.warning(md(warning), icon=":material/warning:")
+    freshness_notes(service)
     if service.status != "active":
         st.error(f"This service is listed as {md(service.status)}.")
 
@@ -216,7 +214,8 @@ def _browse(d) -> None:
                 ", ".join(type_name(d.taxonomy, t) for t in service.service_types),
                 ", ".join(_area_names(service, d.geography)),
                 age_text(service),
-                f"last checked {date_text(service.last_verified)}" + ("" if service.verified else " (not confirmed)"),
+                f"last checked {date_text(service.last_verified)}" + ("" if service.verified else " (not confirmed)")
+                + (" · out of date" if service.is_stale() else ""),
             ]
             st.markdown(md(" · ".join(bits)))
     if result.pages > 1:

@@ -20,12 +20,13 @@ from pathways.planner import make_plan
 from pathways.plan import Plan, PlanService, PlanStep
 from pathways.render import GAP_TEXT, describe_situation, render_markdown
 from pathways.situation import FIELD_KINDS
+from services.freshness import labels as freshness_labels
 from services.geography import looks_like_postcode
 
 from .. import context
 from ..errors import Failed, shown
 from ..printable import WHEN_TITLES, plan_html
-from ..render import contact_lines, distance_text, during_investigation_text, freshness_warning, md
+from ..render import contact_lines, distance_text, during_investigation_text, md
 
 __all__ = ["render", "FORM_FIELDS", "PLAN_KEY", "situation_from_form"]
 
@@ -161,9 +162,8 @@ def _service_line(ps: PlanService) -> str:
     parts.extend(contact_lines(service))
     if service.available_during_investigation is not None:
         parts.append(md(during_investigation_text(service)))
-    warning = freshness_warning(service)
-    if warning:
-        parts.append("*" + md("Not recently confirmed: check the details before relying on them.") + "*")
+    for label in freshness_labels(service):
+        parts.append("*" + md(label.short[0].upper() + label.short[1:]) + "*")
     return " · ".join(parts)
 
 

@@ -331,7 +331,8 @@ def _table(report: GapReport, choice: tuple[str, str]) -> pd.DataFrame:
             "Within 30 km": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="percent",
                 help="Share of children (by postcodes) within 30 km of one"),
             "Not recently checked": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="percent",
-                help="Share of the area's records unverified or not checked for 12 months"),
+                help="Share of the area's records not confirmed with the organisation, not checked for 12 months, "
+                     "or resting on pages over two years old"),
             "Children 0-17": st.column_config.NumberColumn(format="%d", help="ONS mid-year estimate, latest year"),
             "Identified need per 10,000": st.column_config.NumberColumn(format="%.1f",
                 help="Assessments ending with sexual abuse identified, a year per 10,000 children (DfE, pooled 3 years); "
@@ -491,8 +492,8 @@ def _drill_down(report: GapReport, choice: tuple[str, str]) -> None:
         st.dataframe(cohorts, hide_index=True, width="stretch")
     dq = area["data_quality"]
     if dq["local_services"]:
-        st.caption(f"{dq['stale']} of {dq['local_services']} local records are unverified or not checked in the last "
-                   f"{model.settings.stale_months} months.")
+        st.caption(f"{dq['stale']} of {dq['local_services']} local records are not confirmed with the organisation, "
+                   f"not checked in the last {model.settings.stale_months} months, or rest on pages over two years old.")
     st.markdown("#### Beside its statistical neighbours")
     _neighbours(report, area, choice)
 

@@ -74,7 +74,10 @@ RULES: dict[str, str] = {
         "a service for the area passes the cohort's test; with every_age, each age in the "
         "band must be served."
     ),
-    "stale": "A record is stale when it is unverified or not checked for the stale period.",
+    "stale": (
+        "A record counts here when it is not confirmed with the organisation (verified false), "
+        "was not checked for the stale period, or its newest dated source page is over two years old."
+    ),
 }
 
 

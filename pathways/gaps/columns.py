@@ -18,7 +18,7 @@ from typing import Mapping
 import numpy as np
 
 from services.index import SearchIndex
-from services.models import Service
+from services.models import Service, source_cutoff
 
 __all__ = ["Columns", "unit_vectors"]
 
@@ -51,7 +51,7 @@ class Columns:
     area_members: Mapping[str, np.ndarray]
     national_ids: np.ndarray
     waiting: np.ndarray  # weeks, NaN where the record does not say
-    stale: np.ndarray  # unverified, or not checked for the stale period
+    stale: np.ndarray  # not confirmed with the organisation, or out of date (old pages, old check)
     accessible: np.ndarray
 
     @functools.cached_property
@@ -78,8 +78,11 @@ class Columns:
             area_members=index.area_members,
             national_ids=index.national_ids,
             waiting=index.waiting_weeks,
-            # Service.is_stale, vectorised (tests check the two agree).
-            stale=~index.verified | (today.toordinal() - index.checked > stale_months * 365 // 12),
+            # Not confirmed with the organisation, or out of date (Service.is_stale): for a
+            # commissioner both make a gap uncertain. Vectorised; tests check it agrees.
+            stale=~index.verified
+            | (today.toordinal() - index.checked > stale_months * 365 // 12)
+            | ((index.newest_source > 0) & (index.newest_source < source_cutoff(today).toordinal())),
             accessible=index.accessible,
         )
 

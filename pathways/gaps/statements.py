@@ -93,7 +93,8 @@ def area_statements(model: "GapModel", record: dict[str, Any]) -> list[str]:
     out.extend(far)
     if quality["stale_share"] is not None and quality["stale_share"] >= 0.5:
         out.append(
-            f"{name}: {quality['stale']} of {quality['local_services']} local service records are unverified "
-            f"or not checked in the last {settings.stale_months} months; confirm them before relying on this analysis"
+            f"{name}: {quality['stale']} of {quality['local_services']} local service records are not "
+            f"confirmed with the organisation, not checked in the last {settings.stale_months} months, or rest on "
+            "pages over two years old; confirm them before relying on this analysis"
         )
     return out

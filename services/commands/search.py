@@ -7,6 +7,7 @@ from pathlib import Path
 
 from ..clitools import print_json, whole_number
 from ..directory import directories
+from ..freshness import OUT_OF_DATE, labels
 from ..search import SearchFilters, search, service_summary
 from ..vocabulary import SERVICE_TYPES, STAGES
 
@@ -85,6 +86,13 @@ def run(args: argparse.Namespace) -> int:
         link = s.url or (s.organization.url if s.organization else None)
         if link:
             print(f"    {link}")
-        if s.is_stale():
-            print("    (details not recently checked: confirm with the organisation)")
+        if s.availability == "some_areas":
+            print("    Runs only in some places: ask whether it is available near you.")
+        if not s.ages_stated:
+            print("    Ages not stated: ask whether they can help this child.")
+        for label in labels(s):
+            if label.id == OUT_OF_DATE:
+                print(f"    ({label.text})")
+            else:
+                print("    (not checked with the organisation: confirm before relying on it)")
     return 0

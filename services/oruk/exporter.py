@@ -210,6 +210,8 @@ def service_to_hsds(service: Service, taxonomy: Taxonomy | None = None,
         attributes.append(_attribute(s.id, "service", T.stage_term_id(st), None, len(attributes), taxonomy, encode=False))
     for name in T.SERVICE_FIELDS:
         value = getattr(s, name)
+        if name == "sources":
+            value = [page.model_dump(mode="json", exclude_none=True) for page in s.sources]
         if isinstance(value, dt.date):
             value = value.isoformat()
         attributes.append(_attribute(s.id, "service", T.field_term_id(name), value, len(attributes), taxonomy))
@@ -230,8 +232,9 @@ def service_to_hsds(service: Service, taxonomy: Taxonomy | None = None,
         "fees": None,
         "accreditations": None,
         "eligibility_description": s.eligibility,
-        "minimum_age": s.min_age,
-        "maximum_age": s.max_age,
+        # Ages a record does not state stay unstated (not "0 to 120"): Service.ages_stated.
+        "minimum_age": s.min_age if s.ages_stated else None,
+        "maximum_age": s.max_age if s.ages_stated else None,
         "assured_date": s.last_verified.isoformat() if s.verified else None,
         "assurer_email": None,
         "licenses": None,

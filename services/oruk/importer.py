@@ -308,8 +308,19 @@ def import_records(records: Iterable[Any], ctx: Context, *, overlay: Overlay | N
 # --------------------------------------------------------------------------------------
 
 def service_yaml(service: Service) -> dict[str, Any]:
-    """A service as plain data for YAML: model field order, defaults left out."""
-    return service.model_dump(mode="json", exclude_defaults=True)
+    """A service as plain data for YAML: model field order, defaults left out.
+
+    Stated ages stay stated even when they equal the defaults (0 to 120 means "all ages";
+    leaving them out would mean "not stated": Service.ages_stated).
+    """
+    data = service.model_dump(mode="json", exclude_defaults=True)
+    if service.ages_stated:
+        data.setdefault("min_age", service.min_age)
+        data.setdefault("max_age", service.max_age)
+        # keep model field order: min_age before max_age, where the model puts them
+        order = list(type(service).model_fields)
+        data = {k: data[k] for k in order if k in data}
+    return data
 
 
 def render_services(services: list[Service], source: str) -> str:

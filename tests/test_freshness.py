@@ -1,0 +1,184 @@
+"""Freshness and sourcing: "out of date" and "not checked with the organisation" are separate,
+unstated ages are said to be unstated, and `services validate` warns about referral-critical
+claims with no current page behind them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+
+from services.freshness import NOT_CHECKED, OUT_OF_DATE, ages_text, freshness_summary, labels, source_warnings
+from services.models import Service, source_cutoff
+from services.search import service_summary
+
+from .conftest import service
+
+TODAY = dt.date(2026, 11, 30)
+
+
+def page(url="https://example.org/page", *, updated=None, supports=()):
+    out = {"url": url, "read": "2026-11-30", "supports": list(supports)}
+    if updated:
+        out["updated"] = updated
+    return out
+
+
+def make(**fields) -> Service:
+    return Service.model_validate(service("s", **fields))
+
+
+def test_a_record_compiled_this_week_from_current_pages_is_not_out_of_date():
+    s = make(verified=False, last_verified="2026-11-30",
+             sources=[page(updated="2025-06-01", supports=["min_age", "max_age"])])
+    assert not s.is_stale(TODAY)
+    assert [lab.id for lab in labels(s, TODAY)] == [NOT_CHECKED]
+
+
+def test_a_record_whose_newest_page_is_over_two_years_old_is_out_of_date_even_if_compiled_today():
+    s = make(verified=True, last_verified="2026-11-30",
+             sources=[page(updated="2019-07-12"), page("https://example.org/b", updated="2021-02-23")])
+    assert s.newest_source_date() == dt.date(2021, 2, 23)
+    assert s.is_stale(TODAY)
+    found = labels(s, TODAY)
+    assert [lab.id for lab in found] == [OUT_OF_DATE]  # verified: no "not checked" label
+    assert "23 February 2021" in found[0].text and "more than 2 years ago" in found[0].text
+
+
+def test_the_newest_dated_page_decides_and_undated_pages_do_not_age_a_record():
+    old_and_new = make(sources=[page(updated="2018-01-01"), page("https://example.org/n", updated="2026-02-13")])
+    undated_only = make(sources=[page()])
+    assert not old_and_new.is_stale(TODAY)
+    assert undated_only.newest_source_date() is None and not undated_only.is_stale(TODAY)
+
+
+def test_two_years_is_the_boundary():
+    assert source_cutoff(TODAY) == dt.date(2024, 11, 30)
+    assert source_cutoff(dt.date(2028, 2, 29)) == dt.date(2026, 2, 28)
+    assert not make(sources=[page(updated="2024-11-30")]).is_stale(TODAY)
+    assert make(sources=[page(updated="2024-11-29")]).is_stale(TODAY)
+
+
+def test_a_check_more_than_a_year_old_is_out_of_date_whatever_the_pages():
+    s = make(verified=True, last_verified="2025-06-01", sources=[page(updated="2026-01-01")])
+    assert s.is_stale(TODAY)
+    assert labels(s, TODAY)[0].text.startswith("Out of date: these details were last checked on 1 June 2025")
+
+
+def test_both_labels_when_both_apply_most_serious_first():
+    s = make(verified=False, sources=[page(updated="2019-11-22")])
+    assert [lab.id for lab in labels(s, TODAY)] == [OUT_OF_DATE, NOT_CHECKED]
+    block = freshness_summary(s, TODAY)
+    assert block["checked_with_organisation"] is False and block["out_of_date"] is True
+    assert block["newest_source"] == "2019-11-22"
+    assert [lab["id"] for lab in block["labels"]] == [OUT_OF_DATE, NOT_CHECKED]
+
+
+def test_ages_left_out_are_not_stated_never_all_ages():
+    raw = service("a")
+    del raw["min_age"], raw["max_age"]
+    unstated = Service.model_validate(raw)
+    assert not unstated.ages_stated
+    assert ages_text(unstated).startswith("Ages not stated")
+    assert unstated.serves_age(9) and unstated.serves_age(40)  # nobody is turned away on a guess
+    assert ages_text(make(min_age=0, max_age=120)) == "All ages"
+    assert ages_text(make(min_age=18, max_age=120)) == "Ages 18 and over"
+
+
+def test_unstated_ages_survive_the_stores_json_round_trip():
+    from services.store import ServiceStore
+
+    raw = service("a")
+    del raw["min_age"], raw["max_age"]
+    stated_all = make(min_age=0, max_age=120)
+    store = ServiceStore([Service.model_validate(raw), stated_all])
+    again = ServiceStore(payloads=store.payloads(), ids=store.ids)
+    assert not again[0].ages_stated
+    assert again[1].ages_stated
+
+
+def test_search_json_carries_the_labels_apart_and_the_sources():
+    s = make(verified=False, availability="some_areas",
+             sources=[page(updated="2025-03-10", supports=["min_age", "max_age"])])
+    item = service_summary(s)
+    assert item["verified"] is False
+    assert item["stale"] is False and item["freshness"]["out_of_date"] is False
+    assert item["freshness"]["checked_with_organisation"] is False
+    assert item["ages_stated"] is True and item["availability"] == "some_areas"
+    assert item["sources"] == [{"url": "https://example.org/page", "title": None, "updated": "2025-03-10",
+                                "read": "2026-11-30", "supports": ["min_age", "max_age"]}]
+    json.dumps(item)  # the CLI prints it
+
+
+# -- the maintainer's warning ------------------------------------------------------------
+
+def test_a_referral_critical_claim_with_no_page_is_warned():
+    s = make(accepts_self_referral=True, referral_routes=["Ring them"],
+             sources=[page(supports=["min_age", "max_age", "referral_routes"])])
+    fields = {w.field for w in source_warnings(s, TODAY)}
+    assert fields == {"accepts_self_referral"}
+
+
+def test_a_claim_resting_only_on_old_pages_is_warned_and_a_current_page_clears_it():
+    old = [page(updated="2020-02-04", supports=["min_age", "max_age"])]
+    s = make(sources=old)
+    warned = source_warnings(s, TODAY)
+    assert {w.field for w in warned} == {"min_age", "max_age"}  # stating 0 ("from birth") is a claim too
+    assert "older than 2 years (newest 2020-02-04)" in warned[0].message
+    current = make(sources=[*old, page("https://example.org/new", supports=["min_age", "max_age"])])
+    assert source_warnings(current, TODAY) == []
+
+
+def test_unknown_and_empty_fields_are_not_claims():
+    raw = service("a", accepts_self_referral=None, referral_routes=[], schedules=[])
+    del raw["min_age"], raw["max_age"]
+    assert source_warnings(Service.model_validate(raw), TODAY) == []
+
+
+def test_requires_disclosure_set_either_way_is_a_claim():
+    assert {w.field for w in source_warnings(make(requires_disclosure=False, sources=[
+        page(supports=["min_age", "max_age"])]), TODAY)} == {"requires_disclosure"}
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "services", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_validate_prints_warnings_apart_from_errors_and_still_exits_0(data_dir):
+    root = data_dir({"a.yaml": [
+        service("unsourced", accepts_self_referral=True),
+        service("sourced", sources=[page(supports=["min_age", "max_age"])]),
+    ]})
+    out = run_cli("validate", str(root))
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert out.stdout == ""  # errors only on stdout
+    warnings = [line for line in out.stderr.splitlines() if line.startswith("warning:")]
+    assert "warning: unsourced: accepts_self_referral: rests on no source page" in "\n".join(warnings)
+    assert "warning: unsourced: max_age: rests on no source page" in "\n".join(warnings)
+    assert not any(" sourced:" in line for line in warnings)
+    assert "2 services, all valid, 3 source warnings" in out.stderr
+
+
+def test_validate_with_errors_and_warnings_exits_1(data_dir):
+    root = data_dir({"a.yaml": [service("bad", min_age=30, max_age=2), service("unsourced")]})
+    out = run_cli("validate", str(root))
+    assert out.returncode == 1
+    assert "min_age 30 is above max_age 2" in out.stdout
+    assert "warning: unsourced: max_age" in out.stderr
+
+
+def test_validate_caps_a_flood_of_warnings(data_dir):
+    root = data_dir({"a.yaml": [service(f"s{i}") for i in range(60)]})
+    out = run_cli("validate", str(root))
+    lines = [line for line in out.stderr.splitlines() if line.startswith("warning:")]
+    # two claims each (min_age and max_age): 120 warnings, 50 shown and one summary line
+    assert len(lines) == 51 and "70 more source warnings (60 records in all; --all-warnings lists them)" in lines[-1]
+    everything = run_cli("validate", str(root), "--all-warnings")
+    assert len([line for line in everything.stderr.splitlines() if line.startswith("warning:")]) == 120
+
+
+def test_shipped_data_has_no_source_warnings():
+    out = run_cli("validate")
+    assert out.returncode == 0, out.stdout
+    assert "warning:" not in out.stderr, out.stderr
