@@ -20,6 +20,7 @@ from .model import (
     PROMPT_IDS,
     AdultPointer,
     AgencyRule,
+    FamilyHelp,
     LaterContacts,
     OfferRule,
     OwnContact,
@@ -225,6 +226,18 @@ class _Compiler:
             rules.append(OfferRule(r.service, cond, " ".join(r.why.split())))
         return treat, own, tuple(rules)
 
+    def family_help(self) -> dict[str, FamilyHelp]:
+        node = self.raw.get("family_help") or {}
+        out = {}
+        for key, f in self.spec.family_help.items():
+            out[key] = FamilyHelp(
+                " ".join(f.title.split()),
+                " ".join(f.text.split()),
+                tuple((link.name, link.url) for link in f.links),
+                self.source_text(node.get(key), f.sources, f"family_help.{key}"),
+            )
+        return out
+
     def adults(self) -> AdultPointer | None:
         a = self.spec.adults
         if a is None:
@@ -262,6 +275,7 @@ def compile_pathway(spec: PathwaySpec, raw: Any, file: str) -> Pathway:
     later = c.later_contacts()
     treat, own, only_if = c.offer()
     adults = c.adults()
+    family_help = c.family_help()
     graph = build_graph(stages)
     problems = c.problems + c.parser.problems + check_graph(graph, stages, spec.start, file)
     if problems:
@@ -282,4 +296,5 @@ def compile_pathway(spec: PathwaySpec, raw: Any, file: str) -> Pathway:
         own_contact=own,
         offer_only_if=only_if,
         adults=adults,
+        family_help=family_help,
     )

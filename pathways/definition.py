@@ -110,6 +110,18 @@ class AdultsSpec(_Spec):
     sources: list[str] = Field(min_length=1)
 
 
+class LinkSpec(_Spec):
+    name: str = Field(min_length=1)
+    url: str = Field(pattern=r"^https://")
+
+
+class FamilyHelpSpec(_Spec):
+    title: str = Field(min_length=1)
+    text: str = Field(min_length=1)
+    links: list[LinkSpec] = []
+    sources: list[str] = Field(min_length=1)
+
+
 class OfferSpec(_Spec):
     treat_as_disclosed: Any = None
     own_contact: OwnContactSpec | None = None
@@ -140,6 +152,7 @@ class PathwaySpec(_Spec):
     later_contacts: LaterContactsSpec
     offer: OfferSpec = OfferSpec()
     adults: AdultsSpec | None = None
+    family_help: dict[Literal["images_shared"], FamilyHelpSpec] = {}
 
 
 # -- messages ---------------------------------------------------------------------------

@@ -27,6 +27,7 @@ __all__ = [
     "OwnContact",
     "OfferRule",
     "AdultPointer",
+    "FamilyHelp",
     "Pathway",
 ]
 
@@ -144,6 +145,16 @@ class AdultPointer:
     source: str
 
 
+@dataclass(frozen=True)
+class FamilyHelp:
+    """Plain-words help for a family in one situation (shown on Find support)."""
+
+    title: str
+    text: str
+    links: tuple[tuple[str, str], ...]
+    source: str
+
+
 @dataclass(frozen=True, eq=False)
 class Pathway:
     """The whole pathway: stages in plan order, prompts, the graph and named rules."""
@@ -163,6 +174,7 @@ class Pathway:
     own_contact: OwnContact | None = None
     offer_only_if: tuple[OfferRule, ...] = ()
     adults: AdultPointer | None = None
+    family_help: Mapping[str, FamilyHelp] = field(default_factory=dict)
 
     def stage(self, stage_id: str) -> StageDef:
         """The stage with this id (KeyError when the pathway has none)."""

@@ -136,8 +136,8 @@ def _area(plan: Plan) -> str:
 
 
 def _contact(ps: PlanService, *, stale_mark: bool = False, brief: bool = False) -> str:
-    """How to reach a service; ``brief`` (the printed plan) gives the website only when
-    there is no phone number, and no "national" label."""
+    """How to reach a service; ``brief`` (the printed plan) leaves out a national service's
+    website when it has a phone number, and the "national" label."""
     service = ps.service
     bits = []
     if ps.distance_km is not None:
@@ -146,7 +146,7 @@ def _contact(ps: PlanService, *, stale_mark: bool = False, brief: bool = False) 
         bits.append("national")
     bits.extend(p.number + (f" ({p.type})" if p.type != "voice" else "") for p in service.phones[:2])
     url = service.url or (service.organization.url if service.organization else None)
-    if url and not (brief and service.phones):
+    if url and not (brief and service.phones and service.is_national):
         bits.append(url)
     some_areas = availability_text(ps)
     if some_areas:

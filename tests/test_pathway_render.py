@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from pathways.definition import load_pathway
 from pathways.planner import make_plan
-from pathways.render import GAP_TEXT, describe_situation, render_markdown, render_text
+from pathways.render import describe_situation, render_markdown, render_text
 from services.directory import load_directory
 
 from .conftest import service, write_data_dir
@@ -46,9 +48,19 @@ def test_text_has_every_step_invitee_prompt_and_later_contact(plan):
     for step in plan.steps:
         assert step.title.split(" — ")[0][:40] in text.replace("\n   ", " ")
     assert "Children's social care: convenes the discussion" in text
-    assert text.count("Source: ") == len(plan.prompts)
+    # each source is listed once, at the end, and every reminder points to its sources
+    sources = {src for p in plan.prompts for src in p["source"].split("; ")}
+    listed = text.split("\nSOURCES\n", 1)[1]
+    for n, src in enumerate(sources, 1):
+        assert src[:50] in listed.replace("\n    ", " ")
+        assert text.count(src[:50]) == 1
+    reminders = text.split("PRACTICE REMINDERS", 1)[1].split("WHO TO CONTACT LATER", 1)[0]
+    assert reminders.count("\n- ") == len(plan.prompts)
+    assert re.findall(r"\[\d+(?:, \d+)*\]", reminders.replace("\n  ", " "))
     assert "01904 000000" in text and "https://example.org/therapy" in text
-    assert GAP_TEXT in text
+    # the steps with no local service are named once, not under every step
+    assert text.count("No local service in the directory") == 1
+    assert re.sub(r"\s+", " ", text).count("[no local service]") == len(plan.gaps) >= 2
     assert all(len(line) <= 88 for line in text.splitlines())
 
 
