@@ -181,26 +181,42 @@ def naive_search(services: Sequence[Any], place: Any, filters: Any, *,
     return [Hit(s, None if d is None else round(d, 2), not national) for national, _, _, _, s, d in rows]
 
 
-class _NaiveEligible:
-    """The planner's per-plan view of the eligible hits, answered record by record."""
+def _naive_eligible(hits: list[Any], pathway: Any, withheld: frozenset[str]) -> Any:
+    """The planner's per-plan view of the eligible hits, answered record by record (the
+    record-level choices it shares with the planner come from ``_RowChoices``)."""
+    import numpy as np
 
-    def __init__(self, hits: list[Any]) -> None:
-        import numpy as np
+    from .planner import _RowChoices, delivers
 
-        self._hits = hits
-        self.local = np.array([h.local for h in hits], dtype=bool)
-        self.self_referral = np.array([1 if h.service.accepts_self_referral is True else 0 for h in hits], dtype=np.int8)
+    class _NaiveEligible(_RowChoices):
+        def __init__(self) -> None:
+            self._hits = hits
+            self.pathway = pathway
+            self.withheld = withheld
+            self.local = np.array([h.local for h in hits], dtype=bool)
+            self.self_referral = np.array(
+                [1 if h.service.accepts_self_referral is True else 0 for h in hits], dtype=np.int8
+            )
 
-    def hits(self, rows: Iterable[int]) -> list[Any]:
-        return [self._hits[int(r)] for r in rows]
+        def hits(self, rows: Iterable[int]) -> list[Any]:
+            return [self._hits[int(r)] for r in rows]
 
-    def delivers(self, stage: Any, extra_types: Iterable[str] = ()) -> Any:
-        import numpy as np
+        def fits(self, ages: Sequence[Any]) -> Any:
+            known = [a for a in ages if a is not None]
+            return np.array([all(h.service.serves_age(a) for a in known) for h in self._hits], dtype=bool)
 
-        from .planner import delivers
+        def parents(self, service_types: Iterable[str]) -> Any:
+            types = set(service_types)
+            return np.array(
+                [h.service.for_parents and bool(types & set(h.service.service_types)) for h in self._hits],
+                dtype=bool,
+            )
 
-        extra = tuple(extra_types)
-        return np.array([delivers(h.service, stage, extra) for h in self._hits], dtype=bool)
+        def delivers(self, stage: Any, extra_types: Iterable[str] = ()) -> Any:
+            extra = tuple(extra_types)
+            return np.array([delivers(h.service, stage, extra) for h in self._hits], dtype=bool)
+
+    return _NaiveEligible()
 
 
 def naive_plan(situation: Any, directory: Any, services: Sequence[Any], *,
@@ -212,23 +228,36 @@ def naive_plan(situation: Any, directory: Any, services: Sequence[Any], *,
     from .definition import load_pathway, pathway_path
     from .model import WHEN_ORDER
     from .plan import Invitee, Plan
-    from .planner import STRATEGY_STAGE, _agencies, _disclosed, _later_contacts, _step, applicable_stages, eligible, resolve_place
+    from .planner import (
+        STRATEGY_STAGE,
+        _agencies,
+        _disclosed,
+        _later_contacts,
+        _prompts,
+        _step,
+        _withheld,
+        applicable_stages,
+        resolve_place,
+    )
     from .situation import parse_situation, situation_values
 
     situation = parse_situation(situation)
     pathway = load_pathway(pathway_path(directory.data_dir))
     place = resolve_place(situation, directory)
-    filters = SearchFilters(age=situation.age, no_disclosure=not _disclosed(situation))
-    hits = _NaiveEligible([h for h in naive_search(services, place, filters, distance=distance)
-                           if eligible(h.service, situation, place)])
+    # Ages are checked per step (a step may serve the child suspected), as in the planner.
+    filters = SearchFilters(no_disclosure=not _disclosed(situation, pathway))
     values = situation_values(situation)
+    during = situation.investigation_active
+    found = [h for h in naive_search(services, place, filters, distance=distance)
+             if h.service.status == "active" and not (during and h.service.available_during_investigation is False)]
+    hits = _naive_eligible(found, pathway, _withheld(pathway, values))
     stages = applicable_stages(pathway, situation)
     present = {s.id for s in stages}
-    steps = [_step(stage, values, hits, pathway, present) for stage in stages]  # type: ignore[arg-type]
+    steps = [_step(stage, situation, hits, pathway, present) for stage in stages]  # type: ignore[arg-type]
     steps.sort(key=lambda s: (WHEN_ORDER[s.when], pathway.order[s.stage]))
     strategy = pathway.stage(STRATEGY_STAGE)
     invitees = tuple(Invitee(a, pathway.agency_name(a), why) for a, why in _agencies(strategy, values, ()))
-    prompts = tuple({"id": p.id, "text": p.text, "source": p.source} for p in pathway.prompts if p.applies_when.holds(values))
+    prompts = _prompts(pathway, values)
     return Plan(situation=situation, place=place, steps=tuple(steps), invitees=invitees, prompts=prompts,
                 later_contacts=tuple(_later_contacts(pathway, hits, situation, place)))  # type: ignore[arg-type]
 
@@ -303,15 +332,18 @@ def random_filters(rng: random.Random) -> Any:
 
 
 def random_situation(rng: random.Random, kind: str, text: str, place: Any) -> dict[str, Any]:
-    """A valid situation at a place, with a random selection of the optional fields."""
-    from .situation import FIELD_KINDS
+    """A valid situation at a place, with a random selection of the optional fields
+    (answers that contradict each other are dropped one at a time until none do)."""
+    from services.errors import InvalidInput
+
+    from .situation import FIELD_KINDS, parse_situation
 
     where = {"postcode": "postcode", "outcode": "postcode", "town": "place"}[kind]
     if rng.random() < 0.25:
         sit: dict[str, Any] = {"age": rng.randint(0, 17), "area": place.authority.code}
     else:
         sit = {"age": rng.randint(0, 17), where: text}
-    ints = {"days_since_last_abuse": 60, "other_children": 5, "previous_concerns": 6}
+    ints = {"days_since_last_abuse": 60, "other_children": 5, "previous_concerns": 6, "suspect_age": 70}
     for name, (k, choices) in FIELD_KINDS.items():
         if name in ("age", "area", "postcode", "place", "language") or rng.random() > 0.4:
             continue
@@ -319,9 +351,17 @@ def random_situation(rng: random.Random, kind: str, text: str, place: Any) -> di
             sit[name] = rng.random() < 0.5
         elif k == "enum":
             sit[name] = rng.choice(list(choices))
+        elif k == "list":
+            sit[name] = rng.sample(list(choices), rng.randint(0, 2))
         elif k == "int":
             sit[name] = rng.randint(0, ints.get(name, 3))
-    return sit
+    while True:
+        try:
+            parse_situation(sit)
+            return sit
+        except InvalidInput:
+            optional = sorted(set(sit) - {"age", "area", "postcode", "place"})
+            del sit[rng.choice(optional)]
 
 
 # --------------------------------------------------------------------------------------

@@ -190,7 +190,44 @@ def _agencies(
     return list(out.items())
 
 
-class _Eligible:
+class _RowChoices:
+    """What fits, decided record by record for the few rows a step may list.
+
+    Shared by :class:`_Eligible` (index columns) and the benchmark's naive baseline, which
+    supply ``hits(rows)``, ``fits(ages)``, ``parents(types)``, ``pathway`` and ``withheld``.
+    """
+
+    pathway: Pathway | None
+    withheld: frozenset[str]
+
+    def hits(self, rows: Iterable[int]) -> list[Hit]:  # pragma: no cover - supplied by subclasses
+        raise NotImplementedError
+
+    def suitable(self, row: int, ages: Sequence[int | None]) -> bool:
+        """Not withheld for this situation, and usable by the youngest person served."""
+        service = self.hits([row])[0].service
+        if service.id in self.withheld:
+            return False
+        known = [a for a in ages if a is not None]
+        return not _own_contact(service, min(known) if known else None, self.pathway)
+
+    def take(self, rows: Iterable[int], limit: int, ages: Sequence[int | None]) -> list[int]:
+        """The first ``limit`` suitable rows (records are read one at a time, only as needed)."""
+        out: list[int] = []
+        for row in rows:
+            if len(out) >= limit:
+                break
+            if self.suitable(int(row), ages):
+                out.append(int(row))
+        return out
+
+    def dropped_own_contact(self, rows: Iterable[int], ages: Sequence[int | None]) -> bool:
+        known = [a for a in ages if a is not None]
+        youngest = min(known) if known else None
+        return any(_own_contact(self.hits([int(r)])[0].service, youngest, self.pathway) for r in rows)
+
+
+class _Eligible(_RowChoices):
     """The services this child is eligible for, in search order, as index rows.
 
     ``delivers`` and ``eligible`` read one record at a time; at national scale a plan would
@@ -232,28 +269,9 @@ class _Eligible:
                 keep &= (self.min_age <= age) & (self.max_age >= age)
         return keep
 
-    def suitable(self, row: int, ages: Sequence[int | None]) -> bool:
-        """Not withheld for this situation, and usable by the youngest person served."""
-        service = self.hits([row])[0].service
-        if service.id in self.withheld:
-            return False
-        known = [a for a in ages if a is not None]
-        return not _own_contact(service, min(known) if known else None, self.pathway)
-
-    def take(self, rows: Iterable[int], limit: int, ages: Sequence[int | None]) -> list[int]:
-        """The first ``limit`` suitable rows (records are read one at a time, only as needed)."""
-        out: list[int] = []
-        for row in rows:
-            if len(out) >= limit:
-                break
-            if self.suitable(int(row), ages):
-                out.append(int(row))
-        return out
-
-    def dropped_own_contact(self, rows: Iterable[int], ages: Sequence[int | None]) -> bool:
-        known = [a for a in ages if a is not None]
-        youngest = min(known) if known else None
-        return any(_own_contact(self.hits([int(r)])[0].service, youngest, self.pathway) for r in rows)
+    def parents(self, service_types: Iterable[str]) -> np.ndarray:
+        """Rows of services for parents of one of ``service_types``."""
+        return self.for_parents & ((self.type_bits & np.uint32(_bits(service_types))) != 0)
 
     def hits(self, rows: Iterable[int]) -> list[Hit]:
         out = []
@@ -318,9 +336,7 @@ def _choose(
     rule = hits.pathway.own_contact if hits.pathway is not None else None
     if rule is not None and hits.dropped_own_contact([*local_rows, *national_rows], ages):
         # The child is too young to phone or text alone: their parents' helplines instead.
-        parents = np.flatnonzero(
-            fits & hits.for_parents & ((hits.type_bits & np.uint32(_bits(rule.service_types))) != 0)
-        )
+        parents = np.flatnonzero(fits & hits.parents(rule.service_types))
         chosen += [r for r in hits.take(parents, limit, ages) if r not in chosen][: max(1, limit - len(chosen))]
     return hits.hits(chosen), gap
 
@@ -379,8 +395,7 @@ def _later_contacts(
     rule = pathway.own_contact
     matching = np.flatnonzero(hits.delivers(later) & hits.fits(ages))
     if rule is not None and hits.dropped_own_contact(matching, ages):
-        parents = hits.for_parents & ((hits.type_bits & np.uint32(_bits(rule.service_types))) != 0)
-        matching = np.union1d(matching, np.flatnonzero(parents & hits.fits(ages)))
+        matching = np.union1d(matching, np.flatnonzero(hits.parents(rule.service_types) & hits.fits(ages)))
     # Those a family can contact directly come first; otherwise keep local-then-nearest.
     matching = matching[np.argsort(hits.self_referral[matching] != 1, kind="stable")]
     chosen = [PlanService.from_hit(h) for h in hits.hits(hits.take(matching, spec.max, ages))]
@@ -390,6 +405,14 @@ def _later_contacts(
         s for s in spec.fallback if not _own_contact(s, situation.age, pathway)
     ] or list(spec.fallback)
     return [PlanService(s, None, False) for s in fallback[: spec.max]]
+
+
+def _prompts(pathway: Pathway, values: Mapping[str, Any]) -> tuple[dict[str, str], ...]:
+    """The reminders that fire: those about this child's situation first, then those every
+    plan carries, each in the wording for this situation."""
+    fired = [p for p in pathway.prompts if p.applies_when.holds(values)]
+    fired.sort(key=lambda p: isinstance(p.applies_when, Always) and p.applies_when.value)
+    return tuple({"id": p.id, "text": p.text_for(values), "source": p.source} for p in fired)
 
 
 def make_plan(
@@ -425,10 +448,7 @@ def make_plan(
     invitees = tuple(
         Invitee(agency, pathway.agency_name(agency), why) for agency, why in _agencies(strategy, values, ())
     )
-    fired = [p for p in pathway.prompts if p.applies_when.holds(values)]
-    # Reminders about this child's situation first, then those every plan carries.
-    fired.sort(key=lambda p: isinstance(p.applies_when, Always) and p.applies_when.value)
-    prompts = tuple({"id": p.id, "text": p.text_for(values), "source": p.source} for p in fired)
+    prompts = _prompts(pathway, values)
     return Plan(
         situation=situation,
         place=place,
