@@ -190,6 +190,7 @@ class _Compiler:
             self.source_text(node, p.sources, where),
             getattr(node, "line", None),
             tuple(variants),
+            " ".join(p.short.split()) if p.short else None,
         )
 
     def source_text(self, node: Any, keys: list[str], where: str) -> str:

@@ -89,6 +89,8 @@ class PromptSpec(_Spec):
     applies_when: Any = True
     sources: list[str] = Field(min_length=1)
     variants: list[PromptVariantSpec] = []
+    #: One line for the printed plan, where the full text is the same for every child.
+    short: str | None = Field(default=None, min_length=1, max_length=160)
 
 
 class OwnContactSpec(_Spec):

@@ -94,6 +94,8 @@ class PromptDef:
     line: int | None = None
     #: (condition, text): the last matching one replaces ``text`` for this situation.
     variants: tuple[tuple[Any, str], ...] = ()
+    #: One line for the printed plan (optional).
+    short: str | None = None
 
     def text_for(self, values: Mapping[str, Any]) -> str:
         text = self.text

@@ -179,7 +179,12 @@ def _agency_names(step: PlanStep, pathway: Pathway | None) -> str:
 
 
 def render_text(plan: Plan, pathway: Pathway | None = None, *, width: int = 88) -> str:
-    """The plan as printable plain text, today's child-specific steps first."""
+    """The plan as printable plain text, today's child-specific steps first.
+
+    Kept short enough to read under pressure: steps every plan has show their first
+    sentence and this child's notes (later steps only the notes), each service's contact
+    details are given once, and reminders every plan carries take one line each.
+    """
 
     def wrap(text: str, indent: str, first: str | None = None) -> str:
         return textwrap.fill(
@@ -202,18 +207,20 @@ def render_text(plan: Plan, pathway: Pathway | None = None, *, width: int = 88) 
     shown: dict[str, int] = {}  # service id → the step whose list gave its contact details
     for key, steps in sections:
         heading = SECTION_TITLES[key].upper()
-        lines += ["" if lines[-1] else None, heading, "-" * len(heading)]
-        lines = [line for line in lines if line is not None]
+        lines += ["", heading, "-" * len(heading)]
         for step in steps:
             number = numbers[step.stage]
             marker = " [no local service]" if step.gap else ""
             lines.append(wrap(step.title + marker, " " * 3, f"{number}. ".ljust(3)))
-            lines.append(wrap(short_why(step), "   "))
-            if step.runs_alongside:
-                along = sorted(numbers[s] for s in step.runs_alongside if s in numbers)
-                lines.append("   Runs alongside step" + ("s " if len(along) > 1 else " ") + ", ".join(map(str, along)))
+            why = short_why(step) if key != "later" or step.specific else " ".join(step.notes)
+            if why:
+                lines.append(wrap(why, "   "))
+            along = sorted(numbers[s] for s in step.runs_alongside if s in numbers)
+            with_steps = (" (alongside step" + ("s " if len(along) > 1 else " ") + ", ".join(map(str, along)) + ")") if along else ""
             if step.agencies:
-                lines.append(wrap("Who: " + _agency_names(step, pathway), "   "))
+                lines.append(wrap("Who: " + _agency_names(step, pathway) + with_steps, "   "))
+            elif with_steps:
+                lines.append(wrap("Runs" + with_steps, "   "))
             if step.services and {ps.service.id for ps in step.services} <= set(later_ids):
                 lines.append("   Services: see WHO TO CONTACT LATER below.")
                 continue_services: list[PlanService] = []
@@ -235,27 +242,26 @@ def render_text(plan: Plan, pathway: Pathway | None = None, *, width: int = 88) 
                 steps_again = sorted({shown[ps.service.id] for ps in again})
                 lines.append(f"   - Also the services listed at step{'s' if len(steps_again) > 1 else ''} "
                              + ", ".join(map(str, steps_again)))
-            lines.append("")
     summary = gap_summary(plan, numbers)
     if summary:
-        lines += [wrap(summary, ""), ""]
-    lines += ["STRATEGY DISCUSSION: WHO MUST BE INVITED", "-" * 40]
+        lines += ["", wrap(summary, "")]
+    lines += ["", "STRATEGY DISCUSSION: WHO MUST BE INVITED", "-" * 40]
     for invitee in plan.invitees:
         reason = f": {invitee.why}" if invitee.why else ""
         lines.append(wrap(f"{invitee.name}{reason}", "  ", "- "))
     sources: dict[str, int] = {}
-    # Reminders about this child in full; those every plan carries in their first sentence.
-    specific = set() if pathway is None else {
-        p.id for p in pathway.prompts if not (isinstance(p.applies_when, Always) and p.applies_when.value)
+    # Reminders about this child in full; those every plan carries in one line each.
+    brief = {} if pathway is None else {
+        p.id: p.short or _first_sentence(p.text)
+        for p in pathway.prompts
+        if isinstance(p.applies_when, Always) and p.applies_when.value
     }
-    if pathway is None:
-        specific = {p["id"] for p in plan.prompts}
     lines += ["", "PRACTICE REMINDERS", "-" * 18]
     for prompt in plan.prompts:
         refs = []
         for source in prompt["source"].split("; "):
             refs.append(str(sources.setdefault(source, len(sources) + 1)))
-        text = prompt["text"] if prompt["id"] in specific else _first_sentence(prompt["text"])
+        text = brief.get(prompt["id"], prompt["text"])
         lines.append(wrap(f"{text} [{', '.join(refs)}]", "  ", "- "))
     lines += ["", "WHO TO CONTACT LATER", "-" * 20]
     for ps in plan.later_contacts:

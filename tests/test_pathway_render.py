@@ -77,3 +77,22 @@ def test_markdown_escapes_what_the_data_says(plan):
 def test_situation_summary_names_what_is_known(plan):
     summary = describe_situation(plan)
     assert summary.startswith("age 15") and "investigation: ongoing" in summary and "disabled" in summary
+
+
+def test_a_typical_plan_stays_short_and_opens_with_todays_steps_for_this_child():
+    """Readable under pressure: the printed plan for a common situation stays short, each
+    service's contact details appear once, and the same-day steps for this child come first."""
+    d = load_directory()
+    pathway = load_pathway()
+    signs = render_text(make_plan({"age": 7, "area": "York", "concern": "signs_only"}, d), pathway)
+    assert len(signs.splitlines()) <= 175
+    p = make_plan({"age": 2, "area": "York", "indicators": ["sti"]}, d)
+    text = render_text(p, pathway)
+    assert len(text.splitlines()) <= 200
+    headings = [line for line in text.splitlines() if re.fullmatch(r"[A-Z][A-Z ,:]+", line)]
+    assert headings[:3] == ["TODAY, FOR THIS CHILD", "TODAY", "NEXT"]
+    first = [line for line in text.splitlines() if re.match(r"^\d+\. ", line)][:2]
+    assert first[0].startswith("1. Strategy discussion today") and first[1].startswith("2. Medical assessment today")
+    for ps in {ps.service.id: ps for step in p.steps for ps in step.services}.values():
+        if ps.service.phones:
+            assert text.count(f"{ps.service.name}: ") == 1, ps.service.name
