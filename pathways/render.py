@@ -97,6 +97,14 @@ _FIELD_WORDS = {
     "previous_concerns": "previous concerns",
     "language": "language",
 }
+_INDICATOR_WORDS = {
+    "sti": "sexually transmitted infection",
+    "genital_injury": "genital injury",
+    "pregnancy": "pregnancy",
+    "sexualised_behaviour": "sexualised behaviour",
+    "behaviour_change": "change in behaviour",
+    "abuse_images": "images of the child made or shared",
+}
 _FLAG_WORDS = {
     "suspect_is_child": "suspect is a child",
     "suspect_registered_offender": "suspect is a registered offender",
@@ -121,7 +129,7 @@ def describe_situation(plan: Plan) -> str:
     for name, word in _FIELD_WORDS.items():
         value = getattr(s, name)
         if isinstance(value, tuple):
-            value = ", ".join(value) if value else None
+            value = ", ".join(_INDICATOR_WORDS.get(v, v) for v in value) if value else None
         if value is not None:
             parts.append(f"{word}: {str(value).replace('_', ' ')}")
     parts.extend(word for name, word in _FLAG_WORDS.items() if getattr(s, name))
