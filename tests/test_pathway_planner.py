@@ -639,11 +639,9 @@ def _independently_eligible(svc, situation: Situation, code: str, ages: tuple | 
 
 
 def _step_ages(step, situation: Situation) -> tuple:
-    """Whose ages a step's services must fit: the HSB steps about a child suspect use theirs."""
+    """Whose ages a step's services must fit: the HSB steps about a child suspect fit theirs too."""
     if step.stage in ("hsb_assessment", "hsb_intervention") and situation.suspect_is_child:
-        if situation.child_displays_hsb:
-            return (situation.age, situation.suspect_age)
-        return (situation.suspect_age,)
+        return (situation.age, situation.suspect_age)
     return (situation.age,)
 
 

@@ -432,6 +432,10 @@ def test_no_arrest_bail_or_youth_justice_for_a_suspect_under_10(shipped, pathway
 def test_every_listed_service_fits_the_person_it_is_for(shipped, values):
     p = make_plan(values, shipped)
     s = p.situation
+    # read from the JSON a user gets: the child's age fits every service unless it is for parents
+    for step in p.to_dict()["steps"]:
+        for item in step["services"]:
+            assert item["min_age"] <= s.age <= item["max_age"] or item["for_parents"], (step["stage"], item["id"])
     for step in p.steps:
         ages = [s.age if who == "child" else s.suspect_age for who in step.services_for]
         for ps in step.services:
