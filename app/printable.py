@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from pathways.plan import Plan, PlanService
-from pathways.render import GAP_TEXT, SECTION_TITLES, describe_situation, reading_order
+from pathways.render import GAP_TEXT, SECTION_TITLES, availability_text, describe_situation, reading_order
 
 from .render import date_text, freshness_warning, h, safe_href, tel_href
 
@@ -55,6 +55,9 @@ def _service(ps: PlanService) -> str:
         bits.append(_link(service.email, "mailto:" + service.email))
     if service.available_during_investigation is True:
         bits.append("can help during a police investigation")
+    some_areas = availability_text(ps)
+    if some_areas:
+        bits.append(h(some_areas))
     out = f"<li><strong>{h(service.name)}</strong>: " + " · ".join(bits)
     warning = freshness_warning(service)
     if warning:
