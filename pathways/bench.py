@@ -181,7 +181,7 @@ def naive_search(services: Sequence[Any], place: Any, filters: Any, *,
     return [Hit(s, None if d is None else round(d, 2), not national) for national, _, _, _, s, d in rows]
 
 
-def _naive_eligible(hits: list[Any], pathway: Any, withheld: frozenset[str]) -> Any:
+def _naive_eligible(hits: list[Any], pathway: Any, withheld: frozenset[str], told: bool) -> Any:
     """The planner's per-plan view of the eligible hits, answered record by record (the
     record-level choices it shares with the planner come from ``_RowChoices``)."""
     import numpy as np
@@ -204,6 +204,12 @@ def _naive_eligible(hits: list[Any], pathway: Any, withheld: frozenset[str]) -> 
         def fits(self, ages: Sequence[Any]) -> Any:
             known = [a for a in ages if a is not None]
             return np.array([all(h.service.serves_age(a) for a in known) for h in self._hits], dtype=bool)
+
+        def open_to(self, stage: Any) -> Any:
+            return np.array(
+                [stage.professional_referral or told or not h.service.requires_disclosure for h in self._hits],
+                dtype=bool,
+            )
 
         def parents(self, service_types: Iterable[str]) -> Any:
             types = set(service_types)
@@ -244,13 +250,14 @@ def naive_plan(situation: Any, directory: Any, services: Sequence[Any], *,
     situation = parse_situation(situation)
     pathway = load_pathway(pathway_path(directory.data_dir))
     place = resolve_place(situation, directory)
-    # Ages are checked per step (a step may serve the child suspected), as in the planner.
-    filters = SearchFilters(no_disclosure=not _disclosed(situation, pathway))
+    # Ages and a need for a disclosure are checked per step, as in the planner.
+    filters = SearchFilters()
+    told = _disclosed(situation, pathway)
     values = situation_values(situation)
     during = situation.investigation_active
     found = [h for h in naive_search(services, place, filters, distance=distance)
              if h.service.status == "active" and not (during and h.service.available_during_investigation is False)]
-    hits = _naive_eligible(found, pathway, _withheld(pathway, values))
+    hits = _naive_eligible(found, pathway, _withheld(pathway, values), told)
     stages = applicable_stages(pathway, situation)
     present = {s.id for s in stages}
     steps = [_step(stage, situation, hits, pathway, present) for stage in stages]  # type: ignore[arg-type]

@@ -124,6 +124,7 @@ class _Compiler:
             national_first=s.national_first,
             never_gated_on=tuple(s.never_gated_on),
             services_for=tuple(s.services_for) or ("child",),
+            professional_referral=s.professional_referral,
             line=line,
             leads_to_lines=tuple(line_of(node, ("leads_to", k)) for k in range(len(s.leads_to))),
         )

@@ -69,6 +69,7 @@ class StageSpec(_Spec):
     national_first: bool = False
     never_gated_on: list[str] = []
     services_for: list[Literal["child", "suspect"]] = ["child"]
+    professional_referral: bool = False
 
     @field_validator("agencies", mode="before")
     @classmethod

@@ -81,6 +81,9 @@ class StageDef:
     line: int | None = None
     leads_to_lines: tuple[int | None, ...] = ()
     services_for: tuple[str, ...] = ("child",)
+    #: Professionals refer the child to this stage's services (a child protection medical):
+    #: a service's "needs a disclosure" does not apply here.
+    professional_referral: bool = False
 
 
 @dataclass(frozen=True)

@@ -139,6 +139,8 @@ def eligible(
     investigation, a service that says it stops for one is left out (one that does not say
     is kept: statutory services carry on). With the pathway, a helpline the child is too
     young to use alone and a programme for situations other than this one are left out too.
+    (At a stage professionals refer to, such as the medical, the plan also lists services
+    that need a disclosure: see ``StageDef.professional_referral``.)
     """
     if not service.serves_age(situation.age):
         return False
@@ -240,11 +242,12 @@ class _Eligible(_RowChoices):
     def __init__(
         self, directory: Directory, place: Place, situation: Situation, pathway: Pathway | None = None
     ) -> None:
-        # Ages are checked per step (a step may serve the child suspected rather than this one).
-        filters = SearchFilters(no_disclosure=not _disclosed(situation, pathway))
+        # Ages are checked per step (a step may serve the child suspected rather than this
+        # one), and so is a service's need for a disclosure (a step professionals refer to
+        # does not need the child's words).
         index = directory.index
-        ranked = rank(directory, place, filters)
-        # Age, area and disclosure are the search's filters; the rest of ``eligible``:
+        ranked = rank(directory, place, SearchFilters())
+        # Area is the search's filter; the rest of ``eligible``:
         keep = index.active[ranked.ids]
         if situation.investigation_active:
             keep = keep & (index.during_investigation[ranked.ids] != 0)
@@ -257,6 +260,10 @@ class _Eligible(_RowChoices):
         self.min_age = index.min_age[self.ranked.ids]
         self.max_age = index.max_age[self.ranked.ids]
         self.for_parents = index.for_parents[self.ranked.ids].astype(bool)
+        told = _disclosed(situation, pathway)
+        self.needs_words = np.zeros(len(self.ranked.ids), dtype=bool) if told else (
+            index.requires_disclosure[self.ranked.ids].astype(bool)
+        )
         self.pathway = pathway
         self.withheld = _withheld(pathway, situation_values(situation)) if pathway else frozenset()
         self._hits: dict[int, Hit] = {}
@@ -268,6 +275,11 @@ class _Eligible(_RowChoices):
             if age is not None:
                 keep &= (self.min_age <= age) & (self.max_age >= age)
         return keep
+
+    def open_to(self, stage: StageDef) -> np.ndarray:
+        """Rows this child can be offered at ``stage``: a service that needs a disclosure
+        only when the child has told (or evidence stands in), unless professionals refer."""
+        return np.ones(len(self.needs_words), dtype=bool) if stage.professional_referral else ~self.needs_words
 
     def parents(self, service_types: Iterable[str]) -> np.ndarray:
         """Rows of services for parents of one of ``service_types``."""
@@ -320,7 +332,7 @@ def _choose(
     ages: Sequence[int | None],
 ) -> tuple[list[Hit], bool]:
     """The services to list for a step and whether the step is a local gap."""
-    fits = hits.fits(ages)
+    fits = hits.fits(ages) & hits.open_to(stage)
     matching = hits.delivers(stage, extra_types) & fits
     local_rows = np.flatnonzero(matching & hits.local)
     national_rows = np.flatnonzero(matching & ~hits.local)
@@ -393,9 +405,10 @@ def _later_contacts(
     later = pathway.stage(spec.stage)
     ages = (situation.age,)
     rule = pathway.own_contact
-    matching = np.flatnonzero(hits.delivers(later) & hits.fits(ages))
+    matching = np.flatnonzero(hits.delivers(later) & hits.fits(ages) & hits.open_to(later))
     if rule is not None and hits.dropped_own_contact(matching, ages):
-        matching = np.union1d(matching, np.flatnonzero(hits.parents(rule.service_types) & hits.fits(ages)))
+        parents = hits.parents(rule.service_types) & hits.fits(ages) & hits.open_to(later)
+        matching = np.union1d(matching, np.flatnonzero(parents))
     # Those a family can contact directly come first; otherwise keep local-then-nearest.
     matching = matching[np.argsort(hits.self_referral[matching] != 1, kind="stable")]
     chosen = [PlanService.from_hit(h) for h in hits.hits(hits.take(matching, spec.max, ages))]

@@ -155,8 +155,11 @@ def test_signs_only_is_enough_to_act_on(directory):
     assert "Signs only" in p.step("recognise_and_record").why
 
 
-def test_services_that_need_a_disclosure_only_appear_after_one(directory):
-    assert "york-csaac" not in ids(plan(directory, concern="signs_only").step("medical_assessment").services)
+def test_the_medical_is_reached_through_professionals_whatever_the_child_said(directory, pathway):
+    """Signs only never removes the SARC route: the strategy discussion refers the child, so a
+    service that a family could only self-refer to after a disclosure is still listed there."""
+    assert pathway.stage("medical_assessment").professional_referral
+    assert "york-csaac" in ids(plan(directory, concern="signs_only").step("medical_assessment").services)
     assert "york-csaac" in ids(plan(directory, concern="disclosure").step("medical_assessment").services)
     assert "york-csaac" in ids(
         plan(directory, concern="partial_disclosure").step("medical_assessment").services
@@ -180,7 +183,8 @@ def test_strategy_invitees_core_agencies(directory):
     [
         ({"concern": "disclosure"}, {"sarc"}, set()),
         ({"concern": "signs_only", "days_since_last_abuse": 2}, {"sarc"}, set()),
-        ({"concern": "signs_only"}, set(), {"sarc", "probation", "mappa", "youth_justice"}),
+        ({"concern": "signs_only"}, {"sarc"}, {"probation", "mappa", "youth_justice"}),
+        ({}, set(), {"sarc", "probation", "mappa", "youth_justice"}),
         ({"age": 7}, {"school", "school_nursing"}, set()),
         ({"suspect_registered_offender": True}, {"probation", "mappa"}, set()),
         ({"suspect_release_due": True}, {"probation", "mappa"}, set()),
@@ -610,7 +614,9 @@ def situations(draw) -> dict[str, Any]:
 _STRONG = {"sti", "genital_injury"}
 
 
-def _independently_eligible(svc, situation: Situation, code: str, ages: tuple | None = None) -> bool:
+def _independently_eligible(
+    svc, situation: Situation, code: str, ages: tuple | None = None, referral: bool = False
+) -> bool:
     """Written from the rules, not the planner: ages (the step's people, default the child),
     area, a disclosure (or evidence standing in for one), investigation, and no helpline a
     child under 5 would have to use alone."""
@@ -621,7 +627,8 @@ def _independently_eligible(svc, situation: Situation, code: str, ages: tuple | 
         or ("pregnancy" in situation.indicators and situation.age < 13)
         or situation.retracted
     )
-    disclosed = situation.concern in ("disclosure", "partial_disclosure") or evidence
+    # at a stage professionals refer to (the medical), the child's words are not needed
+    disclosed = situation.concern in ("disclosure", "partial_disclosure") or evidence or referral
     own_contact = (
         "helpline" in svc.service_types
         and not svc.for_parents
@@ -664,7 +671,8 @@ def test_invariants_hold_for_every_valid_situation(directory, pathway, values):
     for step in p.steps:
         ages = _step_ages(step, p.situation)
         for s in step.services:
-            assert _independently_eligible(s.service, p.situation, code, ages), (step.stage, s.service.id)
+            referral = pathway.stage(step.stage).professional_referral
+            assert _independently_eligible(s.service, p.situation, code, ages, referral), (step.stage, s.service.id)
             assert delivers(s.service, pathway.stage(step.stage), ["intermediary"]), (
                 step.stage,
                 s.service.id,
@@ -749,7 +757,8 @@ def test_invariants_hold_on_the_shipped_directory(shipped, pathway, values, wher
     for step in p.steps:
         ages = _step_ages(step, p.situation)
         for s in step.services:
-            assert _independently_eligible(s.service, p.situation, code, ages), (step.stage, s.service.id)
+            referral = pathway.stage(step.stage).professional_referral
+            assert _independently_eligible(s.service, p.situation, code, ages, referral), (step.stage, s.service.id)
     for s in p.later_contacts:
         assert _independently_eligible(s.service, p.situation, code), s.service.id
 

@@ -249,8 +249,8 @@ SCENARIOS = [
         "signs only, no physical sign",
         {"age": 8, "area": "York", "concern": "signs_only", "indicators": ["sexualised_behaviour", "behaviour_change"]},
         not_now=("strategy_discussion", "medical_assessment"),
-        stages=("advocacy", "therapeutic_support"),
-        not_invitees=("sarc",),
+        stages=("advocacy", "therapeutic_support", "medical_assessment"),
+        invitees=("sarc",),  # signs only never removes the SARC route
         prompts=("no_disclosure_needed",),
         absent_prompts=("strong_physical_indicator", "emergency_contraception_and_pep"),
     ),
