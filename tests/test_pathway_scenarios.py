@@ -447,3 +447,15 @@ def test_every_listed_service_fits_the_person_it_is_for(shipped, values):
                 assert svc.id not in OWN_CONTACT_IDS, (step.stage, svc.id)
     for ps in p.later_contacts:
         assert ps.service.min_age <= s.age <= ps.service.max_age or ps.service.for_parents
+
+
+def test_every_service_the_pathway_names_is_in_the_shipped_directory(shipped, pathway):
+    """A typo in an id would silently never withhold a programme or point an adult nowhere."""
+    named = [r.service for r in pathway.offer_only_if] + list(pathway.adults.services)
+    assert named and all(shipped.get(sid) is not None for sid in named), named
+
+
+def test_every_source_outside_the_report_has_a_page_to_open(pathway):
+    for key, text in pathway.sources.items():
+        if not key.startswith("jtai_"):
+            assert "https://" in text, key
