@@ -10,7 +10,13 @@ from __future__ import annotations
 import datetime as dt
 
 from pathways.plan import Plan, PlanService
-from pathways.render import GAP_TEXT, SECTION_TITLES, availability_text, describe_situation, reading_order
+from pathways.render import (
+    GAP_TEXT,
+    SECTION_TITLES,
+    availability_text,
+    describe_situation,
+    reading_order,
+)
 
 from .render import date_text, freshness_warning, h, safe_href, tel_href
 

@@ -16,10 +16,9 @@ of harm lists services for that child's age.
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
-
-import difflib
 
 import numpy as np
 
@@ -32,8 +31,8 @@ from services.search import Hit, Ranked, SearchFilters, rank
 
 from .definition import load_pathway, pathway_path
 from .model import WHEN_ORDER, Pathway, StageDef
-from .rules import Always
 from .plan import Invitee, Plan, PlanService, PlanStep
+from .rules import Always
 from .situation import AdultAge, Situation, parse_situation, situation_values
 
 __all__ = [

@@ -14,8 +14,8 @@ import textwrap
 from collections.abc import Callable
 
 from .model import Pathway
-from .rules import Always
 from .plan import Plan, PlanService, PlanStep
+from .rules import Always
 
 __all__ = [
     "render_text",

@@ -133,9 +133,9 @@ class Situation(BaseModel):
         if data.get("suspect_is_child") is None:
             data.pop("suspect_is_child", None)
             age = data.get("suspect_age")
-            if isinstance(age, int) and not isinstance(age, bool) and 0 <= age < 18:
-                data["suspect_is_child"] = True
-            elif data.get("suspect_relationship") == "other_child_in_network" and age is None:
+            child_age = isinstance(age, int) and not isinstance(age, bool) and 0 <= age < 18
+            another_child = data.get("suspect_relationship") == "other_child_in_network" and age is None
+            if child_age or another_child:
                 data["suspect_is_child"] = True
         return data
 
@@ -218,7 +218,8 @@ def _indicators(raw: Any) -> tuple[str, ...]:
     elif isinstance(raw, (list, tuple, set, frozenset)):
         items = [part.strip() if isinstance(part, str) else part for part in raw]
     else:
-        raise ValueError(f"indicators must be a list of names (one or more of: {', '.join(INDICATORS)})")
+        # ValueError, not TypeError: pydantic reports only ValueErrors as the field's message.
+        raise ValueError(f"indicators must be a list of names (one or more of: {', '.join(INDICATORS)})")  # noqa: TRY004
     items = [i for i in items if i != ""]
     unknown = [repr(i) for i in items if i not in INDICATORS]
     if unknown:
