@@ -10,7 +10,13 @@ from __future__ import annotations
 import datetime as dt
 
 from pathways.plan import Plan, PlanService
-from pathways.render import GAP_TEXT, describe_situation
+from pathways.render import (
+    GAP_TEXT,
+    SECTION_TITLES,
+    availability_text,
+    describe_situation,
+    reading_order,
+)
 
 from .render import date_text, freshness_warning, h, safe_href, tel_href
 
@@ -55,11 +61,28 @@ def _service(ps: PlanService) -> str:
         bits.append(_link(service.email, "mailto:" + service.email))
     if service.available_during_investigation is True:
         bits.append("can help during a police investigation")
+    some_areas = availability_text(ps)
+    if some_areas:
+        bits.append(h(some_areas))
     out = f"<li><strong>{h(service.name)}</strong>: " + " · ".join(bits)
     warning = freshness_warning(service)
     if warning:
         out += f'<br><span class="warn">{h(warning)}</span>'
     return out + "</li>"
+
+
+def _step_html(step, titles: dict[str, str], agency) -> str:
+    out = [f"<h3>{h(step.title)}</h3>", f"<p>{h(step.why)}</p>"]  # why includes the step's notes
+    if step.runs_alongside:
+        out.append("<p>Runs alongside: " + h("; ".join(titles.get(s, s) for s in step.runs_alongside)) + "</p>")
+    if step.agencies:
+        out.append("<p><strong>Who:</strong> " + h(", ".join(agency(a) for a in step.agencies)) + "</p>")
+    if step.gap:
+        extra = " National options are listed." if step.services else ""
+        out.append(f'<p class="gap"><strong>Gap:</strong> {h(GAP_TEXT + extra)}</p>')
+    if step.services:
+        out.append("<ul>" + "".join(_service(ps) for ps in step.services) + "</ul>")
+    return "\n".join(out)
 
 
 def plan_html(plan: Plan, pathway=None, *, today: dt.date | None = None) -> str:
@@ -78,22 +101,9 @@ def plan_html(plan: Plan, pathway=None, *, today: dt.date | None = None) -> str:
         f'<p class="meta">{h(describe_situation(plan))}. Made on {h(date_text(today or dt.date.today()))}.</p>',
         '<p class="danger">If the child is in immediate danger, call 999.</p>',
     ]
-    current = None
-    for step in plan.steps:
-        if step.when != current:
-            current = step.when
-            out.append(f"<h2>{h(WHEN_TITLES.get(current, current.title()))}</h2>")
-        out.append(f"<h3>{h(step.title)}</h3>")
-        out.append(f"<p>{h(step.why)}</p>")  # includes the step's notes
-        if step.runs_alongside:
-            out.append("<p>Runs alongside: " + h("; ".join(titles.get(s, s) for s in step.runs_alongside)) + "</p>")
-        if step.agencies:
-            out.append("<p><strong>Who:</strong> " + h(", ".join(agency(a) for a in step.agencies)) + "</p>")
-        if step.gap:
-            extra = " National options are listed." if step.services else ""
-            out.append(f'<p class="gap"><strong>Gap:</strong> {h(GAP_TEXT + extra)}</p>')
-        if step.services:
-            out.append("<ul>" + "".join(_service(ps) for ps in step.services) + "</ul>")
+    for key, section_steps in reading_order(plan):
+        out.append(f"<h2>{h(SECTION_TITLES[key])}</h2>")
+        out.extend(_step_html(step, titles, agency) for step in section_steps)
     out.append("<h2>Strategy discussion: who must be invited</h2><ul>")
     for invitee in plan.invitees:
         out.append(f"<li><strong>{h(invitee.name)}</strong>" + (f": {h(invitee.why)}" if invitee.why else "") + "</li>")

@@ -181,33 +181,53 @@ def naive_search(services: Sequence[Any], place: Any, filters: Any, *,
 
 class _NaiveEligible:
     """The planner's view of the eligible services, answered record by record (the planner
-    before its index-backed rewrite): a naive search, then ``eligible`` and ``delivers`` per
-    record."""
+    before its index-backed rewrite): a naive search, then per-record checks. The record-level
+    choices it shares with the planner come from :class:`pathways.planner.EligibleServices`."""
 
-    def __init__(self, directory: Any, place: Any, situation: Any, *, services: Sequence[Any],
-                 distance: Callable[[float, float, float, float], float]) -> None:
+    def __new__(cls, directory: Any, place: Any, situation: Any, pathway: Any, *,
+                services: Sequence[Any], distance: Callable[[float, float, float, float], float]) -> Any:
         import numpy as np
 
-        from pathways.planner import _disclosed, eligible
+        from pathways.planner import EligibleServices, _disclosed, _withheld, delivers
+        from pathways.situation import situation_values
         from services.search import SearchFilters
 
-        filters = SearchFilters(age=situation.age, no_disclosure=not _disclosed(situation))
-        self._hits = [h for h in naive_search(services, place, filters, distance=distance)
-                      if eligible(h.service, situation, place)]
-        self.local = np.array([h.local for h in self._hits], dtype=bool)
-        self.self_referral = np.array([1 if h.service.accepts_self_referral is True else 0 for h in self._hits],
-                                      dtype=np.int8)
+        told = _disclosed(situation, pathway)
+        during = situation.investigation_active
+        # Ages and a need for a disclosure are checked per step, as in the planner.
+        found = [h for h in naive_search(services, place, SearchFilters(), distance=distance)
+                 if h.service.status == "active" and not (during and h.service.available_during_investigation is False)]
 
-    def hits(self, rows: Iterable[int]) -> list[Any]:
-        return [self._hits[int(r)] for r in rows]
+        class Rows(EligibleServices):
+            def __init__(self) -> None:
+                self._hits = found
+                self.pathway = pathway
+                self.withheld = _withheld(pathway, situation_values(situation))
+                self.local = np.array([h.local for h in found], dtype=bool)
+                self.self_referral = np.array(
+                    [1 if h.service.accepts_self_referral is True else 0 for h in found], dtype=np.int8)
 
-    def delivers(self, stage: Any, extra_types: Iterable[str] = ()) -> Any:
-        import numpy as np
+            def hits(self, rows: Iterable[int]) -> list[Any]:
+                return [self._hits[int(r)] for r in rows]
 
-        from pathways.planner import delivers
+            def fits(self, ages: Sequence[Any]) -> Any:
+                known = [a for a in ages if a is not None]
+                return np.array([all(h.service.serves_age(a) for a in known) for h in found], dtype=bool)
 
-        extra = tuple(extra_types)
-        return np.array([delivers(h.service, stage, extra) for h in self._hits], dtype=bool)
+            def open_to(self, stage: Any) -> Any:
+                return np.array([stage.professional_referral or told or not h.service.requires_disclosure
+                                 for h in found], dtype=bool)
+
+            def parents(self, service_types: Iterable[str]) -> Any:
+                types = set(service_types)
+                return np.array([h.service.for_parents and bool(types & set(h.service.service_types))
+                                 for h in found], dtype=bool)
+
+            def delivers(self, stage: Any, extra_types: Iterable[str] = ()) -> Any:
+                extra = tuple(extra_types)
+                return np.array([delivers(h.service, stage, extra) for h in found], dtype=bool)
+
+        return Rows()
 
 
 def naive_plan(situation: Any, directory: Any, services: Sequence[Any], *,
@@ -291,15 +311,18 @@ def random_filters(rng: random.Random) -> Any:
 
 
 def random_situation(rng: random.Random, kind: str, text: str, place: Any) -> dict[str, Any]:
-    """A valid situation at a place, with a random selection of the optional fields."""
-    from pathways.situation import FIELD_KINDS
+    """A valid situation at a place, with a random selection of the optional fields
+    (answers that contradict each other are dropped one at a time until none do)."""
+    from services.errors import InvalidInput
+
+    from pathways.situation import FIELD_KINDS, parse_situation
 
     where = {"postcode": "postcode", "outcode": "postcode", "town": "place"}[kind]
     if rng.random() < 0.25:
         sit: dict[str, Any] = {"age": rng.randint(0, 17), "area": place.authority.code}
     else:
         sit = {"age": rng.randint(0, 17), where: text}
-    ints = {"days_since_last_abuse": 60, "other_children": 5, "previous_concerns": 6}
+    ints = {"days_since_last_abuse": 60, "other_children": 5, "previous_concerns": 6, "suspect_age": 70}
     for name, (k, choices) in FIELD_KINDS.items():
         if name in ("age", "area", "postcode", "place", "language") or rng.random() > 0.4:
             continue
@@ -307,9 +330,17 @@ def random_situation(rng: random.Random, kind: str, text: str, place: Any) -> di
             sit[name] = rng.random() < 0.5
         elif k == "enum":
             sit[name] = rng.choice(list(choices))
+        elif k == "list":
+            sit[name] = rng.sample(list(choices), rng.randint(0, 2))
         elif k == "int":
             sit[name] = rng.randint(0, ints.get(name, 3))
-    return sit
+    while True:
+        try:
+            parse_situation(sit)
+            return sit
+        except InvalidInput:
+            optional = sorted(set(sit) - {"age", "area", "postcode", "place"})
+            del sit[rng.choice(optional)]
 
 
 # --------------------------------------------------------------------------------------

@@ -16,7 +16,19 @@ from services.vocabulary import STAGES
 from services.yamlio import LineDict, line_of
 
 from .graph import build_graph, check_graph, strict_order
-from .model import PROMPT_IDS, AgencyRule, LaterContacts, Pathway, PromptDef, StageDef, Variant
+from .model import (
+    PROMPT_IDS,
+    AdultPointer,
+    AgencyRule,
+    FamilyHelp,
+    LaterContacts,
+    OfferRule,
+    OwnContact,
+    Pathway,
+    PromptDef,
+    StageDef,
+    Variant,
+)
 from .rules import ConditionParser
 from .situation import FIELD_KINDS
 
@@ -111,6 +123,8 @@ class _Compiler:
             national_covers=s.national_covers,
             national_first=s.national_first,
             never_gated_on=tuple(s.never_gated_on),
+            services_for=tuple(s.services_for) or ("child",),
+            professional_referral=s.professional_referral,
             line=line,
             leads_to_lines=tuple(line_of(node, ("leads_to", k)) for k in range(len(s.leads_to))),
         )
@@ -130,7 +144,7 @@ class _Compiler:
             v_node = _item(node, "variants", j)
             here = f"{where}.variants[{j}]"
             condition = self.parser.parse(v.if_, f"{here}.if", _key_line(v_node, "if"))
-            if not any((v.title, v.when, v.why, v.note, v.add_service_types, v.add_agencies)):
+            if not any((v.title, v.when, v.why, v.note, v.add_service_types, v.add_agencies, v.services_for)):
                 self.problem(
                     getattr(v_node, "line", None),
                     here,
@@ -153,6 +167,7 @@ class _Compiler:
                     note=v.note,
                     add_service_types=tuple(v.add_service_types),
                     add_agencies=tuple(v.add_agencies),
+                    services_for=tuple(v.services_for),
                 )
             )
         return tuple(out)
@@ -164,8 +179,24 @@ class _Compiler:
         condition = self.parser.parse(
             p.applies_when, f"{where}.applies_when", _key_line(node, "applies_when")
         )
+        variants = []
+        for j, v in enumerate(p.variants):
+            v_node = _item(node, "variants", j)
+            cond = self.parser.parse(v.if_, f"{where}.variants[{j}].if", _key_line(v_node, "if"))
+            variants.append((cond, " ".join(v.text.split())))
+        return PromptDef(
+            p.id,
+            " ".join(p.text.split()),
+            condition,
+            self.source_text(node, p.sources, where),
+            getattr(node, "line", None),
+            tuple(variants),
+            " ".join(p.short.split()) if p.short else None,
+        )
+
+    def source_text(self, node: Any, keys: list[str], where: str) -> str:
         texts = []
-        for j, key in enumerate(p.sources):
+        for j, key in enumerate(keys):
             if key in self.spec.sources:
                 texts.append(" ".join(self.spec.sources[key].split()))
             else:
@@ -175,9 +206,46 @@ class _Compiler:
                     f"{where}.sources",
                     f"{key!r} is not in sources: (known: {known})",
                 )
-        return PromptDef(
-            p.id, " ".join(p.text.split()), condition, "; ".join(texts), getattr(node, "line", None)
-        )
+        return "; ".join(texts)
+
+    # -- what is offered to whom ---------------------------------------------------------
+    def offer(self) -> tuple[Any, OwnContact | None, tuple[OfferRule, ...]]:
+        spec = self.spec.offer
+        node = self.raw.get("offer") or {}
+        treat = None
+        if spec.treat_as_disclosed is not None:
+            treat = self.parser.parse(
+                spec.treat_as_disclosed, "offer.treat_as_disclosed", _key_line(node, "treat_as_disclosed")
+            )
+        own = None
+        if spec.own_contact is not None:
+            o = spec.own_contact
+            own = OwnContact(o.min_age, tuple(o.service_types), o.children_max_age, " ".join(o.why.split()))
+        rules = []
+        for j, r in enumerate(spec.only_if):
+            r_node = _item(node, "only_if", j)
+            cond = self.parser.parse(r.if_, f"offer.only_if[{j}].if", _key_line(r_node, "if"))
+            rules.append(OfferRule(r.service, cond, " ".join(r.why.split())))
+        return treat, own, tuple(rules)
+
+    def family_help(self) -> dict[str, FamilyHelp]:
+        node = self.raw.get("family_help") or {}
+        out = {}
+        for key, f in self.spec.family_help.items():
+            out[key] = FamilyHelp(
+                " ".join(f.title.split()),
+                " ".join(f.text.split()),
+                tuple((link.name, link.url) for link in f.links),
+                self.source_text(node.get(key), f.sources, f"family_help.{key}"),
+            )
+        return out
+
+    def adults(self) -> AdultPointer | None:
+        a = self.spec.adults
+        if a is None:
+            return None
+        node = self.raw.get("adults")
+        return AdultPointer(" ".join(a.text.split()), tuple(a.services), self.source_text(node, a.sources, "adults"))
 
     def later_contacts(self) -> LaterContacts:
         lc = self.spec.later_contacts
@@ -207,6 +275,9 @@ def compile_pathway(spec: PathwaySpec, raw: Any, file: str) -> Pathway:
     stages = [c.stage(i, s) for i, s in enumerate(spec.stages)]
     prompts = [c.prompt(i, p) for i, p in enumerate(spec.prompts)]
     later = c.later_contacts()
+    treat, own, only_if = c.offer()
+    adults = c.adults()
+    family_help = c.family_help()
     graph = build_graph(stages)
     problems = c.problems + c.parser.problems + check_graph(graph, stages, spec.start, file)
     if problems:
@@ -223,4 +294,9 @@ def compile_pathway(spec: PathwaySpec, raw: Any, file: str) -> Pathway:
         later_contacts=later,
         services_per_step=spec.settings.services_per_step,
         graph=graph,
+        treat_as_disclosed=treat,
+        own_contact=own,
+        offer_only_if=only_if,
+        adults=adults,
+        family_help=family_help,
     )

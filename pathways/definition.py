@@ -51,6 +51,7 @@ class VariantSpec(_Spec):
     note: str | None = Field(default=None, min_length=1)
     add_service_types: list[ServiceType] = []
     add_agencies: list[Agency] = []
+    services_for: list[Literal["child", "suspect"]] = []
 
 
 class StageSpec(_Spec):
@@ -67,6 +68,8 @@ class StageSpec(_Spec):
     national_covers: bool = False
     national_first: bool = False
     never_gated_on: list[str] = []
+    services_for: list[Literal["child", "suspect"]] = ["child"]
+    professional_referral: bool = False
 
     @field_validator("agencies", mode="before")
     @classmethod
@@ -76,11 +79,56 @@ class StageSpec(_Spec):
         return value
 
 
+class PromptVariantSpec(_Spec):
+    if_: Any = Field(alias="if")
+    text: str = Field(min_length=1)
+
+
 class PromptSpec(_Spec):
     id: PromptId
     text: str = Field(min_length=1)
     applies_when: Any = True
     sources: list[str] = Field(min_length=1)
+    variants: list[PromptVariantSpec] = []
+    #: One line for the printed plan, where the full text is the same for every child.
+    short: str | None = Field(default=None, min_length=1, max_length=160)
+
+
+class OwnContactSpec(_Spec):
+    min_age: int = Field(ge=0, le=17)
+    service_types: list[ServiceType] = Field(min_length=1)
+    children_max_age: int = Field(default=18, ge=0, le=25)
+    why: str = Field(min_length=1)
+
+
+class OfferRuleSpec(_Spec):
+    service: str = Field(min_length=1)
+    if_: Any = Field(alias="if")
+    why: str = Field(min_length=1)
+
+
+class AdultsSpec(_Spec):
+    text: str = Field(min_length=1)
+    services: list[str] = []
+    sources: list[str] = Field(min_length=1)
+
+
+class LinkSpec(_Spec):
+    name: str = Field(min_length=1)
+    url: str = Field(pattern=r"^https://")
+
+
+class FamilyHelpSpec(_Spec):
+    title: str = Field(min_length=1)
+    text: str = Field(min_length=1)
+    links: list[LinkSpec] = []
+    sources: list[str] = Field(min_length=1)
+
+
+class OfferSpec(_Spec):
+    treat_as_disclosed: Any = None
+    own_contact: OwnContactSpec | None = None
+    only_if: list[OfferRuleSpec] = []
 
 
 class LaterContactsSpec(_Spec):
@@ -105,6 +153,9 @@ class PathwaySpec(_Spec):
     stages: list[StageSpec] = Field(min_length=1)
     prompts: list[PromptSpec] = []
     later_contacts: LaterContactsSpec
+    offer: OfferSpec = OfferSpec()
+    adults: AdultsSpec | None = None
+    family_help: dict[Literal["images_shared"], FamilyHelpSpec] = {}
 
 
 # -- messages ---------------------------------------------------------------------------

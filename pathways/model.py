@@ -24,6 +24,10 @@ __all__ = [
     "StageDef",
     "PromptDef",
     "LaterContacts",
+    "OwnContact",
+    "OfferRule",
+    "AdultPointer",
+    "FamilyHelp",
     "Pathway",
 ]
 
@@ -54,6 +58,7 @@ class Variant:
     note: str | None = None
     add_service_types: tuple[str, ...] = ()
     add_agencies: tuple[str, ...] = ()
+    services_for: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +80,10 @@ class StageDef:
     never_gated_on: tuple[str, ...] = ()
     line: int | None = None
     leads_to_lines: tuple[int | None, ...] = ()
+    services_for: tuple[str, ...] = ("child",)
+    #: Professionals refer the child to this stage's services (a child protection medical):
+    #: a service's "needs a disclosure" does not apply here.
+    professional_referral: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,6 +95,17 @@ class PromptDef:
     applies_when: Any
     source: str
     line: int | None = None
+    #: (condition, text): the last matching one replaces ``text`` for this situation.
+    variants: tuple[tuple[Any, str], ...] = ()
+    #: One line for the printed plan (optional).
+    short: str | None = None
+
+    def text_for(self, values: Mapping[str, Any]) -> str:
+        text = self.text
+        for condition, other in self.variants:
+            if condition.holds(values):
+                text = other
+        return text
 
 
 @dataclass(frozen=True)
@@ -95,6 +115,49 @@ class LaterContacts:
     stage: str
     max: int
     fallback: tuple[Service, ...]
+
+
+@dataclass(frozen=True)
+class OwnContact:
+    """Services a child would have to phone, text or chat with on their own.
+
+    A helpline that is not for parents and is either a children's service (``max_age``
+    up to ``children_max_age``) or reached by text only: a child younger than ``min_age``
+    cannot use it, so the plan offers the parents' services instead.
+    """
+
+    min_age: int
+    service_types: tuple[str, ...]
+    children_max_age: int
+    why: str
+
+
+@dataclass(frozen=True)
+class OfferRule:
+    """A service offered only in the situations it is for (a parents' programme)."""
+
+    service: str
+    condition: Any
+    why: str
+
+
+@dataclass(frozen=True)
+class AdultPointer:
+    """What to say instead of a plan when the person is 18 or over."""
+
+    text: str
+    services: tuple[str, ...]
+    source: str
+
+
+@dataclass(frozen=True)
+class FamilyHelp:
+    """Plain-words help for a family in one situation (shown on Find support)."""
+
+    title: str
+    text: str
+    links: tuple[tuple[str, str], ...]
+    source: str
 
 
 @dataclass(frozen=True, eq=False)
@@ -111,6 +174,12 @@ class Pathway:
     later_contacts: LaterContacts
     services_per_step: int
     graph: nx.DiGraph = field(repr=False)
+    #: Lifts a service's "needs a disclosure" for this situation (evidence stands in for words).
+    treat_as_disclosed: Any = None
+    own_contact: OwnContact | None = None
+    offer_only_if: tuple[OfferRule, ...] = ()
+    adults: AdultPointer | None = None
+    family_help: Mapping[str, FamilyHelp] = field(default_factory=dict)
 
     def stage(self, stage_id: str) -> StageDef:
         """The stage with this id (KeyError when the pathway has none)."""

@@ -41,7 +41,9 @@ class PlanService:
         return cls(hit.service, hit.distance_km, hit.local)
 
     def to_dict(self) -> dict[str, Any]:
-        return service_summary(self.service, self.distance_km)
+        out = service_summary(self.service, self.distance_km)
+        out.setdefault("availability", self.service.availability)
+        return out
 
 
 @dataclass(frozen=True)
@@ -57,6 +59,10 @@ class PlanStep:
     gap: bool
     notes: tuple[str, ...] = ()
     runs_alongside: tuple[str, ...] = ()
+    #: Whose age the services fit: "child" (the child this plan is for) and/or "suspect".
+    services_for: tuple[str, ...] = ("child",)
+    #: Set by this child's situation (not a step every plan has): read first.
+    specific: bool = False
 
     @property
     def local_services(self) -> tuple[PlanService, ...]:

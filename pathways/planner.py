@@ -6,12 +6,19 @@ What it adds is the directory: for each step, the services this child is eligibl
 (age, area, disclosure, investigation) near where they live, local ones nearest first,
 national ones only where nothing local delivers the step, and a plain ``gap`` flag when
 nothing local does. Same situation and data, same plan.
+
+What fits is also data (``offer:`` in pathway.yaml): evidence such as an STI in a young
+child stands in for a disclosure; a helpline the child would have to use on their own is
+not offered to a child too young to use it (their parents' helplines are, instead); a
+parents' programme is offered only where it applies; and a step about the child suspected
+of harm lists services for that child's age.
 """
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
@@ -25,7 +32,8 @@ from services.search import Hit, Ranked, SearchFilters, rank
 from .definition import load_pathway, pathway_path
 from .model import WHEN_ORDER, Pathway, StageDef
 from .plan import Invitee, Plan, PlanService, PlanStep
-from .situation import Situation, parse_situation, situation_values
+from .rules import Always
+from .situation import AdultAge, Situation, parse_situation, situation_values
 
 __all__ = [
     "UnknownPlace",
@@ -34,6 +42,7 @@ __all__ = [
     "eligible",
     "delivers",
     "applicable_stages",
+    "adult_pointer",
     "STRATEGY_STAGE",
     "EligibleServices",
     "EligibleFactory",
@@ -62,6 +71,12 @@ def resolve_place(situation: Situation, directory: Directory) -> Place:
         raise
     except PlaceNotFound as exc:
         field = "area" if situation.area else "postcode" if situation.postcode else "place"
+        hint = _area_suggestion(situation.area, directory) if situation.area else ""
+        if hint:
+            raise UnknownPlace(
+                f"area: {situation.area!r} is not an English children's services authority.{hint} "
+                "Give its name (e.g. York) or its GSS code (e.g. E06000014)."
+            ) from None
         raise UnknownPlace(f"{field}: {exc}") from None
     if place.authority is None:
         raise UnknownPlace(
@@ -70,24 +85,74 @@ def resolve_place(situation: Situation, directory: Directory) -> Place:
     return place
 
 
-def _disclosed(situation: Situation) -> bool:
-    return situation.concern in ("disclosure", "partial_disclosure")
+def _area_suggestion(text: str, directory: Directory) -> str:
+    """" Did you mean York?" for a misspelt authority name, as ``--place`` says for towns."""
+    names = {a.name.casefold(): a.name for a in directory.geography.authorities.values()}
+    close = difflib.get_close_matches(text.strip().casefold(), list(names), n=3, cutoff=0.75)
+    return (" Did you mean " + " or ".join(names[c] for c in close) + "?") if close else ""
 
 
-def eligible(service: Service, situation: Situation, place: Place) -> bool:
+def adult_pointer(pathway: Pathway, directory: Directory | None = None) -> str:
+    """Where an adult (18 or over) can turn, from pathway.yaml's ``adults`` and the directory."""
+    spec = pathway.adults
+    if spec is None:
+        return ""
+    parts = [spec.text]
+    for sid in spec.services:
+        service = directory.get(sid) if directory is not None else None
+        if service is None:
+            continue
+        bits = [p.number for p in service.phones[:1]]
+        url = service.url or (service.organization.url if service.organization else None)
+        if url:
+            bits.append(url)
+        parts.append(f"{service.name}" + (f" ({', '.join(bits)})" if bits else ""))
+    return " ".join([parts[0], "; ".join(parts[1:]) + "." if len(parts) > 1 else ""]).strip()
+
+
+def _disclosed(situation: Situation, pathway: Pathway | None = None) -> bool:
+    """Told someone (fully or in part), or evidence stands in for words (pathway.yaml)."""
+    if situation.concern in ("disclosure", "partial_disclosure"):
+        return True
+    treat = pathway.treat_as_disclosed if pathway is not None else None
+    return bool(treat is not None and treat.holds(situation_values(situation)))
+
+
+def _own_contact(service: Service, age: int | None, pathway: Pathway | None) -> bool:
+    """A helpline the person would have to use on their own, and is too young to."""
+    rule = pathway.own_contact if pathway is not None else None
+    if rule is None or age is None or age >= rule.min_age or service.for_parents:
+        return False
+    if not set(service.service_types) & set(rule.service_types):
+        return False
+    text_only = bool(service.phones) and all(p.type == "text" for p in service.phones)
+    return service.max_age <= rule.children_max_age or text_only
+
+
+def eligible(
+    service: Service, situation: Situation, place: Place, *, pathway: Pathway | None = None
+) -> bool:
     """Whether this child may use ``service`` where they live.
 
     Age must be within the service's range; the service must cover the child's area or be
     national; a service that needs a disclosure is only for a child who has disclosed (fully
-    or in part); and during an investigation, a service that says it stops for one is left
-    out (one that does not say is kept: statutory services carry on).
+    or in part) or whose situation the pathway treats as evidence enough; and during an
+    investigation, a service that says it stops for one is left out (one that does not say
+    is kept: statutory services carry on). With the pathway, a helpline the child is too
+    young to use alone and a programme for situations other than this one are left out too.
+    (At a stage professionals refer to, such as the medical, the plan also lists services
+    that need a disclosure: see ``StageDef.professional_referral``.)
     """
     if not service.serves_age(situation.age):
         return False
     code = place.authority.code if place.authority else None
     if not (service.is_national or (code is not None and code in service.service_areas)):
         return False
-    if service.requires_disclosure and not _disclosed(situation):
+    if service.requires_disclosure and not _disclosed(situation, pathway):
+        return False
+    if _own_contact(service, situation.age, pathway):
+        return False
+    if pathway is not None and service.id in _withheld(pathway, situation_values(situation)):
         return False
     if situation.investigation_active and service.available_during_investigation is False:
         return False
@@ -128,22 +193,48 @@ def _agencies(
     return list(out.items())
 
 
-class EligibleServices(Protocol):
-    """What the planner needs of the services a child is eligible for, in search order."""
+class EligibleServices:
+    """What fits, decided record by record for the few rows a step may list.
 
-    local: np.ndarray
-    self_referral: np.ndarray
+    Shared by :class:`_Eligible` (index columns) and the benchmark's naive baseline, which
+    supply ``hits(rows)``, ``fits(ages)``, ``parents(types)``, ``pathway`` and ``withheld``.
+    """
 
-    def hits(self, rows: Iterable[int]) -> list[Hit]: ...
+    pathway: Pathway | None
+    withheld: frozenset[str]
 
-    def delivers(self, stage: StageDef, extra_types: Iterable[str] = ()) -> np.ndarray: ...
+    def hits(self, rows: Iterable[int]) -> list[Hit]:  # pragma: no cover - supplied by subclasses
+        raise NotImplementedError
+
+    def suitable(self, row: int, ages: Sequence[int | None]) -> bool:
+        """Not withheld for this situation, and usable by the youngest person served."""
+        service = self.hits([row])[0].service
+        if service.id in self.withheld:
+            return False
+        known = [a for a in ages if a is not None]
+        return not _own_contact(service, min(known) if known else None, self.pathway)
+
+    def take(self, rows: Iterable[int], limit: int, ages: Sequence[int | None]) -> list[int]:
+        """The first ``limit`` suitable rows (records are read one at a time, only as needed)."""
+        out: list[int] = []
+        for row in rows:
+            if len(out) >= limit:
+                break
+            if self.suitable(int(row), ages):
+                out.append(int(row))
+        return out
+
+    def dropped_own_contact(self, rows: Iterable[int], ages: Sequence[int | None]) -> bool:
+        known = [a for a in ages if a is not None]
+        youngest = min(known) if known else None
+        return any(_own_contact(self.hits([int(r)])[0].service, youngest, self.pathway) for r in rows)
 
 
-#: Builds the eligible services for (directory, place, situation).
-EligibleFactory = Callable[[Directory, Place, Situation], EligibleServices]
+#: Builds the services a child is eligible for: (directory, place, situation, pathway) → rows.
+EligibleFactory = Callable[[Directory, Place, Situation, Pathway], EligibleServices]
 
 
-class _Eligible:
+class _Eligible(EligibleServices):
     """The services this child is eligible for, in search order, as index rows.
 
     ``delivers`` and ``eligible`` read one record at a time; at national scale a plan would
@@ -153,11 +244,15 @@ class _Eligible:
     naive baseline runs them record by record.)
     """
 
-    def __init__(self, directory: Directory, place: Place, situation: Situation) -> None:
-        filters = SearchFilters(age=situation.age, no_disclosure=not _disclosed(situation))
+    def __init__(
+        self, directory: Directory, place: Place, situation: Situation, pathway: Pathway | None = None
+    ) -> None:
+        # Ages are checked per step (a step may serve the child suspected rather than this
+        # one), and so is a service's need for a disclosure (a step professionals refer to
+        # does not need the child's words).
         index = directory.index
-        ranked = rank(directory, place, filters)
-        # Age, area and disclosure are the search's filters; the rest of ``eligible``:
+        ranked = rank(directory, place, SearchFilters())
+        # Area is the search's filter; the rest of ``eligible``:
         keep = index.active[ranked.ids]
         if situation.investigation_active:
             keep = keep & (index.during_investigation[ranked.ids] != 0)
@@ -167,7 +262,33 @@ class _Eligible:
         self.type_bits = index.type_bits[self.ranked.ids]
         self.stage_bits = index.stage_bits[self.ranked.ids]
         self.self_referral = index.self_referral[self.ranked.ids]
+        self.min_age = index.min_age[self.ranked.ids]
+        self.max_age = index.max_age[self.ranked.ids]
+        self.for_parents = index.for_parents[self.ranked.ids].astype(bool)
+        told = _disclosed(situation, pathway)
+        self.needs_words = np.zeros(len(self.ranked.ids), dtype=bool) if told else (
+            index.requires_disclosure[self.ranked.ids].astype(bool)
+        )
+        self.pathway = pathway
+        self.withheld = _withheld(pathway, situation_values(situation)) if pathway else frozenset()
         self._hits: dict[int, Hit] = {}
+
+    def fits(self, ages: Sequence[int | None]) -> np.ndarray:
+        """Rows whose age range includes every known age in ``ages``."""
+        keep = np.ones(len(self.min_age), dtype=bool)
+        for age in ages:
+            if age is not None:
+                keep &= (self.min_age <= age) & (self.max_age >= age)
+        return keep
+
+    def open_to(self, stage: StageDef) -> np.ndarray:
+        """Rows this child can be offered at ``stage``: a service that needs a disclosure
+        only when the child has told (or evidence stands in), unless professionals refer."""
+        return np.ones(len(self.needs_words), dtype=bool) if stage.professional_referral else ~self.needs_words
+
+    def parents(self, service_types: Iterable[str]) -> np.ndarray:
+        """Rows of services for parents of one of ``service_types``."""
+        return self.for_parents & ((self.type_bits & np.uint32(_bits(service_types))) != 0)
 
     def hits(self, rows: Iterable[int]) -> list[Hit]:
         out = []
@@ -196,33 +317,66 @@ def _bits(service_types: Iterable[str]) -> int:
     return out
 
 
+def _withheld(pathway: Pathway | None, values: Mapping[str, Any]) -> frozenset[str]:
+    """Ids of services offered only in situations other than this one."""
+    if pathway is None:
+        return frozenset()
+    return frozenset(r.service for r in pathway.offer_only_if if not r.condition.holds(values))
+
+
+def _ages(services_for: Sequence[str], situation: Situation) -> tuple[int | None, ...]:
+    """The ages a step's services must fit: the child's, the child suspected's, or both."""
+    return tuple(situation.age if who == "child" else situation.suspect_age for who in services_for)
+
+
 def _choose(
-    stage: StageDef, hits: EligibleServices, extra_types: Sequence[str], limit: int
+    stage: StageDef,
+    hits: _Eligible,
+    extra_types: Sequence[str],
+    limit: int,
+    ages: Sequence[int | None],
 ) -> tuple[list[Hit], bool]:
     """The services to list for a step and whether the step is a local gap."""
-    matching = hits.delivers(stage, extra_types)
-    local = np.flatnonzero(matching & hits.local)
-    national = np.flatnonzero(matching & ~hits.local)
+    fits = hits.fits(ages) & hits.open_to(stage)
+    matching = hits.delivers(stage, extra_types) & fits
+    local_rows = np.flatnonzero(matching & hits.local)
+    national_rows = np.flatnonzero(matching & ~hits.local)
+    local = hits.take(local_rows, limit, ages)
+    national = hits.take(national_rows, limit, ages)
     if stage.national_first:
-        chosen = [*national[:limit], *local[:limit]]
-    elif len(local):
-        chosen = [*local[:limit], *(national[:limit] if stage.national_covers else ())]
+        chosen = [*national, *local]
+    elif local:
+        chosen = [*local, *(national if stage.national_covers else ())]
     else:
-        chosen = list(national[:limit])
-    gap = not len(local) and not (stage.national_covers and len(national))
+        chosen = list(national)
+    gap = not local and not (stage.national_covers and national)
+    rule = hits.pathway.own_contact if hits.pathway is not None else None
+    if rule is not None and hits.dropped_own_contact([*local_rows, *national_rows], ages):
+        # The child is too young to phone or text alone: their parents' helplines instead.
+        parents = np.flatnonzero(fits & hits.parents(rule.service_types))
+        chosen += [r for r in hits.take(parents, limit, ages) if r not in chosen][: max(1, limit - len(chosen))]
     return hits.hits(chosen), gap
 
 
 def _step(
-    stage: StageDef, values: Mapping[str, Any], hits: EligibleServices, pathway: Pathway, present: set[str]
+    stage: StageDef,
+    situation: Situation,
+    hits: _Eligible,
+    pathway: Pathway,
+    present: set[str],
 ) -> PlanStep:
+    values = situation_values(situation)
     title, when, why = stage.title, stage.when, stage.why
+    services_for = stage.services_for
+    specific = not (isinstance(stage.applies_when, Always) and stage.applies_when.value)
     notes: list[str] = []
     extra_types: list[str] = []
     extra_agencies: list[str] = []
     for variant in stage.variants:
         if not variant.condition.holds(values):
             continue
+        specific = specific or bool(variant.title or variant.when or variant.why)
+        services_for = variant.services_for or services_for
         title = variant.title or title
         when = variant.when or when
         why = " ".join(variant.why.split()) if variant.why else why
@@ -230,7 +384,7 @@ def _step(
             notes.append(" ".join(variant.note.split()))
         extra_types.extend(t for t in variant.add_service_types if t not in extra_types)
         extra_agencies.extend(a for a in variant.add_agencies if a not in extra_agencies)
-    chosen, gap = _choose(stage, hits, extra_types, pathway.services_per_step)
+    chosen, gap = _choose(stage, hits, extra_types, pathway.services_per_step, _ages(services_for, situation))
     alongside = tuple(other for other in stage.parallel_with if other in present)
     agencies = _agencies(stage, values, extra_agencies)
     return PlanStep(
@@ -243,23 +397,40 @@ def _step(
         gap=gap,
         notes=tuple(notes),
         runs_alongside=alongside,
+        services_for=tuple(services_for),
+        specific=specific,
     )
 
 
 def _later_contacts(
-    pathway: Pathway, hits: EligibleServices, situation: Situation, place: Place
+    pathway: Pathway, hits: _Eligible, situation: Situation, place: Place
 ) -> list[PlanService]:
     """Someone to contact later, always: services for the later stage, else the fallback."""
     spec = pathway.later_contacts
     later = pathway.stage(spec.stage)
-    matching = np.flatnonzero(hits.delivers(later))
+    ages = (situation.age,)
+    rule = pathway.own_contact
+    matching = np.flatnonzero(hits.delivers(later) & hits.fits(ages) & hits.open_to(later))
+    if rule is not None and hits.dropped_own_contact(matching, ages):
+        parents = hits.parents(rule.service_types) & hits.fits(ages) & hits.open_to(later)
+        matching = np.union1d(matching, np.flatnonzero(parents))
     # Those a family can contact directly come first; otherwise keep local-then-nearest.
     matching = matching[np.argsort(hits.self_referral[matching] != 1, kind="stable")]
-    chosen = [PlanService.from_hit(h) for h in hits.hits(matching[: spec.max])]
+    chosen = [PlanService.from_hit(h) for h in hits.hits(hits.take(matching, spec.max, ages))]
     if chosen:
         return chosen
-    fallback = [s for s in spec.fallback if eligible(s, situation, place)] or list(spec.fallback)
+    fallback = [s for s in spec.fallback if eligible(s, situation, place, pathway=pathway)] or [
+        s for s in spec.fallback if not _own_contact(s, situation.age, pathway)
+    ] or list(spec.fallback)
     return [PlanService(s, None, False) for s in fallback[: spec.max]]
+
+
+def _prompts(pathway: Pathway, values: Mapping[str, Any]) -> tuple[dict[str, str], ...]:
+    """The reminders that fire: those about this child's situation first, then those every
+    plan carries, each in the wording for this situation."""
+    fired = [p for p in pathway.prompts if p.applies_when.holds(values)]
+    fired.sort(key=lambda p: isinstance(p.applies_when, Always) and p.applies_when.value)
+    return tuple({"id": p.id, "text": p.text_for(values), "source": p.source} for p in fired)
 
 
 def make_plan(
@@ -274,31 +445,31 @@ def make_plan(
     ``situation`` may be raw values (validated here: ``InvalidInput`` names each bad field).
     ``pathway`` defaults to the data directory's own ``pathway.yaml`` or the shipped one.
     ``eligible_services`` finds the services this child may use (default: the index-backed
-    search); the benchmark passes a naive one to measure the same planner against it.
+    search); the benchmark passes a record-by-record one to measure the same planner.
     An unknown area, postcode or place raises ``UnknownPlace``.
     """
-    situation = parse_situation(situation)
     if pathway is None:
         pathway = load_pathway(pathway_path(directory.data_dir))
+    try:
+        situation = parse_situation(situation)
+    except AdultAge as exc:
+        pointer = adult_pointer(pathway, directory)
+        raise AdultAge(f"{exc}. {pointer}" if pointer else str(exc), exc.age) from None
     place = resolve_place(situation, directory)
-    hits = (eligible_services or _Eligible)(directory, place, situation)
+    hits = (eligible_services or _Eligible)(directory, place, situation, pathway)
 
     values = situation_values(situation)
     stages = applicable_stages(pathway, situation)
     present = {s.id for s in stages}
     order = pathway.order
-    steps = [_step(stage, values, hits, pathway, present) for stage in stages]
+    steps = [_step(stage, situation, hits, pathway, present) for stage in stages]
     steps.sort(key=lambda s: (WHEN_ORDER[s.when], order[s.stage]))
 
     strategy = pathway.stage(STRATEGY_STAGE)
     invitees = tuple(
         Invitee(agency, pathway.agency_name(agency), why) for agency, why in _agencies(strategy, values, ())
     )
-    prompts = tuple(
-        {"id": p.id, "text": p.text, "source": p.source}
-        for p in pathway.prompts
-        if p.applies_when.holds(values)
-    )
+    prompts = _prompts(pathway, values)
     return Plan(
         situation=situation,
         place=place,

@@ -1,8 +1,11 @@
 """A plan as text a practitioner can print, or as Markdown.
 
-Plain words, grouped by now / next / later, with the services' contact details and, where
-the directory has nothing local for a step, a sentence that says so plainly rather than a
-blank. Rendering only formats: every decision was made by the planner.
+Plain words, read under pressure: the plan opens with today's actions that are specific to
+this child, then today's actions every plan has, then next and later. Each step lists its
+services' contact details; steps with no local service are marked and named once, in one
+line, rather than in a sentence repeated under every step. Prompt sources are listed once
+at the end. Rendering only formats (and orders for reading): every decision was made by the
+planner.
 """
 
 from __future__ import annotations
@@ -12,21 +15,95 @@ from collections.abc import Callable
 
 from .model import Pathway
 from .plan import Plan, PlanService, PlanStep
+from .rules import Always
 
-__all__ = ["render_text", "render_markdown", "describe_situation", "GAP_TEXT"]
+__all__ = [
+    "render_text",
+    "render_markdown",
+    "describe_situation",
+    "reading_order",
+    "gap_summary",
+    "availability_text",
+    "GAP_TEXT",
+    "SECTION_TITLES",
+]
 
 WHEN_HEADINGS = {"now": "NOW", "next": "NEXT", "later": "LATER"}
 
+#: Reading sections, in order: (key, heading). ``today_child`` holds the steps made "now" by
+#: this child's situation; ``today`` the steps every plan starts with.
+SECTION_TITLES: dict[str, str] = {
+    "today_child": "Today, for this child",
+    "today": "Today",
+    "now": "Now",
+    "next": "Next",
+    "later": "Later",
+}
+
 GAP_TEXT = "No local service in the directory delivers this step here."
+
+SOME_AREAS_TEXT = "runs only in some areas: ask the organisation whether it runs near you"
+
+#: The printed plan gives contact details for this many new services per step.
+TEXT_SERVICES_PER_STEP = 3
+
+STALE_MARK = "†"
+STALE_TEXT = "out of date: check with them before relying on these details"
+
+
+def reading_order(plan: Plan) -> list[tuple[str, list[PlanStep]]]:
+    """The plan's steps in reading order, as (section, steps), empty sections left out.
+
+    Today's steps specific to this child come first (a strategy discussion today because of
+    a health sign, safe care for two children, a medical within the window), then the steps
+    every plan has today, then next and later, each in the pathway's order.
+    """
+    now = [s for s in plan.steps if s.when == "now"]
+    specific = [s for s in now if s.specific]
+    rest = [s for s in now if not s.specific]
+    sections = [("today_child", specific), ("today" if specific else "now", rest)]
+    sections += [(w, [s for s in plan.steps if s.when == w]) for w in ("next", "later")]
+    return [(key, steps) for key, steps in sections if steps]
+
+
+def gap_summary(plan: Plan, numbers: dict[str, int] | None = None) -> str | None:
+    """One sentence naming every step with no local service, or None when there is none."""
+    gaps = [s for s in plan.steps if s.gap]
+    if not gaps:
+        return None
+    names = [f"{numbers[s.stage]}. {s.title}" if numbers else s.title for s in gaps]
+    return (
+        "No local service in the directory delivers "
+        + ("this step" if len(gaps) == 1 else "these steps")
+        + " here: "
+        + "; ".join(names)
+        + ". National options are listed under the step where there are any."
+    )
+
+
+def availability_text(ps: PlanService) -> str | None:
+    """Say so when a national programme runs only in some places."""
+    return SOME_AREAS_TEXT if ps.service.availability == "some_areas" else None
 
 _FIELD_WORDS = {
     "concern": "concern",
+    "indicators": "signs",
+    "suspect_age": "suspect's age",
+    "living_arrangement": "lives",
     "days_since_last_abuse": "days since last abuse",
     "suspect_relationship": "suspect",
     "investigation": "investigation",
     "other_children": "other children",
     "previous_concerns": "previous concerns",
     "language": "language",
+}
+_INDICATOR_WORDS = {
+    "sti": "sexually transmitted infection",
+    "genital_injury": "genital injury",
+    "pregnancy": "pregnancy",
+    "sexualised_behaviour": "sexualised behaviour",
+    "behaviour_change": "change in behaviour",
+    "abuse_images": "images of the child made or shared",
 }
 _FLAG_WORDS = {
     "suspect_is_child": "suspect is a child",
@@ -37,6 +114,9 @@ _FLAG_WORDS = {
     "disabled_or_send": "disabled / SEND",
     "case_open_to_social_care": "case open to social care",
     "support_ended": "support has ended",
+    "retracted": "the child has retracted",
+    "suspect_works_with_children": "suspect works with children",
+    "consent_refused": "parents refuse consent",
     "immediate_danger": "IMMEDIATE DANGER",
     "mental_health_concern": "mental health concern",
 }
@@ -48,6 +128,8 @@ def describe_situation(plan: Plan) -> str:
     parts = [f"age {s.age}"]
     for name, word in _FIELD_WORDS.items():
         value = getattr(s, name)
+        if isinstance(value, tuple):
+            value = ", ".join(_INDICATOR_WORDS.get(v, v) for v in value) if value else None
         if value is not None:
             parts.append(f"{word}: {str(value).replace('_', ' ')}")
     parts.extend(word for name, word in _FLAG_WORDS.items() if getattr(s, name))
@@ -61,20 +143,42 @@ def _area(plan: Plan) -> str:
     return f"{area['name']} ({area['code']})"
 
 
-def _contact(ps: PlanService) -> str:
+def _contact(ps: PlanService, *, stale_mark: bool = False, brief: bool = False) -> str:
+    """How to reach a service; ``brief`` (the printed plan) leaves out a national service's
+    website when it has a phone number, and the "national" label."""
     service = ps.service
     bits = []
     if ps.distance_km is not None:
         bits.append(f"{ps.distance_km:.1f} km")
-    elif service.is_national:
+    elif service.is_national and not brief:
         bits.append("national")
     bits.extend(p.number + (f" ({p.type})" if p.type != "voice" else "") for p in service.phones[:2])
     url = service.url or (service.organization.url if service.organization else None)
-    if url:
+    if url and not (brief and service.phones and service.is_national):
         bits.append(url)
+    some_areas = availability_text(ps)
+    if some_areas:
+        bits.append(some_areas)
     if service.is_stale():
-        bits.append("out of date: check with them before relying on these details")
+        bits.append(STALE_MARK if stale_mark else STALE_TEXT)
     return " · ".join(bits)
+
+
+def _first_sentence(text: str) -> str:
+    """The first sentence (up to the first full stop followed by a space)."""
+    head, sep, _ = text.partition(". ")
+    return head + "." if sep else text
+
+
+def short_why(step: PlanStep) -> str:
+    """What a printed plan says under a step: all of it when the step is about this child,
+    otherwise the step's first sentence and this child's notes (the rest is in the JSON,
+    the Markdown and the app)."""
+    if step.specific:
+        return step.why
+    notes = " ".join(step.notes)
+    base = step.why[: -len(notes)].rstrip() if notes and step.why.endswith(notes) else step.why
+    return " ".join(part for part in (_first_sentence(base), notes) if part)
 
 
 def _agency_names(step: PlanStep, pathway: Pathway | None) -> str:
@@ -83,49 +187,99 @@ def _agency_names(step: PlanStep, pathway: Pathway | None) -> str:
 
 
 def render_text(plan: Plan, pathway: Pathway | None = None, *, width: int = 88) -> str:
-    """The plan as printable plain text."""
+    """The plan as printable plain text, today's child-specific steps first.
+
+    Kept short enough to read under pressure: steps every plan has show their first
+    sentence and this child's notes (later steps only the notes), each service's contact
+    details are given once, and reminders every plan carries take one line each.
+    """
 
     def wrap(text: str, indent: str, first: str | None = None) -> str:
         return textwrap.fill(
             text, width=width, initial_indent=indent if first is None else first, subsequent_indent=indent
         )
 
+    sections = reading_order(plan)
+    ordered = [step for _, steps in sections for step in steps]
+    numbers = {step.stage: i for i, step in enumerate(ordered, 1)}
     titles = {s.stage: s.title for s in plan.steps}
+    later_ids = [ps.service.id for ps in plan.later_contacts]
+    del titles
     lines = [
         f"Waymark plan for a child in {_area(plan)}",
         wrap(describe_situation(plan), "  "),
         "",
         "If the child is in immediate danger, call 999.",
     ]
-    number = 0
-    current = None
-    for step in plan.steps:
-        if step.when != current:
-            current = step.when
-            lines += ["", WHEN_HEADINGS[current], "-" * len(WHEN_HEADINGS[current])]
-        number += 1
-        lines.append(wrap(step.title, " " * 3, f"{number}. ".ljust(3)))
-        lines.append(wrap(step.why, "   "))
-        if step.runs_alongside:
-            lines.append(wrap("Runs alongside: " + "; ".join(titles[s] for s in step.runs_alongside), "   "))
-        if step.agencies:
-            lines.append(wrap("Who: " + _agency_names(step, pathway), "   "))
-        if step.gap:
-            lines.append(wrap(GAP_TEXT + (" National options:" if step.services else ""), "   "))
-        for ps in step.services:
-            lines.append(wrap(f"{ps.service.name}: {_contact(ps)}", "     ", "   - "))
-        lines.append("")
-    lines += ["STRATEGY DISCUSSION: WHO MUST BE INVITED", "-" * 40]
+    stale = False
+    shown: dict[str, int] = {}  # service id → the step whose list gave its contact details
+    for key, steps in sections:
+        heading = SECTION_TITLES[key].upper()
+        lines += ["", heading, "-" * len(heading)]
+        for step in steps:
+            number = numbers[step.stage]
+            marker = " [no local service]" if step.gap else ""
+            lines.append(wrap(step.title + marker, " " * 3, f"{number}. ".ljust(3)))
+            why = short_why(step) if key != "later" or step.specific else " ".join(step.notes)
+            if why:
+                lines.append(wrap(why, "   "))
+            along = sorted(numbers[s] for s in step.runs_alongside if s in numbers)
+            with_steps = (" (alongside step" + ("s " if len(along) > 1 else " ") + ", ".join(map(str, along)) + ")") if along else ""
+            if step.agencies:
+                lines.append(wrap("Who: " + _agency_names(step, pathway) + with_steps, "   "))
+            elif with_steps:
+                lines.append(wrap("Runs" + with_steps, "   "))
+            if step.services and {ps.service.id for ps in step.services} <= set(later_ids):
+                lines.append("   Services: see WHO TO CONTACT LATER below.")
+                continue_services: list[PlanService] = []
+            else:
+                continue_services = list(step.services)
+            again = [ps for ps in continue_services if ps.service.id in shown]
+            new = [ps for ps in continue_services if ps.service.id not in shown]
+            for ps in new[:TEXT_SERVICES_PER_STEP]:
+                shown[ps.service.id] = number
+                stale = stale or ps.service.is_stale()
+                lines.append(wrap(f"{ps.service.name}: {_contact(ps, stale_mark=True, brief=True)}", "     ", "   - "))
+            more = len(new) - TEXT_SERVICES_PER_STEP
+            if more > 0:
+                lines.append(f"   - and {more} more (in the app, the Markdown and the JSON plan)")
+            if len(again) == 1:
+                ps = again[0]
+                lines.append(wrap(f"Also: {ps.service.name} (step {shown[ps.service.id]})", "     ", "   - "))
+            elif again:
+                steps_again = sorted({shown[ps.service.id] for ps in again})
+                lines.append(f"   - Also the services listed at step{'s' if len(steps_again) > 1 else ''} "
+                             + ", ".join(map(str, steps_again)))
+    summary = gap_summary(plan, numbers)
+    if summary:
+        lines += ["", wrap(summary, "")]
+    lines += ["", "STRATEGY DISCUSSION: WHO MUST BE INVITED", "-" * 40]
     for invitee in plan.invitees:
         reason = f": {invitee.why}" if invitee.why else ""
         lines.append(wrap(f"{invitee.name}{reason}", "  ", "- "))
+    sources: dict[str, int] = {}
+    # Reminders about this child in full; those every plan carries in one line each.
+    brief = {} if pathway is None else {
+        p.id: p.short or _first_sentence(p.text)
+        for p in pathway.prompts
+        if isinstance(p.applies_when, Always) and p.applies_when.value
+    }
     lines += ["", "PRACTICE REMINDERS", "-" * 18]
     for prompt in plan.prompts:
-        lines.append(wrap(prompt["text"], "  ", "- "))
-        lines.append(wrap(f"Source: {prompt['source']}", "  "))
+        refs = []
+        for source in prompt["source"].split("; "):
+            refs.append(str(sources.setdefault(source, len(sources) + 1)))
+        text = brief.get(prompt["id"], prompt["text"])
+        lines.append(wrap(f"{text} [{', '.join(refs)}]", "  ", "- "))
     lines += ["", "WHO TO CONTACT LATER", "-" * 20]
     for ps in plan.later_contacts:
-        lines.append(wrap(f"{ps.service.name}: {_contact(ps)}", "  ", "- "))
+        stale = stale or ps.service.is_stale()
+        lines.append(wrap(f"{ps.service.name}: {_contact(ps, stale_mark=True, brief=True)}", "  ", "- "))
+    if stale:
+        lines += ["", wrap(f"{STALE_MARK} {STALE_TEXT[0].upper()}{STALE_TEXT[1:]}.", "  ", "")]
+    lines += ["", "SOURCES", "-" * 7]
+    for source, n in sources.items():
+        lines.append(wrap(f"[{n}] {source}", "    ", ""))
     if pathway is not None and "jtai_2020" in pathway.sources:
         lines += ["", wrap(pathway.sources["jtai_2020"], "")]
     return "\n".join(lines).rstrip() + "\n"
@@ -148,21 +302,21 @@ def render_markdown(plan: Plan, pathway: Pathway | None = None) -> str:
         "**If the child is in immediate danger, call 999.**",
     ]
     titles = {s.stage: s.title for s in plan.steps}
-    current = None
-    for step in plan.steps:
-        if step.when != current:
-            current = step.when
-            out += ["", f"## {current.capitalize()}"]
-        out += ["", f"### {_md(step.title)}", "", _md(step.why)]
-        if step.runs_alongside:
-            out += ["", "Runs alongside: " + "; ".join(_md(titles[s]) for s in step.runs_alongside)]
-        if step.agencies:
-            out += ["", f"**Who:** {_md(_agency_names(step, pathway))}"]
-        if step.gap:
-            out += ["", f"> {GAP_TEXT}" + (" National options are listed." if step.services else "")]
-        if step.services:
-            out.append("")
-            out += [f"- **{_md(ps.service.name)}**: {_md(_contact(ps))}" for ps in step.services]
+    for key, steps in reading_order(plan):
+        out += ["", f"## {SECTION_TITLES[key]}"]
+        for step in steps:
+            marker = " (no local service)" if step.gap else ""
+            out += ["", f"### {_md(step.title + marker)}", "", _md(step.why)]
+            if step.runs_alongside:
+                out += ["", "Runs alongside: " + "; ".join(_md(titles[s]) for s in step.runs_alongside)]
+            if step.agencies:
+                out += ["", f"**Who:** {_md(_agency_names(step, pathway))}"]
+            if step.services:
+                out.append("")
+                out += [f"- **{_md(ps.service.name)}**: {_md(_contact(ps))}" for ps in step.services]
+    summary = gap_summary(plan)
+    if summary:
+        out += ["", f"> {_md(summary)}"]
     out += ["", "## Strategy discussion: who must be invited", ""]
     out += [f"- **{_md(i.name)}**" + (f": {_md(i.why)}" if i.why else "") for i in plan.invitees]
     out += ["", "## Practice reminders", ""]

@@ -9,6 +9,7 @@ is a load error and never a rule that silently never fires — and evaluates the
 Forms (``field`` is a situation field)::
 
     {field: age, gte: 16}              # eq, ne, in, not_in, gt, gte, lt, lte, known
+    {field: indicators, includes: sti} # list fields: includes, includes_any, known
     {all: [cond, ...]}  {any: [cond, ...]}  {not: cond}
     {ref: name}                        # a named condition from ``conditions:``
     true / false                       # always / never
@@ -93,7 +94,9 @@ OPS: dict[str, tuple[Callable[[Any, Any], bool], frozenset[FieldKind], bool]] = 
     "gte": (_cmp(lambda a, b: a >= b), frozenset({"int"}), False),
     "lt": (_cmp(lambda a, b: a < b), frozenset({"int"}), False),
     "lte": (_cmp(lambda a, b: a <= b), frozenset({"int"}), False),
-    "known": (lambda a, b: (a is not None) == b, frozenset({"int", "bool", "enum", "str"}), False),
+    "known": (lambda a, b: (a is not None and a != ()) == b, frozenset({"int", "bool", "enum", "str", "list"}), False),
+    "includes": (lambda a, b: a is not None and b in a, frozenset({"list"}), False),
+    "includes_any": (lambda a, b: a is not None and any(x in a for x in b), frozenset({"list"}), True),
 }
 
 
@@ -317,7 +320,7 @@ def _bad_value(field: str, kind: FieldKind, choices: tuple[str, ...], value: Any
     if kind == "int":
         ok = isinstance(value, int) and not isinstance(value, bool)
         return None if ok else f"{value!r} is not a whole number ({field} is a number)"
-    if kind == "enum":
+    if kind in ("enum", "list"):
         if value in choices:
             return None
         return f"{value!r} is not a value of {field} (one of: {', '.join(choices)})"

@@ -5,6 +5,13 @@ than a social worker with an open case, and both need a plan. Impossible values 
 minus two other children, an investigation status nobody uses) are refused with a message
 that names the field, because a plan built on a typo is worse than no plan.
 
+``indicators`` is a list (signs seen, in the order DESIGN.md names them); ``suspect_age``
+makes ``suspect_is_child`` follow when it is not said (under 18: a child), and the two may
+not contradict each other. A situation no child could be in (a parent aged 8, a registered
+sex offender under the age of criminal responsibility, a retraction when the child never
+said anything) is refused, because the plan would be advice for someone else. An age of 18
+or more raises :class:`AdultAge`, so the caller can point to adult support instead.
+
 Two fields are Waymark's own additions to the DESIGN list: ``immediate_danger`` (step one
 says "call 999" either way; this makes it the headline) and ``mental_health_concern``
 (self-harm or other mental health needs: CAMHS joins the strategy discussion). ``place``
@@ -23,6 +30,10 @@ from services.errors import InvalidInput
 
 __all__ = [
     "Situation",
+    "AdultAge",
+    "Indicator",
+    "INDICATORS",
+    "LivingArrangement",
     "Concern",
     "Relationship",
     "Investigation",
@@ -45,11 +56,30 @@ Relationship = Literal[
     "unknown",
 ]
 Investigation = Literal["none", "ongoing", "no_further_action", "charged", "trial", "concluded"]
+Indicator = Literal[
+    "sexualised_behaviour", "sti", "pregnancy", "genital_injury", "behaviour_change", "abuse_images"
+]
+INDICATORS: tuple[str, ...] = get_args(Indicator)
+LivingArrangement = Literal["with_parents", "kinship_care", "foster_care", "residential", "other"]
 
 #: Investigation states during which a service that stops for investigations cannot help.
 ACTIVE_INVESTIGATION: frozenset[str] = frozenset({"ongoing", "charged", "trial"})
 
-FieldKind = Literal["int", "bool", "enum", "str"]
+FieldKind = Literal["int", "bool", "enum", "str", "list"]
+
+#: The oldest a suspect's age may be given as (a typo guard, not a judgement).
+_MAX_SUSPECT_AGE = 110
+#: Children under 10 cannot be charged with an offence in England (Children and Young
+#: Persons Act 1933, s.50): the age of criminal responsibility.
+AGE_OF_CRIMINAL_RESPONSIBILITY = 10
+
+
+class AdultAge(InvalidInput):
+    """The person is 18 or over: not a child, so not a child protection plan."""
+
+    def __init__(self, message: str, age: int) -> None:
+        super().__init__(message)
+        self.age = age
 
 _MAX_CHILDREN = 50
 _MAX_CONCERNS = 200
@@ -80,8 +110,34 @@ class Situation(BaseModel):
     case_open_to_social_care: bool = False
     language: str | None = Field(default=None, max_length=40)
     support_ended: bool = False
+    indicators: tuple[Indicator, ...] = ()
+    retracted: bool = False
+    suspect_age: int | None = Field(default=None, strict=True, ge=0, le=_MAX_SUSPECT_AGE)
+    suspect_works_with_children: bool = False
+    consent_refused: bool = False
+    living_arrangement: LivingArrangement | None = None
     immediate_danger: bool = False
     mental_health_concern: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _derive(cls, data: Any) -> Any:
+        """Indicators as a list or "a,b" text, checked by name; a suspect's age or being
+        "another child in the network" says whether they are a child when that is not said."""
+        if not isinstance(data, Mapping):
+            return data
+        data = dict(data)
+        raw = data.get("indicators")
+        if raw is not None:
+            data["indicators"] = _indicators(raw)
+        if data.get("suspect_is_child") is None:
+            data.pop("suspect_is_child", None)
+            age = data.get("suspect_age")
+            child_age = isinstance(age, int) and not isinstance(age, bool) and 0 <= age < 18
+            another_child = data.get("suspect_relationship") == "other_child_in_network" and age is None
+            if child_age or another_child:
+                data["suspect_is_child"] = True
+        return data
 
     @field_validator("language")
     @classmethod
@@ -104,7 +160,46 @@ class Situation(BaseModel):
                 f"days_since_last_abuse {self.days_since_last_abuse} is longer than a "
                 f"{self.age}-year-old's life"
             )
+        problems = self._contradictions()
+        if problems:
+            raise ValueError("; ".join(problems))
         return self
+
+    def _contradictions(self) -> list[str]:
+        """Pairs of answers that cannot both be true, each named."""
+        out = []
+        age = self.suspect_age
+        if age is not None and age >= 18 and self.suspect_is_child:
+            out.append(f"suspect_age {age} is an adult's age, but the suspect is said to be a child")
+        if age is not None and age < 18 and "suspect_is_child" in self.model_fields_set and not self.suspect_is_child:
+            out.append(f"suspect_age {age} is a child's age, but the suspect is said not to be a child")
+        if self.suspect_relationship == "other_child_in_network" and age is not None and age >= 18:
+            out.append(f"the suspect is said to be another child in the network but is {age}")
+        if self.suspect_relationship == "other_child_in_network" and not self.suspect_is_child:
+            out.append("the suspect is said to be another child in the network but not a child")
+        if age is not None and age < AGE_OF_CRIMINAL_RESPONSIBILITY:
+            if self.suspect_registered_offender:
+                out.append(
+                    f"a suspect aged {age} cannot be a registered sex offender (under the age of "
+                    "criminal responsibility, 10)"
+                )
+            if self.suspect_release_due:
+                out.append(f"a suspect aged {age} cannot be due for release from custody")
+            if self.suspect_relationship in ("parent", "step_parent_or_partner"):
+                out.append(f"a parent or a parent's partner cannot be {age}")
+            if self.suspect_works_with_children:
+                out.append(f"a suspect aged {age} cannot be working with children")
+        if self.retracted and self.concern == "signs_only":
+            out.append(
+                "retracted means the child took back what they said, but concern is signs_only "
+                "(the child has said nothing): use partial_disclosure or disclosure"
+            )
+        return out
+
+    @property
+    def suspect_under_criminal_age(self) -> bool:
+        """A child suspect known to be under 10: no criminal process can follow."""
+        return self.suspect_age is not None and self.suspect_age < AGE_OF_CRIMINAL_RESPONSIBILITY
 
     @property
     def where(self) -> str:
@@ -116,9 +211,30 @@ class Situation(BaseModel):
         return self.investigation in ACTIVE_INVESTIGATION
 
 
+def _indicators(raw: Any) -> tuple[str, ...]:
+    """Indicator names from a list or comma-separated text; unknown names are all named."""
+    if isinstance(raw, str):
+        items = [part.strip() for part in raw.split(",")]
+    elif isinstance(raw, (list, tuple, set, frozenset)):
+        items = [part.strip() if isinstance(part, str) else part for part in raw]
+    else:
+        # ValueError, not TypeError: pydantic reports only ValueErrors as the field's message.
+        raise ValueError(f"indicators must be a list of names (one or more of: {', '.join(INDICATORS)})")  # noqa: TRY004
+    items = [i for i in items if i != ""]
+    unknown = [repr(i) for i in items if i not in INDICATORS]
+    if unknown:
+        raise ValueError(
+            f"indicators: {', '.join(unknown)} {'is not an indicator' if len(unknown) == 1 else 'are not indicators'}"
+            f" (known: {', '.join(INDICATORS)})"
+        )
+    return tuple(i for i in INDICATORS if i in items)
+
+
 def _kind(annotation: Any) -> tuple[FieldKind, tuple[str, ...]]:
     args = [a for a in get_args(annotation) if a is not type(None)] or [annotation]
     inner = args[0]
+    if get_origin(annotation) in (tuple, list):
+        return "list", tuple(get_args(inner))
     if get_origin(inner) is Literal:
         return "enum", tuple(get_args(inner))
     if inner is bool:
@@ -155,6 +271,8 @@ def _message(err: Mapping[str, Any]) -> str:
         return f"{loc}: {value!r} is not one of: {', '.join(choices)}"
     if loc == "age" and kind in ("less_than_equal", "greater_than_equal"):
         return f"age: {value!r} is not a child's age (0 to 17)"
+    if loc == "suspect_age" and kind in ("less_than_equal", "greater_than_equal"):
+        return f"suspect_age: {value!r} is not a possible age (0 to {_MAX_SUSPECT_AGE})"
     if kind == "greater_than_equal":
         return f"{loc}: {value!r} cannot be below {ctx.get('ge')}"
     if kind == "less_than_equal":
@@ -173,6 +291,13 @@ def parse_situation(data: Mapping[str, Any] | Situation) -> Situation:
     if isinstance(data, Situation):
         return data
     values = dict(data)
+    age = values.get("age")
+    if isinstance(age, int) and not isinstance(age, bool) and age >= 18:
+        raise AdultAge(
+            f"age: {age} is an adult's age. Waymark plans child protection for children aged 0 to "
+            "17; an adult needs adult support services instead",
+            age,
+        )
     days = values.get("days_since_last_abuse")
     if isinstance(days, str) and days.strip().lower() in ("unknown", ""):
         values["days_since_last_abuse"] = None

@@ -112,6 +112,17 @@ PromptId = Literal[
     "nfa_does_not_end_protection",
     "escalate_unresolved_concerns",
     "open_case_still_needs_strategy",
+    "strong_physical_indicator",
+    "under_age_of_criminal_responsibility",
+    "lado_for_position_of_trust",
+    "retraction_is_common",
+    "remove_images_online",
+    "consent_refused",
+    "kinship_care_safety",
+    "registered_intermediary",
+    "emergency_contraception_and_pep",
+    "sexual_risk_order",
+    "transition_to_adult_services",
 ]
 
 STAGES: tuple[str, ...] = get_args(Stage)

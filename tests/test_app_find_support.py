@@ -272,3 +272,25 @@ def test_long_lists_start_short_and_show_more_on_request(tmp_path: Path, monkeyp
     near = [n for n in card_names(section(at, NOW)) if n.startswith("York service")]
     assert sorted(near) == sorted(s["name"] for s in many)
     assert not any(b.key == "more-near" for b in at.button)
+
+
+def test_images_shared_offers_removal_help_in_plain_words(shipped):
+    at = search(shipped, "YO10 5DD", age=14, ticks=("Images or videos of my child have been shared online",))
+    assert not at.exception
+    info = " ".join(i.value for i in at.info).replace("\\", "")
+    assert "If images or videos of your child have been shared online" in info
+    assert "Do not forward, copy or screenshot them" in info
+    assert "Report Remove" in info and "https://www.iwf.org.uk/" in info
+    assert "CEOP" in info and "https://www.ceop.police.uk/" in info
+    assert "Support near YO10 5DD (York)" in headings(at)  # the search still runs
+    assert not dict(at.query_params)
+
+
+def test_images_help_is_not_shown_unless_asked(shipped):
+    at = search(shipped, "YO10 5DD", age=14)
+    assert not any("Report Remove" in i.value for i in at.info)
+
+
+def test_images_help_shows_even_when_the_place_is_not_found(shipped):
+    at = search(shipped, "Nowhere-ville", ticks=("Images or videos of my child have been shared online",))
+    assert any("Report Remove" in i.value for i in at.info)

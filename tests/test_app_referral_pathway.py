@@ -12,10 +12,19 @@ from tests.app_helpers import headings, page_test, texts, warm
 from tests.conftest import YORK, service, write_data_dir
 
 
-def fill(at, *, age=None, where="", concern=None, investigation=None, flags=(), other_children=None):
+def fill(
+    at, *, age=None, where="", concern=None, investigation=None, flags=(), other_children=None,
+    indicators=(), suspect_age=None, living=None, relationship=None,
+):
     numbers = {n.label: n for n in at.number_input}
     if age is not None:
         numbers["Child's age (0 to 17)"].set_value(age)
+    if suspect_age is not None:
+        numbers["Age of the person suspected, if known"].set_value(suspect_age)
+    if indicators:
+        at.multiselect(key="situation-indicators").set_value(list(indicators))
+    if living:
+        at.selectbox(key="situation-living_arrangement").set_value(living)
     if other_children is not None:
         numbers["Other children in contact with the person suspected (brothers, sisters, others)"].set_value(other_children)
     boxes = {t.label: t for t in at.text_input}
@@ -25,6 +34,8 @@ def fill(at, *, age=None, where="", concern=None, investigation=None, flags=(), 
         selects["What is the concern?"].set_value(concern)
     if investigation:
         selects["Police investigation"].set_value(investigation)
+    if relationship:
+        selects["Who is the person suspected?"].set_value(relationship)
     for flag in flags:
         at.checkbox(key=f"situation-{flag}").check()
     next(b for b in at.get("form_submit_button") if b.label == "Make the plan").click()
@@ -62,9 +73,13 @@ def test_plan_for_a_nine_year_old_in_york(shipped):
     assert not at.exception
     h = headings(at)
     assert "Plan for a child in York" in h
-    for name in ("Now", "Next", "Later", "Who to invite to the strategy discussion", "Practice reminders", "Who to contact later"):
+    for name in (
+        "Today, for this child", "Today", "Next", "Later",
+        "Who to invite to the strategy discussion", "Practice reminders", "Who to contact later",
+    ):
         assert name in h, name
-    assert h.index("Now") < h.index("Next") < h.index("Later")
+    # the same reading order as the printed plan: today's steps for this child first
+    assert h.index("Today, for this child") < h.index("Today") < h.index("Next") < h.index("Later")
     body = texts(at)
     assert "Children's social care" in body and "Police" in body  # invitees
     assert "Source:" in body  # prompts carry their sources
@@ -120,6 +135,59 @@ def sparse(tmp_path: Path, monkeypatch):
 def test_gaps_are_stated_plainly(sparse):
     at = fill(sparse, age=9, where="York", concern="disclosure")
     warnings = [w.value.replace("\\", "") for w in at.warning]
-    assert any("no local service in the directory" in w for w in warnings)
-    assert sum("Gap:" in w for w in warnings) >= 2
+    # one warning names every step with no local service, not one per step
+    gaps = [w for w in warnings if "Gap:" in w]
+    assert len(gaps) == 1 and "No local service in the directory delivers these steps here" in gaps[0]
+    plan = at.session_state[PLAN_KEY]
+    assert len(plan.gaps) >= 2 and all(s.title in gaps[0] for s in plan.steps if s.gap)
     assert "Only front door" in texts(at)
+
+
+def test_new_fields_are_optional_and_grouped(shipped):
+    labels = [e.label for e in shipped.get("expander")]
+    assert labels == ["Signs seen (optional)", "The person suspected, and where the child lives (optional)"]
+    at = fill(shipped, age=9, where="York")  # nothing in the expanders: still a plan
+    assert not at.exception and "Plan for a child in York" in headings(at)
+
+
+def test_toddler_with_an_sti_gets_today_steps_first(shipped):
+    at = fill(shipped, age=2, where="York", indicators=("sti",))
+    assert not at.exception
+    plan = at.session_state[PLAN_KEY]
+    assert plan.situation.indicators == ("sti",)
+    assert plan.step("strategy_discussion").when == "now"
+    assert plan.step("medical_assessment").when == "now"
+    h = headings(at)
+    assert h.index("Today, for this child") < h.index("Today")
+    body = texts(at)
+    assert body.index("Strategy discussion today") < body.index("Make sure the child is safe now")
+    assert "evidence of possible sexual abuse" in body
+
+
+def test_nine_year_old_brother_gets_no_arrest_or_youth_justice(shipped):
+    at = fill(
+        shipped, age=12, where="Truro", concern="disclosure", relationship="sibling", suspect_age=9,
+        flags=("suspect_lives_with_child",),
+    )
+    assert not at.exception
+    plan = at.session_state[PLAN_KEY]
+    assert "under_age_of_criminal_responsibility" in {p["id"] for p in plan.prompts}
+    body = texts(at).lower()
+    assert "arrest" not in body and "bail" not in body and "youth justice" not in body
+    assert "safe care for both children" in body
+
+
+def test_new_checkboxes_reach_the_plan(shipped):
+    at = fill(
+        shipped, age=13, where="York", concern="disclosure", living="kinship_care", relationship="other_relative",
+        flags=("retracted", "suspect_works_with_children", "consent_refused"),
+    )
+    assert not at.exception
+    ids = {p["id"] for p in at.session_state[PLAN_KEY].prompts}
+    assert {"retraction_is_common", "lado_for_position_of_trust", "consent_refused", "kinship_care_safety"} <= ids
+
+
+def test_contradictions_get_a_message(shipped):
+    at = fill(shipped, age=9, where="York", concern="signs_only", flags=("retracted",))
+    assert any("retracted means the child took back what they said" in w.value.replace("\\", "") for w in at.warning)
+    assert PLAN_KEY not in at.session_state

@@ -153,7 +153,8 @@ def test_referral_pathway_makes_a_plan(app_server, page, requests_seen):
         page.get_by_role("button", name="Make the plan").click()
         wait_for_app(page)
         page.get_by_role("heading", name="Plan for a child in York").wait_for()
-        for name in ("Now", "Next", "Later", "Who to invite to the strategy discussion", "Practice reminders", "Who to contact later"):
+        for name in ("Today, for this child", "Today", "Next", "Later", "Who to invite to the strategy discussion",
+                     "Practice reminders", "Who to contact later"):
             expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible()
         expect(page.get_by_text("Source:").first).to_be_visible()
         expect(page.get_by_role("button", name="Download the plan (Markdown)")).to_be_visible()

@@ -62,7 +62,8 @@ def test_text_plan_is_printable(capsys, small_data):
     )
     assert code == 0 and err == ""
     for heading in (
-        "NOW",
+        "TODAY, FOR THIS CHILD",
+        "TODAY",
         "NEXT",
         "LATER",
         "STRATEGY DISCUSSION",
@@ -72,8 +73,11 @@ def test_text_plan_is_printable(capsys, small_data):
         assert heading in out
     assert "call 999" in out
     assert "York Therapy" in out
-    assert "No local service in the directory delivers this step here." in out
+    assert "No local service in the directory delivers" in out
     assert max(len(line) for line in out.splitlines()) <= 100
+    # the same-day strategy discussion (a disclosure) opens the plan
+    first_step = next(line for line in out.splitlines() if line.startswith("1. "))
+    assert "strategy discussion" in first_step.lower()
 
 
 def test_json_plan_follows_the_contract(capsys, small_data):
@@ -90,6 +94,12 @@ def test_json_plan_follows_the_contract(capsys, small_data):
         "--investigation",
         "ongoing",
         "--child-displays-hsb",
+        "--indicators",
+        "sexualised_behaviour,behaviour_change",
+        "--suspect-age",
+        "15",
+        "--living-arrangement",
+        "kinship_care",
         "--other-children",
         "2",
         "--days-since-last-abuse",
@@ -111,6 +121,10 @@ def test_json_plan_follows_the_contract(capsys, small_data):
     assert data["situation"]["child_displays_hsb"] is True
     assert data["situation"]["days_since_last_abuse"] is None
     assert data["situation"]["other_children"] == 2
+    assert data["situation"]["indicators"] == ["sexualised_behaviour", "behaviour_change"]
+    assert data["situation"]["suspect_age"] == 15 and data["situation"]["suspect_is_child"] is True
+    assert data["situation"]["living_arrangement"] == "kinship_care"
+    # a 15-year-old suspect: youth justice is in the room (from 10, never below)
     assert {"childrens_social_care", "police", "health_paediatrics", "youth_justice"} <= set(
         data["strategy_discussion_invitees"]
     )
@@ -136,7 +150,37 @@ def test_postcode_stands_for_area(capsys, small_data):
 @pytest.mark.parametrize(
     "argv, message",
     [
-        (["plan", "--age", "19", "--area", "York"], "age: 19 is not a child's age (0 to 17)"),
+        (["plan", "--age", "19", "--area", "York"], "age: 19 is an adult's age"),
+        (["plan", "--age", "19", "--area", "York"], "Rape Crisis"),
+        (["plan", "--age", "18", "--area", "York"], "NAPAC"),
+        (["plan", "--age", "18", "--area", "York"], "https://www.nhs.uk/sarcs"),
+        (
+            ["plan", "--age", "9", "--area", "York", "--suspect-age", "34", "--suspect-is-child"],
+            "suspect_age 34 is an adult's age, but the suspect is said to be a child",
+        ),
+        (
+            ["plan", "--age", "9", "--area", "York", "--suspect-age", "8", "--suspect-registered-offender"],
+            "cannot be a registered sex offender",
+        ),
+        (
+            ["plan", "--age", "9", "--area", "York", "--suspect-age", "7", "--suspect-relationship", "parent"],
+            "a parent or a parent's partner cannot be 7",
+        ),
+        (
+            ["plan", "--age", "9", "--area", "York", "--suspect-age", "30", "--suspect-relationship",
+             "other_child_in_network"],
+            "another child in the network but is 30",
+        ),
+        (
+            ["plan", "--age", "9", "--area", "York", "--concern", "signs_only", "--retracted"],
+            "retracted means the child took back what they said",
+        ),
+        (["plan", "--age", "9", "--area", "York", "--indicators", "sti,rash"], "indicators: 'rash' is not an indicator"),
+        (["plan", "--age", "9", "--area", "York", "--indicators", "STD,rash"], "'STD', 'rash' are not indicators"),
+        (["plan", "--age", "9", "--area", "York", "--suspect-age", "300"], "suspect_age: 300 is not a possible age"),
+        (["plan", "--age", "9", "--area", "York", "--living-arrangement", "hotel"], "invalid choice: 'hotel'"),
+        (["plan", "--age", "9", "--area", "Yrok"], "Did you mean York?"),
+        (["plan", "--age", "9", "--area", "Cornwal"], "Did you mean Cornwall?"),
         (["plan", "--age", "nine", "--area", "York"], "'nine' is not a whole number"),
         (
             ["plan", "--age", "9", "--area", "York", "--other-children", "-1"],

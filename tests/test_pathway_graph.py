@@ -225,6 +225,36 @@ BROKEN = {
         "    title: Refer to children's social care today\n    when: soon\n",
         r"'soon' is not a 'when'",
     ),
+    "unknown indicator in a condition": (
+        "  images_of_child: {field: indicators, includes: abuse_images}\n",
+        "  images_of_child: {field: indicators, includes: abuse_image}\n",
+        r"'abuse_image' is not a value of indicators",
+    ),
+    "list operator on a number": (
+        "  suspect_under_10: {field: suspect_age, lt: 10}\n",
+        "  suspect_under_10: {field: suspect_age, includes: 10}\n",
+        r"cannot be used on 'suspect_age'",
+    ),
+    "services for someone the plan does not know": (
+        "        services_for: [child, suspect]\n\n  - id: offender_risk_management",
+        "        services_for: [child, brother]\n\n  - id: offender_risk_management",
+        r"services_for",
+    ),
+    "prompt variant on an unknown field": (
+        "      - if: {field: days_since_last_abuse, gte: 4}\n",
+        "      - if: {field: days_since_abuse, gte: 4}\n",
+        r"'days_since_abuse' is not a situation field",
+    ),
+    "own-contact age that is not a child's": (
+        "    min_age: 5\n    service_types: [helpline]\n",
+        "    min_age: 50\n    service_types: [helpline]\n",
+        r"min_age",
+    ),
+    "family help for an unknown situation": (
+        "  images_shared:\n    title:",
+        "  images_shred:\n    title:",
+        r"images_shred",
+    ),
 }
 
 

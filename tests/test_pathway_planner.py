@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from pathways.definition import load_pathway
@@ -155,8 +155,11 @@ def test_signs_only_is_enough_to_act_on(directory):
     assert "Signs only" in p.step("recognise_and_record").why
 
 
-def test_services_that_need_a_disclosure_only_appear_after_one(directory):
-    assert "york-csaac" not in ids(plan(directory, concern="signs_only").step("medical_assessment").services)
+def test_the_medical_is_reached_through_professionals_whatever_the_child_said(directory, pathway):
+    """Signs only never removes the SARC route: the strategy discussion refers the child, so a
+    service that a family could only self-refer to after a disclosure is still listed there."""
+    assert pathway.stage("medical_assessment").professional_referral
+    assert "york-csaac" in ids(plan(directory, concern="signs_only").step("medical_assessment").services)
     assert "york-csaac" in ids(plan(directory, concern="disclosure").step("medical_assessment").services)
     assert "york-csaac" in ids(
         plan(directory, concern="partial_disclosure").step("medical_assessment").services
@@ -180,12 +183,16 @@ def test_strategy_invitees_core_agencies(directory):
     [
         ({"concern": "disclosure"}, {"sarc"}, set()),
         ({"concern": "signs_only", "days_since_last_abuse": 2}, {"sarc"}, set()),
-        ({"concern": "signs_only"}, set(), {"sarc", "probation", "mappa", "youth_justice"}),
+        ({"concern": "signs_only"}, {"sarc"}, {"probation", "mappa", "youth_justice"}),
+        ({}, set(), {"sarc", "probation", "mappa", "youth_justice"}),
         ({"age": 7}, {"school", "school_nursing"}, set()),
         ({"suspect_registered_offender": True}, {"probation", "mappa"}, set()),
         ({"suspect_release_due": True}, {"probation", "mappa"}, set()),
-        ({"child_displays_hsb": True}, {"youth_justice", "camhs"}, set()),
+        ({"child_displays_hsb": True, "age": 12}, {"youth_justice", "camhs"}, set()),
+        ({"child_displays_hsb": True, "age": 9}, {"camhs"}, {"youth_justice"}),
         ({"suspect_is_child": True}, {"youth_justice"}, {"probation"}),
+        ({"suspect_age": 9}, set(), {"youth_justice", "probation"}),
+        ({"indicators": ["sti"], "concern": "signs_only"}, {"sarc"}, set()),
         ({"mental_health_concern": True}, {"camhs"}, set()),
         ({"disabled_or_send": True}, {"gp"}, set()),
     ],
@@ -516,7 +523,13 @@ def test_steps_run_now_then_next_then_later_in_pathway_order(directory, pathway)
 @pytest.mark.parametrize(
     "fields, message",
     [
-        ({"age": 19, "area": "York"}, "age: 19 is not a child's age (0 to 17)"),
+        ({"age": 19, "area": "York"}, "age: 19 is an adult's age"),
+        ({"age": 9, "area": "York", "indicators": ["sti", "flu"]}, "indicators: 'flu' is not an indicator"),
+        ({"age": 9, "area": "York", "indicators": "sti"}, None),
+        ({"age": 9, "area": "York", "suspect_age": 12, "suspect_is_child": False}, "is a child's age, but"),
+        ({"age": 9, "area": "York", "suspect_age": 9, "suspect_release_due": True}, "cannot be due for release"),
+        ({"age": 9, "area": "York", "suspect_age": 8, "suspect_works_with_children": True}, "cannot be working"),
+        ({"age": 9, "area": "York", "living_arrangement": "hotel"}, "living_arrangement: 'hotel' is not one of"),
         ({"age": -1, "area": "York"}, "age: -1 is not a child's age"),
         ({"age": True, "area": "York"}, "age: True is not a whole number"),
         ({"age": 9.5, "area": "York"}, "age: 9.5 is not a whole number"),
@@ -538,6 +551,9 @@ def test_steps_run_now_then_next_then_later_in_pathway_order(directory, pathway)
     ],
 )
 def test_impossible_situations_are_refused_clearly(fields, message):
+    if message is None:  # a single indicator given as text is a list of one
+        assert parse_situation(fields).indicators == ("sti",)
+        return
     with pytest.raises(InvalidInput) as info:
         parse_situation(fields)
     assert message in str(info.value)
@@ -582,21 +598,58 @@ def situations(draw) -> dict[str, Any]:
             values[name] = draw(st.integers(0, 50))
         elif name == "previous_concerns":
             values[name] = draw(st.integers(0, 200))
+        elif name == "suspect_age":
+            values[name] = draw(st.integers(0, 80))
+        elif kind == "list":
+            values[name] = draw(st.lists(st.sampled_from(choices), unique=True, max_size=3))
     values["days_since_last_abuse"] = draw(st.none() | st.integers(0, (age + 1) * 366))
     values["language"] = draw(st.sampled_from([None, "English", "Polish", "British Sign Language"]))
+    try:
+        parse_situation(values)
+    except InvalidInput:
+        assume(False)  # contradictory answers are refused (tested on their own)
     return values
 
 
-def _independently_eligible(svc, situation: Situation, code: str) -> bool:
-    disclosed = situation.concern in ("disclosure", "partial_disclosure")
+_STRONG = {"sti", "genital_injury"}
+
+
+def _independently_eligible(
+    svc, situation: Situation, code: str, ages: tuple | None = None, referral: bool = False
+) -> bool:
+    """Written from the rules, not the planner: ages (the step's people, default the child),
+    area, a disclosure (or evidence standing in for one), investigation, and no helpline a
+    child under 5 would have to use alone."""
+    ages = tuple(a for a in (ages or (situation.age,)) if a is not None)
+    evidence = (
+        bool(_STRONG & set(situation.indicators))
+        or "abuse_images" in situation.indicators
+        or ("pregnancy" in situation.indicators and situation.age < 13)
+        or situation.retracted
+    )
+    # at a stage professionals refer to (the medical), the child's words are not needed
+    disclosed = situation.concern in ("disclosure", "partial_disclosure") or evidence or referral
+    own_contact = (
+        "helpline" in svc.service_types
+        and not svc.for_parents
+        and (svc.max_age <= 18 or bool(svc.phones and all(p.type == "text" for p in svc.phones)))
+    )
     return (
-        svc.min_age <= situation.age <= svc.max_age
+        all(svc.min_age <= a <= svc.max_age for a in ages)
+        and not (own_contact and bool(ages) and min(ages) < 5)
         and ("national" in svc.service_areas or code in svc.service_areas)
         and (disclosed or not svc.requires_disclosure)
         and not (
             situation.investigation in ACTIVE_INVESTIGATION and svc.available_during_investigation is False
         )
     )
+
+
+def _step_ages(step, situation: Situation) -> tuple:
+    """Whose ages a step's services must fit: the HSB steps about a child suspect fit theirs too."""
+    if step.stage in ("hsb_assessment", "hsb_intervention") and situation.suspect_is_child:
+        return (situation.age, situation.suspect_age)
+    return (situation.age,)
 
 
 _SETTINGS = settings(
@@ -616,8 +669,10 @@ def test_invariants_hold_for_every_valid_situation(directory, pathway, values):
     assert CORE <= set(p.strategy_discussion_invitees)
     # no ineligible service ever appears
     for step in p.steps:
+        ages = _step_ages(step, p.situation)
         for s in step.services:
-            assert _independently_eligible(s.service, p.situation, code), (step.stage, s.service.id)
+            referral = pathway.stage(step.stage).professional_referral
+            assert _independently_eligible(s.service, p.situation, code, ages, referral), (step.stage, s.service.id)
             assert delivers(s.service, pathway.stage(step.stage), ["intermediary"]), (
                 step.stage,
                 s.service.id,
@@ -625,7 +680,8 @@ def test_invariants_hold_for_every_valid_situation(directory, pathway, values):
         national_ok = pathway.stage(step.stage).national_covers
         assert step.gap == (not step.local_services) or national_ok
     for s in p.later_contacts:
-        assert s.service.name == "Childline" or _independently_eligible(s.service, p.situation, code)
+        fallback = s.service.id.startswith("pathway-fallback-")
+        assert fallback or _independently_eligible(s.service, p.situation, code)
     # therapy is present, now, and never gated on the investigation
     therapy = p.step("therapeutic_support")
     assert therapy is not None and therapy.when == "now"
@@ -699,8 +755,10 @@ def test_invariants_hold_on_the_shipped_directory(shipped, pathway, values, wher
     assert p.later_contacts and CORE <= set(p.strategy_discussion_invitees)
     assert p.step("therapeutic_support").when == "now"
     for step in p.steps:
+        ages = _step_ages(step, p.situation)
         for s in step.services:
-            assert _independently_eligible(s.service, p.situation, code), (step.stage, s.service.id)
+            referral = pathway.stage(step.stage).professional_referral
+            assert _independently_eligible(s.service, p.situation, code, ages, referral), (step.stage, s.service.id)
     for s in p.later_contacts:
         assert _independently_eligible(s.service, p.situation, code), s.service.id
 

@@ -2,7 +2,9 @@
 
 A postcode or town and a few questions a family can answer → a map and a plain-language
 list: support they can get now (even during a police investigation), helplines for the
-child's age, and who to contact later. The page only gathers input and renders: places
+child's age, and who to contact later. A family whose child's images have been shared online
+gets plain-words help to have them removed (the words come from ``pathway.yaml``'s
+``family_help``). The page only gathers input and renders: places
 come from ``Directory.resolve_place``, results from ``services.search``, headings from
 ``services.sections``.
 """
@@ -13,12 +15,13 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from pathways.definition import load_pathway, pathway_path
 from services.search import Hit, SearchFilters, national_services, search
 
 from .. import context
 from ..errors import Failed, shown
 from ..mapview import show_map
-from ..render import contact_and_freshness, distance_text, md, service_card, type_name
+from ..render import contact_and_freshness, distance_text, md, md_link, service_card, type_name
 from services.sections import group_hits, meets_access
 
 __all__ = ["render", "Query", "QUERY_KEY"]
@@ -39,6 +42,7 @@ class Query:
     free: bool
     language: str
     access: str
+    images_shared: bool = False
 
     def filters(self) -> SearchFilters:
         return SearchFilters(
@@ -83,6 +87,10 @@ def _form() -> Query | None:
                 "Only services I can contact myself",
                 help="Leaves out services that need a referral from a professional.",
             )
+            images_shared = st.checkbox(
+                "Images or videos of my child have been shared online",
+                help="Shows how to get them taken down and who to tell. Nothing you tick is kept.",
+            )
         with right:
             free = st.checkbox("Free services only")
             language = st.text_input("Language you would like to use (optional)", max_chars=40, autocomplete="off")
@@ -95,7 +103,22 @@ def _form() -> Query | None:
         submitted = st.form_submit_button("Find support", type="primary")
     if not submitted:
         return None
-    return Query(place.strip(), age, not_told, investigation, self_referral, free, language.strip(), access.strip())
+    return Query(
+        place.strip(), age, not_told, investigation, self_referral, free, language.strip(), access.strip(), images_shared
+    )
+
+
+def _images_help(d) -> None:
+    """Plain-words help to get a child's images removed (pathway.yaml ``family_help``)."""
+    try:
+        with shown(reraise=True):
+            help_ = load_pathway(pathway_path(d.data_dir)).family_help.get("images_shared")
+    except Failed:
+        return
+    if help_ is None:
+        return
+    links = "\n".join(f"- {md_link(name, url)}" for name, url in help_.links)
+    st.info(f"**{md(help_.title)}**\n\n{md(help_.text)}\n\n{links}", icon=":material/shield:")
 
 
 def _later_item(hit: Hit, taxonomy, *, waiting: bool) -> None:
@@ -135,6 +158,8 @@ def render() -> None:
         st.info("Type your postcode or town above and press **Find support**.")
         _helplines_without_place(d)
         return
+    if query.images_shared:
+        _images_help(d)
 
     try:
         with shown(reraise=True):

@@ -1,7 +1,9 @@
 """Referral pathway: for practitioners.
 
-A form for the child's situation (the DESIGN.md fields) → the plan from
-``pathways.planner.make_plan``: Now / Next / Later, who to invite to the strategy discussion,
+A form for the child's situation (the DESIGN.md fields; the less common ones grouped in
+optional expanders) → the plan from ``pathways.planner.make_plan``, in the same reading order
+as the printed plan (today's steps for this child first, then today, next, later), who to
+invite to the strategy discussion,
 practice reminders with their sources, local services per step with contact details and
 distance, gaps said plainly, and downloads (Markdown, printable HTML) built in memory.
 
@@ -18,14 +20,14 @@ import streamlit as st
 from pathways.definition import load_pathway, pathway_path
 from pathways.planner import make_plan
 from pathways.plan import Plan, PlanService, PlanStep
-from pathways.render import GAP_TEXT, describe_situation, render_markdown
+from pathways.render import SECTION_TITLES, availability_text, describe_situation, gap_summary, reading_order, render_markdown
 from pathways.situation import FIELD_KINDS
 from services.freshness import labels as freshness_labels
 from services.geography import looks_like_postcode
 
 from .. import context
 from ..errors import Failed, shown
-from ..printable import WHEN_TITLES, plan_html
+from ..printable import plan_html
 from ..render import contact_lines, distance_text, during_investigation_text, md
 
 __all__ = ["render", "FORM_FIELDS", "PLAN_KEY", "situation_from_form"]
@@ -71,10 +73,36 @@ _FLAGS = {
     "support_ended": "Earlier support has ended",
 }
 
+_INDICATORS = {
+    "sti": "A sexually transmitted infection",
+    "genital_injury": "An injury to the genitals or anus",
+    "pregnancy": "Pregnancy",
+    "sexualised_behaviour": "Sexualised behaviour unusual for the child's age",
+    "behaviour_change": "A change in behaviour or mood",
+    "abuse_images": "Images or videos of the child made or shared",
+}
+_LIVING = {
+    None: "Not known / not said",
+    "with_parents": "With their parents",
+    "kinship_care": "With relatives or friends (kinship care)",
+    "foster_care": "In foster care",
+    "residential": "In a children's home or residential school",
+    "other": "Somewhere else",
+}
+_MORE_FLAGS = {
+    "retracted": "The child has taken back what they said",
+    "suspect_works_with_children": (
+        "The person suspected works with children or holds a position of trust "
+        "(teacher, police officer, foster carer, coach, faith leader)"
+    ),
+    "consent_refused": "Parents or carers refuse a medical or support",
+}
+
 #: Every Situation field the form asks for ("where" covers area, postcode and place).
 FORM_FIELDS = (
     "age", "where", "concern", "days_since_last_abuse", "suspect_relationship", "investigation",
     "other_children", "previous_concerns", "language", *_FLAGS,
+    "indicators", "suspect_age", "living_arrangement", *_MORE_FLAGS,
 )
 
 
@@ -90,7 +118,7 @@ def situation_from_form(values: dict[str, Any]) -> dict[str, Any]:
     "Where" is one box: text shaped like a postcode is a postcode, anything else a place
     (a town or a local authority; the geography resolves both).
     """
-    out = {k: v for k, v in values.items() if k != "where" and v not in (None, "", False)}
+    out = {k: v for k, v in values.items() if k != "where" and v not in (None, "", False, [], ())}
     where = (values.get("where") or "").strip()
     if where:
         out["postcode" if looks_like_postcode(where) else "place"] = where
@@ -139,6 +167,29 @@ def _form() -> dict[str, Any] | None:
         for i, (name, label) in enumerate(_FLAGS.items()):
             with c1 if i % 2 == 0 else c2:
                 flags[name] = st.checkbox(label, key=f"situation-{name}")
+        with st.expander("Signs seen (optional)"):
+            indicators = st.multiselect(
+                "Signs seen in the child",
+                list(_INDICATORS),
+                format_func=_INDICATORS.get,
+                key="situation-indicators",
+                help="An infection, an injury to the genitals or a pregnancy under 13 is treated as "
+                "evidence of possible sexual abuse, whatever the child has said.",
+            )
+        with st.expander("The person suspected, and where the child lives (optional)"):
+            c1, c2 = st.columns(2)
+            with c1:
+                suspect_age = st.number_input(
+                    "Age of the person suspected, if known", min_value=0, max_value=110, value=None, step=1,
+                    key="situation-suspect_age",
+                )
+            with c2:
+                living = st.selectbox(
+                    "Where the child lives now", _options("living_arrangement", _LIVING), format_func=_LIVING.get,
+                    key="situation-living_arrangement",
+                )
+            for name, label in _MORE_FLAGS.items():
+                flags[name] = st.checkbox(label, key=f"situation-{name}")
         submitted = st.form_submit_button("Make the plan", type="primary")
     if not submitted:
         return None
@@ -152,6 +203,9 @@ def _form() -> dict[str, Any] | None:
         "other_children": int(other_children) if other_children is not None else None,
         "previous_concerns": int(previous) if previous is not None else None,
         "language": language.strip() or None,
+        "indicators": list(indicators),
+        "suspect_age": int(suspect_age) if suspect_age is not None else None,
+        "living_arrangement": living,
         **flags,
     }
 
@@ -162,6 +216,9 @@ def _service_line(ps: PlanService) -> str:
     parts.extend(contact_lines(service))
     if service.available_during_investigation is not None:
         parts.append(md(during_investigation_text(service)))
+    some_areas = availability_text(ps)
+    if some_areas:
+        parts.append("*" + md(some_areas[0].upper() + some_areas[1:]) + "*")
     for label in freshness_labels(service):
         parts.append("*" + md(label.short[0].upper() + label.short[1:]) + "*")
     return " · ".join(parts)
@@ -177,7 +234,7 @@ def _step(step: PlanStep, titles: dict[str, str], agency) -> None:
             st.markdown("**Who:** " + md(", ".join(agency(a) for a in step.agencies)))
         if step.gap:
             extra = " The national options below can help meanwhile." if step.services else ""
-            st.warning("**Gap:** " + md(GAP_TEXT + extra), icon=":material/report:")
+            st.caption(md("No local service in the directory for this step." + extra))
         if step.services:
             st.markdown("\n".join(f"- {_service_line(ps)}" for ps in step.services))
 
@@ -190,13 +247,9 @@ def _show_plan(plan: Plan, pathway) -> None:
     if plan.situation.immediate_danger:
         st.error("**The child is in immediate danger: call 999 now.**", icon=":material/emergency:")
     agency = pathway.agency_name if pathway is not None else (lambda a: a.replace("_", " "))
-    gaps = [s.title for s in plan.steps if s.gap]
-    if gaps:
-        st.warning(
-            f"**{len(gaps)} step{'s have' if len(gaps) != 1 else ' has'} no local service in the directory:** "
-            + md("; ".join(gaps)),
-            icon=":material/report:",
-        )
+    summary = gap_summary(plan)
+    if summary:
+        st.warning("**Gap:** " + md(summary), icon=":material/report:")
     d1, d2, d3 = st.columns([1, 1, 1])
     with d1:
         st.download_button(
@@ -220,11 +273,8 @@ def _show_plan(plan: Plan, pathway) -> None:
         st.button("Clear the plan", on_click=_clear, key="plan-clear", help="Forget this situation and plan")
 
     titles = {s.stage: s.title for s in plan.steps}
-    for when in ("now", "next", "later"):
-        steps = [s for s in plan.steps if s.when == when]
-        if not steps:
-            continue
-        st.header(WHEN_TITLES[when], anchor=False)
+    for key, steps in reading_order(plan):
+        st.header(SECTION_TITLES[key], anchor=False)
         for step in steps:
             _step(step, titles, agency)
 

@@ -2,7 +2,9 @@
 
 The flags are the situation fields (``-`` for ``_``), generated from the Situation model so
 that a field added there is a flag here without a second list to keep in step. Booleans
-are bare flags; ``--postcode`` or ``--place`` may stand for ``--area``.
+are bare flags; lists take comma-separated names (``--indicators sti,pregnancy``);
+``--postcode`` or ``--place`` may stand for ``--area``. An age of 18 or more gets a pointer
+to adult support instead of a plan (exit 2).
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ from services.clitools import print_json
 from services.directory import directories
 
 from ..definition import load_pathway, pathway_path
-from ..planner import make_plan
+from ..planner import adult_pointer, make_plan
 from ..render import render_markdown, render_text
-from ..situation import FIELD_KINDS, Situation, parse_situation
+from ..situation import FIELD_KINDS, AdultAge, Situation, parse_situation
 
 __all__ = ["add_arguments", "run", "situation_from_args"]
 
@@ -34,6 +36,13 @@ _HELP = {
     "language": "the child's or family's first language, if not English",
     "immediate_danger": "the child is in danger right now (call 999)",
     "mental_health_concern": "self-harm or other mental health needs",
+    "suspect_age": "the age of the person suspected, when known (under 18: a child)",
+    "retracted": "the child has taken back what they said",
+    "suspect_works_with_children": (
+        "the person suspected works with children or holds a position of trust "
+        "(teacher, police officer, foster carer, coach, faith leader)"
+    ),
+    "consent_refused": "parents or carers refuse a medical or support",
 }
 
 
@@ -76,6 +85,13 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
             )
         elif name == "days_since_last_abuse":
             p.add_argument(flag, dest=name, type=_days, metavar="DAYS", help=help_text)
+        elif kind == "list":
+            p.add_argument(
+                flag,
+                dest=name,
+                metavar="A,B",
+                help=(help_text or "signs seen") + f" (comma-separated: {', '.join(choices)})",
+            )
         elif kind == "int":
             p.add_argument(
                 flag, dest=name, type=_whole_number, metavar="N", required=name == "age", help=help_text
@@ -99,9 +115,13 @@ def situation_from_args(args: argparse.Namespace) -> Situation:
 
 
 def run(args: argparse.Namespace) -> int:
-    situation = situation_from_args(args)
     directory = directories.get(args.data)
     pathway = load_pathway(pathway_path(args.data if args.data is not None else directory.data_dir))
+    try:
+        situation = situation_from_args(args)
+    except AdultAge as exc:
+        pointer = adult_pointer(pathway, directory)
+        raise AdultAge(f"{exc}. {pointer}" if pointer else str(exc), exc.age) from None
     plan = make_plan(situation, directory, pathway=pathway)
     if args.json:
         print_json(plan.to_dict())
