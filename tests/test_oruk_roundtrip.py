@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 import json
+import uuid
 from pathlib import Path
+from typing import Any
+
 import pytest
 
 from services.cli import main
 from services.clitools import run
 from services.directory import Directory, load_directory
 from services.oruk import schema
+from services.oruk import terms as T
 from services.oruk.exporter import export_services
+
+from . import oruk_schemas
 
 from .conftest import CORNWALL, YORK, service, write_data_dir
 
@@ -50,7 +56,12 @@ def every_field_directory(root: Path) -> Path:
             {"description": "Always open", "open_24_7": True},
             {"description": "Weekdays", "byday": "Mon to Fri", "opens_at": "09:00", "closes_at": "17:30:30"},
             {"description": "Weekdays", "byday": "Mon to Fri", "opens_at": "09:00", "closes_at": "17:30:30"},
+            {"description": "Closed over Christmas", "valid_from": "2026-12-24", "valid_to": "2027-01-02",
+             "closed": True},
+            {"description": "Old Saturday hours", "byday": "SA", "opens_at": "10:00", "valid_to": "2020-01-31"},
         ],
+        contacts=[{"name": "Ann Persona", "title": "Reception", "email": "ann@example.org.uk"}, {"title": "Duty desk"}],
+        attending=["in_person", "online"],
         cost_options=[{"option": "Free"}, {"amount": 12.5, "amount_description": "per session"}],
         free=False,
         service_types=["therapeutic", "parent_support"],
@@ -68,7 +79,7 @@ def every_field_directory(root: Path) -> Path:
         verified=True,
         notes="Some notes.",
     )
-    bare = service("bare", service_areas=["national"], service_types=["helpline"])
+    bare = service("bare", service_areas=["national"], service_types=["helpline"], url="tel:08001111")
     return write_data_dir(root, {"a.yaml": [full, bare]})
 
 
@@ -104,34 +115,72 @@ def test_export_then_import_gives_back_the_same_directory(tmp_path: Path, which:
     assert "problems: []" in report and "unmapped_terms: []" in report
 
 
-def test_export_is_hsds3_with_waymark_attributes(tmp_path: Path) -> None:
+def waymark_values(item: dict[str, Any]) -> dict[str, list[str]]:
+    """``{term key: [values]}`` of an exported object's attributes."""
+    out: dict[str, list[str]] = {}
+    for a in item["attributes"]:
+        out.setdefault(a["taxonomy_term"]["term"], []).extend([a["value"]] if "value" in a else [])
+    return out
+
+
+def test_export_is_oruk3_with_waymark_attributes(tmp_path: Path) -> None:
     directory = load_directory(every_field_directory(tmp_path / "data"))
-    exported = {e["id"]: e for e in export_services(directory)}
+    exported = {waymark_values(e)["waymark:field:id"][0]: e for e in export_services(directory)}
     full = exported["full-record"]
     for item in exported.values():
         schema.Service.model_validate(item)  # the published OpenAPI schema fits the data
-    terms = [a["taxonomy_term_id"] for a in full["attributes"]]
+        assert oruk_schemas.errors("service", item) == []  # and so does the ORUK 3.0 profile's
+        assert oruk_schemas.empties(item) == []  # no nulls, no empty strings
+    # UUIDs, stable across runs and derived from the Waymark id in a fixed namespace
+    assert full["id"] == str(uuid.uuid5(T.ID_NAMESPACE, "full-record"))
+    assert full["organization"]["id"] == str(uuid.uuid5(T.ID_NAMESPACE, "org-1"))
+    assert full["organization"]["organization_identifiers"][0]["identifier"] == "org-1"
+    terms = [a["taxonomy_term"]["term"] for a in full["attributes"]]
     assert terms[:4] == ["waymark:service_type:therapeutic", "waymark:service_type:parent_support",
                          "waymark:stage:later_support", "waymark:stage:therapeutic_support"]
-    values = {a["taxonomy_term_id"]: a["value"] for a in full["attributes"]}
-    assert values["waymark:field:requires_disclosure"] == "true"
-    assert values["waymark:field:accepts_self_referral"] == "null"
-    assert json.loads(values["waymark:field:referral_routes"]) == ["GP", "School"]
-    assert all(a["taxonomy_term"]["taxonomy_id"] == "waymark" for a in full["attributes"])
+    assert all(T.is_uuid(a["taxonomy_term_id"]) and a["taxonomy_term"]["taxonomy_id"] == T.TAXONOMY_UUID
+               for a in full["attributes"])
+    values = waymark_values(full)
+    # plain values, one attribute per item of a list: never JSON text inside a string
+    assert values["waymark:field:requires_disclosure"] == ["true"]
+    assert values["waymark:field:referral_routes"] == ["GP", "School"]
+    assert values["waymark:field:waiting_weeks"] == ["3.5"]
+    assert values["waymark:field:source"] == ['A source, with commas; and "quotes"']
+    assert "waymark:field:accepts_self_referral" not in values  # unknown: left out, not null
     assert (full["minimum_age"], full["maximum_age"]) == (5, 25)
     assert full["assured_date"] == "2025-12-31" and full["last_modified"] == "2025-12-31T00:00:00Z"
     assert full["organization"]["website"] == "https://org.example.org.uk"
     assert [a["uri"].rsplit("/", 1)[1] for a in full["service_areas"]] == [YORK, CORNWALL, "E92000001"]
-    loc = full["service_at_locations"][0]["location"]
-    assert loc["addresses"][0]["postal_code"] == "YO10 5DD" and loc["latitude"] == 53.94842
+    locs = [sal["location"] for sal in full["service_at_locations"]]
+    address = locs[0]["addresses"][0]
+    assert (address["postal_code"], address["city"], address["state_province"]) == ("YO10 5DD", "York", "York")
+    assert locs[0]["external_identifier"] == "loc-a" and locs[0]["latitude"] == 53.94842
+    # a location too incomplete for an ORUK address carries its parts as attributes instead
+    assert "addresses" not in locs[1] or locs[1]["addresses"] == []
+    assert waymark_values(locs[1])["waymark:field:postcode"] == ["yo10 5dd"]
+    # a service that names no organisation still has one, marked as a stand-in
+    bare = exported["bare"]
+    assert bare["organization_id"] == bare["organization"]["id"]
+    assert bare["organization"]["organization_identifiers"][0]["identifier_type"] == "no organisation recorded"
     # ids Waymark does not name are stable UUIDs
     assert export_services(directory) == list(exported.values())
+
+
+def test_shipped_export_is_valid_oruk() -> None:
+    """Every shipped service exports valid against the ORUK 3.0 compiled schema."""
+    directory = load_directory(SHIPPED)
+    exported = export_services(directory)
+    assert len(exported) == len(directory.services) > 0
+    bad = {e["name"]: oruk_schemas.errors("service", e) + oruk_schemas.empties(e) for e in exported}
+    assert {k: v for k, v in bad.items() if v} == {}
+    assert len({e["id"] for e in exported}) == len(exported)
 
 
 def test_export_to_stdout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = every_field_directory(tmp_path / "data")
     assert run(main, ["export-oruk", "--out", "-", "--data", str(data)]) == 0
-    assert [s["id"] for s in json.loads(capsys.readouterr().out)] == ["bare", "full-record"]
+    assert [waymark_values(s)["waymark:field:id"] for s in json.loads(capsys.readouterr().out)] == [
+        ["bare"], ["full-record"]]
 
 
 def test_export_of_a_missing_directory_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
