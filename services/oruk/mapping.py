@@ -485,6 +485,16 @@ _ATTENDING_WORDS: tuple[tuple[str, str], ...] = (
 )
 
 
+def sentences(parts: Iterable[str | None]) -> str | None:
+    """Texts joined as sentences: a full stop added where one is missing, never doubled."""
+    out = []
+    for part in parts:
+        t = (part or "").strip()
+        if t:
+            out.append(t if t[-1] in ".!?:;)" else t + ".")
+    return " ".join(out) or None
+
+
 def attending_modes(text: str | None) -> list[str]:
     """How people attend, from words such as ORUK's ``attending_type`` (in person, phone, online)."""
     if not text:
@@ -598,9 +608,12 @@ def _schedules(raw: dict[str, Any], ctx: Context, problems: Problems, *, origin:
                 description = ", ".join(x for x in (hours, extra) if x) or None
         notes = _text(s.get("notes"))
         if notes and notes != description:
-            description = f"{description}. {notes}" if description else notes
+            description = sentences([description, notes])
+        link = _text(s.get("schedule_link"))
+        if link and link not in (description or ""):
+            description = sentences([description, f"Details: {link}"])
         if mode_text and not attending_modes(mode_text) and mode_text not in (description or ""):
-            description = f"{description}. {mode_text}" if description else mode_text
+            description = sentences([description, mode_text])
         if description is None:
             problems.append((where, "has no description, days or times; left out"))
             continue
@@ -655,6 +668,10 @@ def _location(raw_loc: dict[str, Any], where: str, service_id: str, index: int, 
     """A Waymark location: address, postcode and a position that can be trusted."""
     fields = _field_attributes(raw_loc, T.LOCATION_FIELDS, f"{where}.", problems)
     from_waymark = "precision" in fields
+    if not from_waymark:
+        for key in sorted(raw_loc):
+            if key not in _LOCATION_KEYS and not _empty(raw_loc[key]):
+                problems.append((f"{where}.{key}", "has no place in Waymark's model; not carried"))
     loc: dict[str, Any] = {}
     loc_id = _text(raw_loc.get("id"))
     if from_waymark and _text(raw_loc.get("external_identifier_type")) == "waymark":
@@ -989,6 +1006,10 @@ def map_service(raw: dict[str, Any], ctx: Context, *, position: int) -> Mapped:
         record["max_age"] = max_age
 
     languages = _languages(raw.get("languages"))
+    for sal in _items(raw.get("service_at_locations")):
+        for lang in _languages(_dict(_dict(sal).get("location")).get("languages")):
+            if lang not in languages:
+                languages.append(lang)
     if languages:
         record["languages"] = languages
     schedules = _schedules(raw, ctx, problems, origin=origin, attending=attending)
@@ -1069,25 +1090,25 @@ def map_service(raw: dict[str, Any], ctx: Context, *, position: int) -> Mapped:
             notes.append(f"Waiting time: {wait_text}")
         for key, label in (("accreditations", "Accreditations"), ("licenses", "Licences")):
             if _text(raw.get(key)):
-                notes.append(f"{label}: {_text(raw.get(key)).rstrip('.')}.")
+                notes.append(f"{label}: {_text(raw.get(key))}")
         documents = [t for t in (_text(d.get("document")) or _text(d.get("name")) if isinstance(d, dict) else _text(d)
                                  for d in _items(raw.get("required_documents"))) if t]
         if documents:
-            notes.append(f"Documents to bring: {'; '.join(documents)}.")
+            notes.append(f"Documents to bring: {'; '.join(d.rstrip('.') for d in documents)}")
         funding = [t for t in (_text(f.get("source")) if isinstance(f, dict) else _text(f)
                                for f in _items(raw.get("funding")) + _items(raw.get("fundings"))) if t]
         if funding:
-            notes.append(f"Funding: {'; '.join(funding)}.")
+            notes.append(f"Funding: {'; '.join(f.rstrip('.') for f in funding)}")
         if _text(raw.get("attending_type")) and not attending_modes(_text(raw.get("attending_type"))):
             notes.append(f"How to attend: {_text(raw.get('attending_type'))}")
         if access_text:
-            notes.append(f"Access: {_text(raw.get('attending_access'))}.")
+            notes.append(f"Access: {_text(raw.get('attending_access'))}")
             if re.search(r"referr", access_text) and "accepts_self_referral" not in fields:
                 record["accepts_self_referral"] = False
                 problems.append(("attending_access", f"{raw.get('attending_access')!r}: taken as "
                                  "referral only (no self-referral)"))
         if notes:
-            record["notes"] = " ".join(n for n in notes if n)
+            record["notes"] = sentences(notes)
         free_words = [fees] + [c.get("option") for c in costs] + [c.get("amount_description") for c in costs]
         if any(w and re.match(r"^\s*(free|no charge|no cost)\b", w, re.I) for w in free_words) or (
             costs and all(c.get("amount") == 0 for c in costs)
@@ -1142,6 +1163,15 @@ _READ_KEYS = frozenset({
     "service_taxonomys", "application_process", "wait_time", "alert", "alternate_name",
     "interpretation_services", "assured_date", "last_modified", "accreditations", "licenses",
     "required_documents", "contacts", "funding", "fundings", "attending_type", "attending_access",
+})
+
+
+#: Location keys the mapper reads (the rest are reported as not carried).
+_LOCATION_KEYS = frozenset({
+    "id", "name", "description", "addresses", "physical_addresses", "accessibility",
+    "accessibility_for_disabilities", "latitude", "longitude", "location_type", "phones", "schedules",
+    "attributes", "external_identifier", "external_identifier_type", "address_1", "address_2", "city",
+    "postal_code", "postcode", "country", "state_province", "organization_id", "languages",
 })
 
 
