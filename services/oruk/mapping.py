@@ -480,7 +480,7 @@ def _describe_hours(byday: str | None, opens: dt.time | None, closes: dt.time | 
 
 _ATTENDING_WORDS: tuple[tuple[str, str], ...] = (
     (r"in[ -]?person|venue|face[ -]to[ -]face|physical|drop[ -]?in|home visit|at (our|the) (office|centre)", "in_person"),
-    (r"phone|telephone|call", "phone"),
+    (r"phone|(?<!video )\bcall", "phone"),
     (r"online|video|remote|virtual|web|zoom|teams|chat|internet", "online"),
 )
 
