@@ -188,6 +188,12 @@ class Schedule(_Model):
     valid_to: dt.date | None = None
     closed: bool = False
 
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> "Schedule":
+        if self.valid_from and self.valid_to and self.valid_from > self.valid_to:
+            raise ValueError(f"valid_from {self.valid_from} is after valid_to {self.valid_to}")
+        return self
+
     def is_current(self, today: dt.date | None = None) -> bool:
         """Whether these hours (or this closure) apply today: expired hours are not shown."""
         day = today or dt.date.today()

@@ -8,19 +8,28 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
 
 from services.cli import main
 from services.clitools import run
 from services.directory import Directory, load_directory
 from services.oruk import schema
 from services.oruk import terms as T
-from services.oruk.exporter import export_services
+from services.geography import Geography
+from services.models import Service
+from services.oruk.exporter import export_services, service_to_hsds
+from services.oruk.importer import import_records
+from services.oruk.mapping import Context
+from services.oruk.taxonomy_map import TaxonomyMap
 
 from . import oruk_schemas
 
 from .conftest import CORNWALL, YORK, service, write_data_dir
 
 SHIPPED = Path(__file__).resolve().parents[1] / "data"
+GEOGRAPHY = Geography.load()
 
 
 def every_field_directory(root: Path) -> Path:
@@ -186,3 +195,72 @@ def test_export_to_stdout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
 def test_export_of_a_missing_directory_is_one_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(main, ["export-oruk", "--out", str(tmp_path / "x.json"), "--data", str(tmp_path / "nope")]) == 1
     assert "no such data directory" in capsys.readouterr().err
+
+
+# ---- any valid Waymark record exports as valid ORUK, and comes back the same ---------------
+
+_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")), min_size=0, max_size=12)
+_words = _text.map(str.strip).filter(bool)
+_maybe = st.none() | _words  # an empty string is published as nothing (ORUK: omit, never ""); it comes back as None
+
+
+def _service_strategy() -> st.SearchStrategy[dict[str, Any]]:
+    location = st.fixed_dictionaries({}, optional={
+        "id": st.sampled_from(["loc-1", "7c9e6679-7425-40de-944b-e07fc1f90ae7"]),
+        "name": _maybe, "address_1": _maybe, "city": _maybe,
+        "postcode": st.sampled_from(["YO10 5DD", "TR1 1GZ", "yo10"]),
+        "description": _maybe, "accessibility": st.lists(_words, max_size=2),
+        "precision": st.sampled_from(["address", "postcode", "town", "area"]),
+    }).flatmap(lambda d: st.sampled_from([d, {**d, "latitude": 53.95, "longitude": -1.05}]))
+    schedule = st.fixed_dictionaries({"description": _words}, optional={
+        "byday": st.sampled_from(["MO,TU", "Mon to Fri", "SA"]), "opens_at": st.sampled_from(["09:00", "23:59:59"]),
+        "open_24_7": st.booleans(), "closed": st.booleans(),
+        "valid_from": st.sampled_from(["2020-01-01", "2027-06-01"]), "valid_to": st.sampled_from(["2021-01-01", "2030-01-01"]),
+    })
+    return st.fixed_dictionaries({
+        "id": st.sampled_from(["a", "svc-1", "x.y_z", "0b7f9c3e-59a8-4d1e-8f4a-1a2b3c4d5e6f"]),
+        "name": _words, "description": _words, "service_areas": st.just(["national"]),
+        "service_types": st.just(["helpline"]), "source": _words, "last_verified": st.just("2025-01-02"),
+    }, optional={
+        "organization": st.fixed_dictionaries({"name": _words}, optional={
+            "id": st.sampled_from(["org-1", "d9d5e0f5-d3ce-4f73-9a2f-4dd0ecc6c610"]), "description": _maybe,
+            "email": st.sampled_from(["info@example.org.uk"]), "url": st.sampled_from(["https://a.example/x"])}),
+        "url": st.sampled_from(["https://example.org.uk/x y".replace(" ", ""), "tel:08001111", "mailto:a@b.uk",
+                                "https://example.org.uk/ü"]),
+        "email": _maybe, "status": st.sampled_from(["active", "inactive", "defunct", "temporarily closed"]),
+        "phones": st.lists(st.fixed_dictionaries({"number": st.sampled_from(["0800 1111", "116 123"])},
+                                                  optional={"description": _maybe, "languages": st.lists(_words, max_size=2, unique=True)}),
+                           max_size=2),
+        "locations": st.lists(location, max_size=2, unique_by=lambda loc: loc.get("id") or str(loc)), "eligibility": _maybe,
+        "languages": st.lists(_words, max_size=2, unique=True), "accessibility": st.lists(_words, max_size=2),
+        "schedules": st.lists(schedule, max_size=2),
+        "cost_options": st.lists(st.fixed_dictionaries({}, optional={"option": _maybe, "amount_description": _maybe,
+                                                                     "amount": st.sampled_from([0, 2.5])})
+                                 .filter(lambda c: any(v not in (None, "") for v in c.values())), max_size=2),
+        "free": st.none() | st.booleans(), "referral_routes": st.lists(_words, max_size=2),
+        "waiting_weeks": st.none() | st.sampled_from([0.5, 3, 52]), "notes": _maybe, "verified": st.booleans(),
+        "accepts_self_referral": st.none() | st.booleans(), "attending": st.lists(
+            st.sampled_from(["in_person", "phone", "online"]), unique=True),
+        "contacts": st.lists(st.fixed_dictionaries({}, optional={"name": _maybe, "title": _maybe, "email": st.sampled_from(["a@example.org.uk"])})
+                             .filter(lambda c: any(v not in (None, "") for v in c.values())), max_size=2, unique_by=str),
+    })
+
+
+@given(raw=_service_strategy())
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck), database=None)
+def test_any_record_exports_as_valid_oruk(raw: dict[str, Any]) -> None:
+    """Whatever a data file holds (issue 11 generates hundreds of records), the export is
+    valid ORUK 3.0 with no nulls or empty strings, and imports back as the same record."""
+    try:
+        record = Service.model_validate(raw)
+    except ValidationError:
+        assume(False)
+        return
+    body = service_to_hsds(record, geography=GEOGRAPHY)
+    assert oruk_schemas.errors("service", body) == []
+    assert oruk_schemas.empties(body) == []
+    back = import_records([body], Context(GEOGRAPHY, TaxonomyMap.load(), "export.json"))
+    assert len(back.services) == 1, back.report.to_dict()["problems"]
+    diff = {k: (getattr(record, k), getattr(back.services[0], k)) for k in Service.model_fields
+            if getattr(record, k) != getattr(back.services[0], k)}
+    assert diff == {}, back.report.to_dict()["problems"]

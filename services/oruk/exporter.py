@@ -26,6 +26,7 @@ import datetime as dt
 import json
 import re
 from pathlib import Path
+from urllib.parse import quote
 from typing import Any, Iterable
 
 from ..directory import Directory
@@ -61,6 +62,18 @@ _RRULE_DAYS = re.compile(r"^([+-]?\d{0,2}(MO|TU|WE|TH|FR|SA|SU))(,[+-]?\d{0,2}(M
 def _clean(obj: dict[str, Any]) -> dict[str, Any]:
     """The object without ``None`` values and empty strings (ORUK: omit, never null)."""
     return {k: v for k, v in obj.items() if v is not None and v != ""}
+
+
+def _email(value: str | None) -> str | None:
+    """An email address the schema's ``email`` format accepts, else nothing."""
+    return value if value and re.fullmatch(r"[^@\s]+@[^@\s]+", value) else None
+
+
+def _web(value: str | None) -> str | None:
+    """A web link as an ORUK ``uri``: http(s) only, characters outside ASCII percent-encoded."""
+    if not value or not value.lower().startswith(("http://", "https://")):
+        return None
+    return quote(value, safe=":/?#[]@!$&'()*+,;=%~")
 
 
 def _time(value: dt.time | None) -> str | None:
@@ -187,7 +200,7 @@ def _location(service: Service, loc: Location, index: int, taxonomy: Taxonomy | 
         "addresses": addresses,
         "accessibility": [
             {"id": T.generated_id(loc_id, "accessibility", i), "location_id": loc_id, "description": text}
-            for i, text in enumerate(loc.accessibility)
+            for i, text in enumerate(loc.accessibility) if text
         ],
         "attributes": _attributes(loc_id, "location", fields, taxonomy),
     })
@@ -255,7 +268,7 @@ def organization_object(service: Service) -> dict[str, Any]:
             "id": org_id,
             "name": service.name,
             "description": _stand_in_description(service),
-            "website": service.url if service.url and service.url.startswith("http") else None,
+            "website": _web(service.url),
             "organization_identifiers": [{
                 "id": T.generated_id(org_id, "identifier", 0), "organization_id": org_id,
                 "identifier_scheme": WAYMARK_SCHEME, "identifier_type": STAND_IN, "identifier": service.id,
@@ -284,8 +297,8 @@ def _organization(org: Organization) -> dict[str, Any]:
         "id": org_id,
         "name": org.name,
         "description": org_description(org),
-        "email": org.email,
-        "website": org.url if org.url and org.url.startswith("http") else None,
+        "email": _email(org.email),
+        "website": _web(org.url),
         "organization_identifiers": identifiers or None,
     })
 
@@ -303,16 +316,18 @@ def service_to_hsds(service: Service, taxonomy: Taxonomy | None = None,
     terms: list[tuple[str, Any]] = [(T.type_term_id(t), ...) for t in s.service_types]
     terms += [(T.stage_term_id(st), ...) for st in s.stages]
     terms += [(T.field_term_id(name), getattr(s, name)) for name in T.SERVICE_FIELDS]
-    web = s.url if s.url and s.url.startswith("http") else None
-    if s.url and web is None:
+    web = _web(s.url)
+    if s.url and web != s.url:
         terms.append((T.field_term_id("url"), s.url))
+    if s.email and _email(s.email) != s.email:
+        terms.append((T.field_term_id("email"), s.email))
     return _clean({
         "id": sid,
         "organization_id": organization["id"],
         "name": s.name,
         "description": s.description,
         "url": web,
-        "email": s.email,
+        "email": _email(s.email),
         "status": s.status,
         "application_process": "\n".join(s.referral_routes) or None,
         "wait_time": f"{s.waiting_weeks:g} weeks" if s.waiting_weeks is not None else None,
@@ -346,7 +361,7 @@ def service_to_hsds(service: Service, taxonomy: Taxonomy | None = None,
         ],
         "contacts": [
             _clean({"id": T.generated_id(s.id, "contact", i), "service_id": sid, "name": c.name,
-                    "title": c.title, "email": c.email})
+                    "title": c.title, "email": _email(c.email)})
             for i, c in enumerate(s.contacts)
         ],
         "attributes": _attributes(sid, "service", terms, taxonomy),

@@ -979,7 +979,7 @@ def map_service(raw: dict[str, Any], ctx: Context, *, position: int) -> Mapped:
     if phones:
         record["phones"] = phones
     attending: list[str] = []
-    contacts = _contacts(raw, problems)
+    contacts = _contacts(raw, problems, origin)
     if contacts:
         record["contacts"] = contacts
     locations = _locations(raw, sid, ctx, problems, attending)
@@ -1183,7 +1183,7 @@ def _empty(value: Any) -> bool:
 NO_DESCRIPTION = "The feed gives no description of this service; contact it to find out what it offers."
 
 
-def _contacts(raw: dict[str, Any], problems: Problems) -> list[dict[str, Any]]:
+def _contacts(raw: dict[str, Any], problems: Problems, origin: bool = False) -> list[dict[str, Any]]:
     """Named contacts (name, title or department, email); their phones are read with the rest."""
     out: list[dict[str, Any]] = []
     for i, c in enumerate(_items(raw.get("contacts"))):
@@ -1197,6 +1197,6 @@ def _contacts(raw: dict[str, Any], problems: Problems) -> list[dict[str, Any]]:
         for key, value in (("name", name), ("title", title), ("email", email)):
             if value:
                 item[key] = value
-        if item and item not in out:
+        if item and (origin or item not in out):  # a Waymark export lists each contact once, as meant
             out.append(item)
     return out

@@ -99,7 +99,7 @@ SERVICE_FIELDS: tuple[str, ...] = (
 )
 #: Service fields an export carries as attributes only when the ORUK field cannot (a
 #: ``tel:``/``mailto:`` link is not a web address).
-EXTRA_SERVICE_FIELDS: tuple[str, ...] = ("url",)
+EXTRA_SERVICE_FIELDS: tuple[str, ...] = ("url", "email")
 #: Location fields carried as attributes of the HSDS location (the address parts only when
 #: the location is too incomplete for an ORUK address, which needs street, town and postcode).
 LOCATION_FIELDS: tuple[str, ...] = ("precision", "address_1", "city", "postcode")
@@ -135,6 +135,8 @@ FIELD_WORDS: dict[str, tuple[str, str]] = {
     "open_24_7": ("Open 24/7", "The service is open all day, every day."),
     "closed": ("Closed", "The schedule is a closure (a holiday, say), not opening hours."),
     "id": ("Waymark id", "The service's id in Waymark's directory."),
+    "url": ("Link", "The service's link when it is not a web address the ORUK url field takes."),
+    "email": ("Email", "The service's email as recorded when the ORUK email field cannot take it."),
     "attending": ("How to attend", "in_person, phone or online (one attribute each)."),
     "address_1": ("Street address", "A location's street address when the rest of its address is unknown."),
     "city": ("Town", "A location's town when the rest of its address is unknown."),
@@ -305,7 +307,7 @@ def all_term_ids() -> list[str]:
     return (
         [type_term_id(t) for t in SERVICE_TYPES]
         + [stage_term_id(s) for s in STAGES]
-        + [field_term_id(f) for f in (*SERVICE_FIELDS, *LOCATION_FIELDS, *SCHEDULE_FIELDS)]
+        + [field_term_id(f) for f in (*SERVICE_FIELDS, *EXTRA_SERVICE_FIELDS, *LOCATION_FIELDS, *SCHEDULE_FIELDS)]
     )
 
 
