@@ -70,6 +70,10 @@ def every_field_directory(root: Path) -> Path:
             {"description": "Old Saturday hours", "byday": "SA", "opens_at": "10:00", "valid_to": "2020-01-31"},
         ],
         contacts=[{"name": "Ann Persona", "title": "Reception", "email": "ann@example.org.uk"}, {"title": "Duty desk"}],
+        sources=[{"url": "https://org.example.org.uk/service", "title": "The service's page", "updated": "2025-11-02",
+                  "read": "2025-12-31", "supports": ["min_age", "max_age", "referral_routes"]},
+                 {"url": "https://org.example.org.uk/hours"}],
+        availability="some_areas",
         attending=["in_person", "online"],
         cost_options=[{"option": "Free"}, {"amount": 12.5, "amount_description": "per session"}],
         free=False,
@@ -239,6 +243,12 @@ def _service_strategy() -> st.SearchStrategy[dict[str, Any]]:
                                  .filter(lambda c: any(v not in (None, "") for v in c.values())), max_size=2),
         "free": st.none() | st.booleans(), "referral_routes": st.lists(_words, max_size=2),
         "waiting_weeks": st.none() | st.sampled_from([0.5, 3, 52]), "notes": _maybe, "verified": st.booleans(),
+        "availability": st.sampled_from(["everywhere", "some_areas"]),
+        "sources": st.lists(st.fixed_dictionaries({"url": st.sampled_from(["https://a.example/p", "https://b.example"])},
+                                                  optional={"title": _maybe, "updated": st.just("2024-02-29"),
+                                                            "read": st.just("2025-01-01"),
+                                                            "supports": st.lists(st.sampled_from(["name", "min_age"]),
+                                                                                 unique=True)}), max_size=2),
         "accepts_self_referral": st.none() | st.booleans(), "attending": st.lists(
             st.sampled_from(["in_person", "phone", "online"]), unique=True),
         "contacts": st.lists(st.fixed_dictionaries({}, optional={"name": _maybe, "title": _maybe, "email": st.sampled_from(["a@example.org.uk"])})

@@ -341,7 +341,7 @@ def create_app(data_dir: Path | str | None = None) -> FastAPI:
     async def _data_error(_request: Request, exc: DataError) -> JSONResponse:
         return JSONResponse({"detail": f"the data directory cannot be read: {exc}"}, status_code=503)
 
-    @app.get("/", response_model=S.Root, responses=_NOT_FOUND, summary="API version and where its OpenAPI document is")
+    @app.get("/", response_model=S.Root, responses={400: _ERRORS[400]}, summary="API version and where its OpenAPI document is")
     def root(request: Request) -> dict[str, Any]:
         return {"version": HSDS_VERSION, "profile": PROFILE,
                 "openapi_url": str(request.base_url).rstrip("/") + (app.openapi_url or "")}

@@ -321,6 +321,13 @@ def service_to_hsds(service: Service, taxonomy: Taxonomy | None = None,
         terms.append((T.field_term_id("url"), s.url))
     if s.email and _email(s.email) != s.email:
         terms.append((T.field_term_id("email"), s.email))
+    attributes = _attributes(sid, "service", terms, taxonomy)
+    pages = []
+    for i, page in enumerate(s.sources):
+        page_id = T.generated_id(s.id, "source", i)
+        pages.append(_clean({"id": page_id, "title": page.title, "url": page.url}))
+        fields = [(T.field_term_id(k), getattr(page, k)) for k in T.SOURCE_FIELDS]
+        attributes += _attributes(page_id, "url", fields, taxonomy)
     return _clean({
         "id": sid,
         "organization_id": organization["id"],
@@ -364,7 +371,8 @@ def service_to_hsds(service: Service, taxonomy: Taxonomy | None = None,
                     "title": c.title, "email": _email(c.email)})
             for i, c in enumerate(s.contacts)
         ],
-        "attributes": _attributes(sid, "service", terms, taxonomy),
+        "additional_urls": pages,
+        "attributes": attributes,
     })
 
 

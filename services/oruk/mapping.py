@@ -185,8 +185,8 @@ def _terms_of(raw: dict[str, Any]) -> list[tuple[Term, Any]]:
     """
     out: list[tuple[Term, Any]] = []
     for a in _items(raw.get("attributes")):
-        if not isinstance(a, dict):
-            continue
+        if not isinstance(a, dict) or _text(a.get("link_type")) == "url":
+            continue  # an attribute of a source page (additional_urls), not of the record
         tt = _dict(a.get("taxonomy_term"))
         detail = _dict(tt.get("taxonomy_detail"))
         ids = [_text(a.get("taxonomy_term_id")), _text(tt.get("id")), _text(tt.get("code")), _text(tt.get("term"))]
@@ -1147,6 +1147,10 @@ def map_service(raw: dict[str, Any], ctx: Context, *, position: int) -> Mapped:
             record.pop(name, None)
         else:
             record[name] = value
+    if origin:
+        pages = _source_pages(raw, problems)
+        if pages:
+            record["sources"] = pages
     if not origin:
         for key in sorted(raw):
             if key not in _READ_KEYS and not _empty(raw[key]):
@@ -1173,6 +1177,35 @@ _LOCATION_KEYS = frozenset({
     "attributes", "external_identifier", "external_identifier_type", "address_1", "address_2", "city",
     "postal_code", "postcode", "country", "state_province", "organization_id", "languages",
 })
+
+
+def _source_pages(raw: dict[str, Any], problems: Problems) -> list[dict[str, Any]]:
+    """A Waymark export's ``sources``: its ``additional_urls`` with the attributes linked to each."""
+    linked: dict[str, dict[str, list[Any]]] = {}
+    for a in _items(raw.get("attributes")):
+        if isinstance(a, dict) and _text(a.get("link_type")) == "url":
+            tt = _dict(a.get("taxonomy_term"))
+            key = T.term_key_of(_text(a.get("taxonomy_term_id"))) or T.term_key_of(_text(tt.get("term")))
+            name = (key or "").removeprefix(T.FIELD_PREFIX)
+            if name in T.SOURCE_FIELDS:
+                linked.setdefault(_text(a.get("link_id")) or "", {}).setdefault(name, []).append(a.get("value"))
+    out: list[dict[str, Any]] = []
+    for i, page in enumerate(_items(raw.get("additional_urls"))):
+        if not isinstance(page, dict) or not _text(page.get("url")):
+            problems.append((f"additional_urls[{i}]", "has no url; left out"))
+            continue
+        item: dict[str, Any] = {"url": _text(page.get("url"))}
+        if _text(page.get("title")):
+            item["title"] = _text(page.get("title"))
+        for name, values in linked.get(_text(page.get("id")) or "", {}).items():
+            try:
+                value = T.decode_field(name, values)
+            except ValueError:
+                value = None
+            if value not in (None, []):
+                item[name] = value
+        out.append(item)
+    return out
 
 
 def _empty(value: Any) -> bool:

@@ -165,6 +165,12 @@ class Contact(_Out):
     email: str | None = None
 
 
+class Url(_Out):
+    id: str
+    title: str | None = None
+    url: str
+
+
 class OrganizationIdentifier(_Out):
     id: str
     organization_id: str
@@ -205,6 +211,8 @@ class Service(_Out):
     languages: list[Language] = []
     cost_options: list[CostOption] = []
     contacts: list[Contact] = []
+    additional_urls: list[Url] = Field([], description="The pages behind the record's claims (HSDS 3.1 url); "
+                                            "their dates and the fields each supports are attributes linked to them")
     attributes: list[Attribute] = []
 
 

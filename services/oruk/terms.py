@@ -96,6 +96,7 @@ SERVICE_FIELDS: tuple[str, ...] = (
     "last_verified",
     "notes",
     "attending",
+    "availability",
 )
 #: Service fields an export carries as attributes only when the ORUK field cannot (a
 #: ``tel:``/``mailto:`` link is not a web address).
@@ -103,6 +104,9 @@ EXTRA_SERVICE_FIELDS: tuple[str, ...] = ("url", "email")
 #: Location fields carried as attributes of the HSDS location (the address parts only when
 #: the location is too incomplete for an ORUK address, which needs street, town and postcode).
 LOCATION_FIELDS: tuple[str, ...] = ("precision", "address_1", "city", "postcode")
+#: Fields of a source page (``sources``), carried as attributes linked to the page, which
+#: is published as an HSDS 3.1 ``additional_urls`` item (its url and title).
+SOURCE_FIELDS: tuple[str, ...] = ("updated", "read", "supports")
 #: Schedule fields carried as attributes of the HSDS schedule.
 SCHEDULE_FIELDS: tuple[str, ...] = ("open_24_7", "closed")
 
@@ -110,7 +114,7 @@ SCHEDULE_FIELDS: tuple[str, ...] = ("open_24_7", "closed")
 _BOOL_FIELDS = {"for_parents", "requires_disclosure", "available_during_investigation",
                 "accepts_self_referral", "free", "verified", "open_24_7", "closed"}
 _NUMBER_FIELDS = {"waiting_weeks"}
-LIST_FIELDS = {"referral_routes", "accessibility", "attending"}
+LIST_FIELDS = {"referral_routes", "accessibility", "attending", "supports"}
 
 FIELD_WORDS: dict[str, tuple[str, str]] = {
     "for_parents": ("For parents and carers", "The service is for parents and carers rather than the child."),
@@ -138,6 +142,10 @@ FIELD_WORDS: dict[str, tuple[str, str]] = {
     "url": ("Link", "The service's link when it is not a web address the ORUK url field takes."),
     "email": ("Email", "The service's email as recorded when the ORUK email field cannot take it."),
     "attending": ("How to attend", "in_person, phone or online (one attribute each)."),
+    "availability": ("Availability", "everywhere, or some_areas: a national programme that runs only in some places."),
+    "updated": ("Page updated", "The date a source page shows for itself (ISO date)."),
+    "read": ("Page read", "When Waymark's compiler read the source page (ISO date)."),
+    "supports": ("Supports", "A record field the source page states (one attribute each)."),
     "address_1": ("Street address", "A location's street address when the rest of its address is unknown."),
     "city": ("Town", "A location's town when the rest of its address is unknown."),
     "postcode": ("Postcode", "A location's postcode when the rest of its address is unknown."),
@@ -307,7 +315,8 @@ def all_term_ids() -> list[str]:
     return (
         [type_term_id(t) for t in SERVICE_TYPES]
         + [stage_term_id(s) for s in STAGES]
-        + [field_term_id(f) for f in (*SERVICE_FIELDS, *EXTRA_SERVICE_FIELDS, *LOCATION_FIELDS, *SCHEDULE_FIELDS)]
+        + [field_term_id(f) for f in (*SERVICE_FIELDS, *EXTRA_SERVICE_FIELDS, *LOCATION_FIELDS, *SCHEDULE_FIELDS,
+                                      *SOURCE_FIELDS)]
     )
 
 
