@@ -274,3 +274,12 @@ def test_any_record_exports_as_valid_oruk(raw: dict[str, Any]) -> None:
     diff = {k: (getattr(record, k), getattr(back.services[0], k)) for k in Service.model_fields
             if getattr(record, k) != getattr(back.services[0], k)}
     assert diff == {}, back.report.to_dict()["problems"]
+
+
+def test_text_that_looks_like_json_comes_back_as_written(tmp_path: Path) -> None:
+    """Values are plain text: a note in quotes, or a route in brackets, is not decoded."""
+    data = write_data_dir(tmp_path / "data", {"a.yaml": [service(
+        "quoted", notes='"Closed on Sundays"', referral_routes=["[GP]", "null"], source="null")]})
+    before = load_directory(data)
+    after, _ = round_trip(before, tmp_path)
+    assert_same(before, after)

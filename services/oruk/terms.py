@@ -234,22 +234,24 @@ def attribute_values(value: Any) -> list[str]:
 def decode_field(name: str, values: list[Any]) -> Any:
     """A field's value from its attribute values (raises ValueError when they cannot be it).
 
-    Exports before values became plain text wrote JSON (``"[\"GP\"]"``, ``"\"text\""``);
-    those are still read."""
+    Text is taken as it is, quotes and all. Exports before values became plain text wrote a
+    list as one JSON array and an unknown flag as ``null``; those are still read."""
     plain: list[Any] = []
     for v in values:
-        if isinstance(v, str) and v[:1] in ('"', "[") and v[-1:] in ('"', "]"):
-            try:
-                v = json.loads(v)
+        if name in LIST_FIELDS and isinstance(v, str) and len(values) == 1 and v.startswith("[") and v.endswith("]"):
+            try:  # an older export's whole list as JSON text
+                decoded = json.loads(v)
             except ValueError:
-                pass
+                decoded = None
+            if isinstance(decoded, list):
+                v = decoded
         if isinstance(v, list):
             plain.extend(v)
         else:
             plain.append(v)
     if name in LIST_FIELDS:
         return [str(v) for v in plain if v is not None]
-    if not plain or plain[-1] is None or plain[-1] == "null":
+    if not plain or plain[-1] is None or (plain[-1] == "null" and name in _BOOL_FIELDS | _NUMBER_FIELDS):
         return None
     last = plain[-1]
     if name in _BOOL_FIELDS:
