@@ -238,8 +238,11 @@ def service_card(
                 "**Before you contact them:** they usually help once a child has told "
                 "someone, or the abuse has been reported."
             )
-        if service.schedules:
-            facts.append("**When:** " + " ".join(md(s.description) for s in service.schedules))
+        if service.status == "temporarily closed":
+            facts.insert(0, "**Temporarily closed:** check with the service before relying on it.")
+        hours = service.current_schedules()  # expired hours are not shown as current
+        if hours:
+            facts.append("**When:** " + " ".join(md(s.description) for s in hours))
         st.markdown("\n".join(f"- {f}" for f in facts))
         contact_and_freshness(service)
         if on_details is not None:

@@ -79,7 +79,7 @@ def browse(directory: Directory, filters: BrowseFilters = BrowseFilters(), *, pa
     """One page of matching services: national ones first, then by name."""
     index = directory.index
     n = len(directory.services)
-    keep = np.ones(n, dtype=bool)
+    keep = index.offered.copy()  # defunct and inactive services are not offered
     if filters.service_types:
         keep &= (index.type_bits & np.uint32(type_mask(filters.service_types))) != 0
     if filters.area == NATIONAL_ONLY:

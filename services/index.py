@@ -63,6 +63,7 @@ class SearchIndex:
     waiting_weeks: np.ndarray  # NaN where unknown
     accessible: np.ndarray  # states any accessibility provision
     active: np.ndarray  # status is "active" (the planner offers no other)
+    offered: np.ndarray  # not defunct or inactive: search lists these (temporarily closed shown as closed)
 
     def __getstate__(self) -> dict:
         # The columns are what the cache keeps; records are stored separately.
@@ -97,6 +98,7 @@ class SearchIndex:
         waiting: list[float] = []
         accessible: list[bool] = []
         active: list[bool] = []
+        offered: list[bool] = []
         lats: list[float] = []
         lons: list[float] = []
         members: dict[str, list[int]] = {}
@@ -149,6 +151,7 @@ class SearchIndex:
             waiting.append(nan if s.waiting_weeks is None else s.waiting_weeks)
             accessible.append(bool(s.accessibility) or any_access)
             active.append(s.status == "active")
+            offered.append(s.is_offered)
         return cls(
             services=source,
             min_age=np.array(min_age, dtype=np.int16).reshape(n),
@@ -174,6 +177,7 @@ class SearchIndex:
             waiting_weeks=np.array(waiting, dtype=np.float64).reshape(n),
             accessible=np.array(accessible, dtype=bool).reshape(n),
             active=np.array(active, dtype=bool).reshape(n),
+            offered=np.array(offered, dtype=bool).reshape(n),
         )
 
     def candidates(self, area_code: str | None, *, include_national: bool = True) -> np.ndarray:

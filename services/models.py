@@ -33,6 +33,7 @@ __all__ = [
     "Location",
     "Schedule",
     "CostOption",
+    "Contact",
     "SourcePage",
     "Service",
     "REFERRAL_CRITICAL",
@@ -182,6 +183,31 @@ class Schedule(_Model):
     opens_at: dt.time | None = None
     closes_at: dt.time | None = None
     open_24_7: bool = False
+    #: The hours hold only from/until these dates (an ORUK schedule's valid_from/valid_to);
+    #: ``closed`` marks a closure (a bank holiday, Christmas) rather than opening hours.
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    closed: bool = False
+
+    @model_validator(mode="after")
+    def _dates_in_order(self) -> "Schedule":
+        if self.valid_from and self.valid_to and self.valid_from > self.valid_to:
+            raise ValueError(f"valid_from {self.valid_from} is after valid_to {self.valid_to}")
+        return self
+
+    def is_current(self, today: dt.date | None = None) -> bool:
+        """Whether these hours (or this closure) apply today: expired hours are not shown."""
+        day = today or dt.date.today()
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_to is None or day <= self.valid_to)
+
+
+class Contact(_Model):
+    """A named person or team to ask for (HSDS ``contact``); their numbers are in ``phones``."""
+
+    name: str | None = None
+    title: str | None = None
+    email: str | None = None
 
 
 class CostOption(_Model):
@@ -261,6 +287,9 @@ class Service(_Model):
     last_verified: dt.date
     verified: bool = False
     notes: str | None = None
+    #: How people attend: in person, by phone, online (ORUK ``attending_type``).
+    attending: list[Literal["in_person", "phone", "online"]] = Field(default_factory=list)
+    contacts: list[Contact] = Field(default_factory=list)
 
     @field_validator("id")
     @classmethod
@@ -311,6 +340,15 @@ class Service(_Model):
     @property
     def primary_type(self) -> str:
         return self.service_types[0]
+
+    @property
+    def is_offered(self) -> bool:
+        """Defunct and inactive services are never offered (search, app, plans)."""
+        return self.status in ("active", "temporarily closed")
+
+    def current_schedules(self, today: dt.date | None = None) -> list[Schedule]:
+        """The hours (and closures) that apply today; expired or not-yet-valid ones are not."""
+        return [s for s in self.schedules if s.is_current(today)]
 
     def serves_age(self, age: int) -> bool:
         return self.min_age <= age <= self.max_age

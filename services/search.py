@@ -143,7 +143,7 @@ def rank(directory: Directory, place: Place, filters: SearchFilters = SearchFilt
     ids = index.candidates(code, include_national=filters.include_national)
     if len(ids) == 0:
         return _NOTHING
-    keep = np.ones(len(ids), dtype=bool)
+    keep = index.offered[ids].copy()  # defunct and inactive services are never offered
     if filters.age is not None:
         keep &= (index.min_age[ids] <= filters.age) & (index.max_age[ids] >= filters.age)
     if filters.service_types:
@@ -236,6 +236,7 @@ def service_summary(hit: Hit | Service, distance_km: float | None = None) -> dic
     return {
         "id": service.id,
         "name": service.name,
+        "status": service.status,
         "service_type": service.primary_type,
         "service_types": list(service.service_types),
         "distance_km": distance_km,
@@ -250,7 +251,7 @@ def service_summary(hit: Hit | Service, distance_km: float | None = None) -> dic
         "requires_disclosure": service.requires_disclosure,
         "for_parents": service.for_parents,
         "referral_routes": list(service.referral_routes),
-        "opening_hours": [s.description for s in service.schedules],
+        "opening_hours": [s.description for s in service.current_schedules()],
         "waiting_weeks": service.waiting_weeks,
         "contact": contact_of(service),
         "organization": service.organization.name if service.organization else None,

@@ -22,6 +22,7 @@ from services.cli import main
 from services.clitools import run
 from services.directory import load_directory
 from services.oruk.api import create_app
+from services.oruk.terms import TAXONOMY_UUID, export_id, term_uuid as export_term
 
 from .conftest import CORNWALL, service, write_data_dir
 from .test_oruk_roundtrip import assert_same
@@ -35,7 +36,12 @@ def api_data(root: Path) -> Path:
                 organization={"id": "org-y", "name": "York Org"},
                 locations=[{"name": "York base", "postcode": "YO10 5DD", "latitude": 53.94842,
                             "longitude": -1.05354, "precision": "postcode"}]),
-        service("york-front-door", service_types=["social_care_front_door"], last_verified="2026-02-01"),
+        service("york-front-door", service_types=["social_care_front_door"], last_verified="2026-02-01",
+                min_age=5, max_age=16,
+                schedules=[{"description": "Weekdays 9 to 5", "byday": "MO,TU,WE,TH,FR", "opens_at": "09:00",
+                            "closes_at": "17:00"},
+                           {"description": "Old Saturday hours", "byday": "SA", "opens_at": "10:00",
+                            "closes_at": "12:00", "valid_to": "2020-01-31"}]),
         service("truro-isva", service_types=["isva_chisva"], service_areas=[CORNWALL],
                 locations=[{"name": "Truro", "latitude": 50.26625, "longitude": -5.05099}]),
         service("helpline", service_types=["helpline"], service_areas=["national"],
@@ -70,8 +76,13 @@ def http(base_url: str) -> Iterator[httpx.Client]:
         yield client
 
 
+def waymark_id(service: dict[str, Any]) -> str:
+    """The Waymark id an ORUK service carries beside its UUID."""
+    return next(a["value"] for a in service["attributes"] if a["taxonomy_term"]["term"] == "waymark:field:id")
+
+
 def ids(page: dict[str, Any]) -> list[str]:
-    return [s["id"] for s in page["contents"]]
+    return [waymark_id(s) for s in page["contents"]]
 
 
 def test_root_and_openapi(http: httpx.Client, base_url: str) -> None:
@@ -79,7 +90,8 @@ def test_root_and_openapi(http: httpx.Client, base_url: str) -> None:
     assert root == {"version": "3.0", "profile": "https://openreferraluk.org", "openapi_url": f"{base_url}/openapi.json"}
     paths = http.get("/openapi.json").json()["paths"]
     for path in ("/", "/services", "/services/{id}", "/service_at_locations", "/service_at_locations/{id}",
-                 "/taxonomies", "/taxonomies/{id}", "/taxonomy_terms", "/taxonomy_terms/{id}"):
+                 "/taxonomies", "/taxonomies/{id}", "/taxonomy_terms", "/taxonomy_terms/{id}",
+                 "/organizations", "/organizations/{id}"):
         assert "get" in paths[path], path
 
 
@@ -105,10 +117,29 @@ def test_services_are_paged(http: httpx.Client) -> None:
         ({"taxonomy_id": "waymark:service_type:therapeutic"}, ["york-therapy"]),
         ({"taxonomy_term_id": "waymark:stage:advocacy"}, ["truro-isva"]),
         ({"taxonomy_id": "waymark"}, ["helpline", "truro-isva", "york-front-door", "york-therapy"]),
+        ({"taxonomy_term_id": export_term("waymark:stage:advocacy")}, ["truro-isva"]),
+        ({"taxonomy_id": TAXONOMY_UUID}, ["helpline", "truro-isva", "york-front-door", "york-therapy"]),
         ({"organization_id": "org-y"}, ["york-therapy"]),
+        ({"organization_id": export_id("org-y")}, ["york-therapy"]),
         ({"modified_after": "2025-12-31"}, ["helpline", "truro-isva", "york-front-door"]),
+        # on or after: a service modified on the day itself is included
+        ({"modified_after": "2025-06-01"}, ["helpline", "truro-isva", "york-front-door", "york-therapy"]),
         ({"modified_after": "2025-06-01T12:00:00Z", "taxonomy_id": "therapeutic"}, []),
         ({"text": "york therapy"}, ["york-therapy"]),
+        ({"search": "york therapy"}, ["york-therapy"]),
+        ({"search": "no such words"}, []),
+        # the profile's definitions: minimum_age at least, maximum_age at most
+        ({"minimum_age": 5}, ["york-front-door"]),
+        ({"maximum_age": 5}, []),
+        ({"maximum_age": 16}, ["york-front-door"]),
+        ({"minimum_age": 0, "maximum_age": 16}, ["york-front-door"]),
+        ({"age": 4}, ["helpline", "truro-isva", "york-therapy"]),
+        # schedules: the helpline is open all day every day; the front door weekdays 9 to 5
+        ({"day": "SA"}, ["helpline"]),
+        ({"day": "monday"}, ["helpline", "york-front-door"]),
+        ({"day": "MO", "start_time": "09:00"}, ["york-front-door"]),
+        ({"end_time": "17:00"}, ["york-front-door"]),
+        ({"end_time": "16:00"}, []),
         # postcode alone: services serving its area (and national ones), nearest first
         ({"postcode": "yo105dd"}, ["york-therapy", "helpline", "york-front-door"]),
         ({"postcode": "YO10"}, ["york-therapy", "helpline", "york-front-door"]),
@@ -136,6 +167,11 @@ def test_service_filters(http: httpx.Client, params: dict[str, Any], expected: l
         ({"per_page": 100000}, 422, ""),
         ({"postcode": "YO10 5DD", "proximity": -5}, 422, ""),
         ({"page": "one"}, 422, ""),
+        # a filter the API does not support is never silently ignored
+        ({"maximum_age": 5, "colour": "red"}, 400, "unsupported parameter 'colour'"),
+        ({"service_area": "York"}, 400, "unsupported parameter 'service_area'"),
+        ({"day": "someday"}, 400, "not a day of the week"),
+        ({"start_time": "teatime"}, 400, "not a time of day"),
     ],
 )
 def test_bad_parameters_are_json_errors(http: httpx.Client, params: dict[str, Any], status: int, words: str) -> None:
@@ -146,10 +182,13 @@ def test_bad_parameters_are_json_errors(http: httpx.Client, params: dict[str, An
 
 
 def test_one_service_and_unknown_ids(http: httpx.Client) -> None:
-    body = http.get("/services/helpline").json()
-    assert body["id"] == "helpline" and body["phones"][0]["number"] == "0800 1111"
+    body = http.get(f"/services/{export_id('helpline')}").json()
+    assert waymark_id(body) == "helpline" and body["phones"][0]["number"] == "0800 1111"
+    assert http.get("/services/helpline").json() == body  # the Waymark id works too
+    response = http.get(f"/services/{body['id']}", params={"full": "true"})
+    assert response.status_code == 400 and "'full'" in response.json()["detail"]
     for path in ("/services/nope", "/service_at_locations/nope", "/taxonomies/nope", "/taxonomy_terms/nope",
-                 "/services/%00", "/nowhere"):
+                 "/organizations/nope", "/services/%00", "/nowhere"):
         response = http.get(path)
         assert response.status_code == 404, path
         assert "detail" in response.json()
@@ -158,20 +197,51 @@ def test_one_service_and_unknown_ids(http: httpx.Client) -> None:
 def test_service_at_locations(http: httpx.Client) -> None:
     body = http.get("/service_at_locations").json()
     assert body["total_items"] == 2
-    assert sorted(s["service_id"] for s in body["contents"]) == ["truro-isva", "york-therapy"]
+    assert sorted(s["service_id"] for s in body["contents"]) == sorted(map(export_id, ["truro-isva", "york-therapy"]))
     one = body["contents"][0]
     assert http.get(f"/service_at_locations/{one['id']}").json() == one
     only = http.get("/service_at_locations", params={"service_id": "york-therapy"}).json()
     assert [s["location"]["name"] for s in only["contents"]] == ["York base"]
+    # the filters /services takes, as the profile lists them for /service_at_locations too
+    for params, names in [
+        ({"search": "truro"}, ["Truro"]),
+        ({"taxonomy_term_id": "isva_chisva"}, ["Truro"]),
+        ({"postcode": "TR1 1GZ"}, ["Truro"]),
+        ({"postcode": "TR1 1GZ", "proximity": 600_000}, ["Truro", "York base"]),
+        ({"postcode": "TR1 1GZ", "proximity": 500}, ["Truro"]),
+        ({"minimum_age": 1}, []),
+        ({"day": "MO"}, []),
+    ]:
+        got = http.get("/service_at_locations", params=params)
+        assert got.status_code == 200, (params, got.text)
+        assert [s["location"]["name"] for s in got.json()["contents"]] == names, params
+    assert http.get("/service_at_locations", params={"text_search": "x"}).status_code == 400
 
 
 def test_taxonomies_and_terms(http: httpx.Client) -> None:
-    assert ids(http.get("/taxonomies").json()) == ["waymark"]
-    assert http.get("/taxonomies/waymark").json()["name"] == "Waymark"
+    assert [t["id"] for t in http.get("/taxonomies").json()["contents"]] == [TAXONOMY_UUID]
+    assert http.get(f"/taxonomies/{TAXONOMY_UUID}").json()["name"] == "Waymark"
     types = http.get("/taxonomy_terms", params={"parent_id": "waymark:service_type", "per_page": 100}).json()
     assert types["total_items"] == 19
-    assert http.get("/taxonomy_terms/waymark:stage:advocacy").json()["parent_id"] == "waymark:stage"
+    advocacy = http.get("/taxonomy_terms/waymark:stage:advocacy").json()
+    assert advocacy["parent_id"] == export_term("waymark:stage") and advocacy["term"] == "waymark:stage:advocacy"
+    assert http.get(f"/taxonomy_terms/{advocacy['id']}").json() == advocacy
     assert http.get("/taxonomy_terms", params={"taxonomy_id": "other"}).json()["total_items"] == 0
+
+
+def test_organizations(http: httpx.Client) -> None:
+    body = http.get("/organizations", params={"per_page": 100}).json()
+    names = [o["name"] for o in body["contents"]]
+    # every service has an organisation: one the record does not name is a marked stand-in
+    assert body["total_items"] == 4 and "York Org" in names and "Helpline" in names
+    york = next(o for o in body["contents"] if o["name"] == "York Org")
+    assert york["id"] == export_id("org-y") and "services" not in york
+    full = http.get(f"/organizations/{york['id']}").json()
+    assert [waymark_id(s) for s in full["services"]] == ["york-therapy"]
+    found = [o["name"] for o in http.get("/organizations", params={"search": "york org"}).json()["contents"]]
+    assert "York Org" in found and "Helpline" not in found
+    with_services = http.get("/organizations", params={"full_service": "true", "per_page": 1}).json()
+    assert with_services["contents"][0]["services"]
 
 
 def test_cors_allows_any_origin_without_keys(http: httpx.Client) -> None:
@@ -201,7 +271,8 @@ def test_serve_api_command(data_dir: Path) -> None:
         deadline = time.monotonic() + 30
         while True:
             try:
-                response = httpx.get(f"http://127.0.0.1:{port}/services/helpline", timeout=2, trust_env=False)
+                response = httpx.get(f"http://127.0.0.1:{port}/services/{export_id('helpline')}", timeout=2,
+                                     trust_env=False)
                 break
             except httpx.TransportError:
                 assert proc.poll() is None and time.monotonic() < deadline, proc.stderr.read() if proc.stderr else ""
@@ -221,7 +292,8 @@ def test_serve_api_refuses_a_missing_directory(tmp_path: Path, capsys: pytest.Ca
 # ---- schemathesis: the API against its own OpenAPI document ------------------------------------
 
 PATHS = ["/", "/services", "/services/{id}", "/service_at_locations", "/service_at_locations/{id}",
-         "/taxonomies", "/taxonomies/{id}", "/taxonomy_terms", "/taxonomy_terms/{id}"]
+         "/taxonomies", "/taxonomies/{id}", "/taxonomy_terms", "/taxonomy_terms/{id}",
+         "/organizations", "/organizations/{id}"]
 
 
 @pytest.fixture(scope="module")

@@ -130,8 +130,9 @@ def _detail(service: Service, d) -> None:
         st.markdown("\n".join(f"- {c}" for c in contacts))
     else:
         st.markdown("No contact details are listed. Ask children's social care or the NSPCC helpline.")
-    if service.schedules:
-        st.markdown("**Opening hours:** " + " ".join(md(s.description) for s in service.schedules))
+    hours = service.current_schedules()  # expired hours are not shown as current
+    if hours:
+        st.markdown("**Opening hours:** " + " ".join(md(s.description) for s in hours))
 
     st.subheader("Where this information comes from", anchor=False)
     checked = date_text(service.last_verified)
@@ -211,6 +212,7 @@ def _browse(d) -> None:
                 help="Open the full listing",
             )
             bits = [
+                *(["TEMPORARILY CLOSED"] if service.status == "temporarily closed" else []),
                 ", ".join(type_name(d.taxonomy, t) for t in service.service_types),
                 ", ".join(_area_names(service, d.geography)),
                 age_text(service),

@@ -79,7 +79,7 @@ def run(args: argparse.Namespace) -> int:
     for h in hits:
         s = h.service
         where = f"{h.distance_km:.1f} km" if h.distance_km is not None else ("national" if not h.local else "covers this area")
-        print(f"- {s.name} [{where}]")
+        print(f"- {s.name} [{where}]" + (" — TEMPORARILY CLOSED" if s.status == "temporarily closed" else ""))
         for phone in s.phones:
             kind = "text" if phone.type == "text" else "call"
             print(f"    {kind} {phone.number}" + (f" — {phone.description}" if phone.description else ""))

@@ -6,7 +6,7 @@
 - :mod:`.mapping`: one HSDS/ORUK service record → a Waymark record plus its problems.
 - :mod:`.importer`: a whole feed → a Waymark data directory and a report.
 - :mod:`.fetch`: a paged ORUK API client with timeouts, retries and resume.
-- :mod:`.exporter`: a Waymark directory → HSDS 3 JSON.
+- :mod:`.exporter`: a Waymark directory → ORUK 3.0 JSON (valid against the profile's schemas).
 - :mod:`.api`: the read-only ORUK API (FastAPI).
 - :mod:`.report`: what an import found wrong, per record.
 - :mod:`.overlay`: local pathway knowledge keyed by service id, re-applied on every import.

@@ -1,12 +1,16 @@
 """The read-only Open Referral UK API over a Waymark data directory (FastAPI).
 
-Endpoints (HSDS 3 / ORUK 3 names): ``/``, ``/services`` (paged; filters ``taxonomy_id``,
-``taxonomy_term_id``, ``organization_id``, ``modified_after``, ``text``, ``postcode`` with
-``proximity`` in metres), ``/services/{id}``, ``/service_at_locations``,
-``/service_at_locations/{id}``, ``/taxonomies``, ``/taxonomies/{id}``, ``/taxonomy_terms``,
-``/taxonomy_terms/{id}``, and the OpenAPI document at ``/openapi.json``.
+Endpoints (ORUK 3.0 names and parameters): ``/``, ``/services`` and
+``/service_at_locations`` (paged; ``search`` (alias ``text``), ``taxonomy_id``,
+``taxonomy_term_id``, ``organization_id``, ``modified_after`` (on or after),
+``minimum_age``/``maximum_age`` (as the profile defines them) and ``age``, ``day``,
+``start_time``/``end_time``, ``postcode`` with ``proximity`` in metres), their ``{id}``
+endpoints, ``/organizations`` and ``/organizations/{id}``, ``/taxonomies``,
+``/taxonomy_terms`` and theirs, and the OpenAPI document at ``/openapi.json``. Bodies are
+valid against the ORUK 3.0 compiled schemas: no nulls, UUID ids.
 
-No keys, CORS ``*``, GET only. Unknown ids get a 404 JSON body, bad parameters a 400 or 422
+No keys, CORS ``*``, GET only. A parameter the endpoint does not support is a 400 naming
+it — never a silent "everything"; unknown ids get a 404 JSON body, bad values a 400 or 422
 JSON body; the data directory is re-read when its files change. The postcode a caller sends
 may be where a child lives: nothing here logs or stores it (``serve-api`` turns uvicorn's
 access log off).
@@ -20,17 +24,19 @@ import threading
 from pathlib import Path
 from typing import Annotated, Any
 
-from fastapi import FastAPI, HTTPException, Query, Request
+from fastapi import Depends, FastAPI, HTTPException, Query, Request
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from ..directory import Directory, directories
 from ..errors import DataError, InvalidInput, PlaceNotFound, WaymarkError
 from ..geography import normalise_outcode, normalise_postcode
+from ..models import Service
 from ..vocabulary import NATIONAL
 from . import schema as S
 from . import terms as T
-from .exporter import HSDS_VERSION, service_to_hsds, taxonomy_terms
+from .exporter import HSDS_VERSION, service_to_hsds, taxonomy_object, taxonomy_terms
+from .mapping import parse_time
 
 __all__ = ["create_app", "PROFILE"]
 
@@ -40,17 +46,18 @@ MAX_PER_PAGE = 500
 POSTCODE_PATTERN = r"^\s*[A-Za-z]{1,2}[0-9][A-Za-z0-9]?\s*([0-9][A-Za-z]{2})?\s*$"
 
 _ERRORS: dict[int | str, dict[str, Any]] = {
-    400: {"model": S.ErrorBody, "description": "A parameter has an impossible value"},
+    400: {"model": S.ErrorBody, "description": "A parameter is not supported or has an impossible value"},
     503: {"model": S.ErrorBody, "description": "The data directory cannot be read"},
 }
 _NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    400: {"model": S.ErrorBody, "description": "A parameter is not supported"},
     404: {"model": S.ErrorBody, "description": "No such id"},
     503: {"model": S.ErrorBody, "description": "The data directory cannot be read"},
 }
 
 
 class _Feed:
-    """The directory and its HSDS export, rebuilt when the directory changes."""
+    """The directory and its ORUK export, rebuilt when the directory changes."""
 
     def __init__(self, data_dir: Path | None) -> None:
         self.data_dir = data_dir
@@ -74,16 +81,29 @@ class _Feed:
         services = sorted(directory.services, key=lambda s: s.id)
         exported = [service_to_hsds(s, directory.taxonomy, directory.geography) for s in services]
         by_id = {e["id"]: e for e in exported}
-        sals = [sal for e in exported for sal in e["service_at_locations"]]
+        by_id.update({s.id: e for s, e in zip(services, exported) if s.id not in by_id})
+        orgs: dict[str, dict[str, Any]] = {}
+        org_services: dict[str, list[dict[str, Any]]] = {}
+        org_alias: dict[str, str] = {}
+        for s, e in zip(services, exported):
+            org = e["organization"]
+            orgs.setdefault(org["id"], org)
+            org_services.setdefault(org["id"], []).append(e)
+            if s.organization is not None and s.organization.id:
+                org_alias.setdefault(s.organization.id, org["id"])
         term_list = taxonomy_terms(directory.taxonomy)
+        term_by_id = {t["id"]: t for t in term_list}
+        term_by_id.update({t["term"]: t for t in term_list})
         return {
             "directory": directory,
             "services": list(zip(services, exported)),
             "by_id": by_id,
-            "sals": sals,
-            "sal_by_id": {s["id"]: s for s in sals},
+            "sal_by_id": {sal["id"]: sal for e in exported for sal in e["service_at_locations"]},
+            "orgs": sorted(orgs.values(), key=lambda o: (o["name"].casefold(), o["id"])),
+            "org_services": org_services,
+            "org_alias": org_alias,
             "terms": term_list,
-            "term_by_id": {t["id"]: t for t in term_list},
+            "term_by_id": term_by_id,
         }
 
 
@@ -131,10 +151,169 @@ def _place(directory: Directory, postcode: str) -> Any:
 
 
 def _matches_term(exported: dict[str, Any], wanted: str) -> bool:
-    if wanted == T.TAXONOMY_ID:
+    """A term by its UUID or readable key, a bare Waymark type or stage id, or the taxonomy."""
+    if wanted in (T.TAXONOMY_ID, T.TAXONOMY_UUID):
         return True
-    ids = {a["taxonomy_term_id"] for a in exported["attributes"]}
-    return wanted in ids or T.type_term_id(wanted) in ids or T.stage_term_id(wanted) in ids
+    key = T.term_key_of(wanted.strip())
+    keys = {a["taxonomy_term"].get("term") for a in exported["attributes"]}
+    if key is not None:
+        return key in keys
+    return T.type_term_id(wanted) in keys or T.stage_term_id(wanted) in keys
+
+
+def _known_parameters(request: Request) -> None:
+    """A query parameter the endpoint does not take is a 400 that names it: an ORUK client
+    sending a filter Waymark does not support must not get every service back as if it had
+    been applied."""
+    route = request.scope.get("route")
+    dependant = getattr(route, "dependant", None)
+    if dependant is None:
+        return
+    allowed = {p.alias for p in dependant.query_params}
+    unknown = sorted({k for k in request.query_params} - allowed)
+    if unknown:
+        names = ", ".join(repr(u[:40]) for u in unknown[:5])
+        takes = ", ".join(sorted(allowed)) or "no parameters"
+        raise HTTPException(400, f"unsupported parameter {names}: {request.url.path} takes {takes}")
+
+
+_DAYS = {"MO": "MO", "TU": "TU", "WE": "WE", "TH": "TH", "FR": "FR", "SA": "SA", "SU": "SU",
+         "MONDAY": "MO", "TUESDAY": "TU", "WEDNESDAY": "WE", "THURSDAY": "TH", "FRIDAY": "FR",
+         "SATURDAY": "SA", "SUNDAY": "SU", "MON": "MO", "TUE": "TU", "WED": "WE", "THU": "TH",
+         "FRI": "FR", "SAT": "SA", "SUN": "SU"}
+
+
+def _day(value: str | None) -> str | None:
+    if value is None:
+        return None
+    code = _DAYS.get(value.strip().upper())
+    if code is None:
+        raise HTTPException(400, f"day {value[:20]!r} is not a day of the week (MO ... SU, or Monday ... Sunday)")
+    return code
+
+
+def _clock(name: str, value: str | None) -> dt.time | None:
+    if value is None:
+        return None
+    t = parse_time(value) if len(value) <= 12 else None
+    if t is None:
+        raise HTTPException(400, f"{name} {value[:20]!r} is not a time of day (like 09:00 or 17:30:00)")
+    return t
+
+
+def _schedule_fits(service: Service, day: str | None, start: dt.time | None, end: dt.time | None,
+                   today: dt.date) -> bool:
+    """Whether one current opening (not a closure) is on ``day``, opens at or after ``start``
+    and closes at or before ``end`` (the profile's definitions). 24/7 opens at 00:00 and
+    closes at 23:59:59 every day; hours with no days or times cannot match those filters."""
+    for s in service.current_schedules(today):
+        if s.closed:
+            continue
+        opens = dt.time(0, 0) if s.open_24_7 else s.opens_at
+        closes = dt.time(23, 59, 59) if s.open_24_7 else s.closes_at
+        if day is not None and not s.open_24_7:
+            codes = {c.strip().upper()[-2:] for c in (s.byday or "").split(",")}
+            if day not in codes:
+                continue
+        if start is not None and (opens is None or opens < start):
+            continue
+        if end is not None and (closes is None or closes > end):
+            continue
+        return True
+    return False
+
+
+Search = Annotated[str | None, Query(max_length=200, description="Words in the name, description or organisation")]
+TaxonomyId = Annotated[str | None, Query(max_length=200, description=(
+    "The Waymark taxonomy (its UUID or 'waymark'), or a term: its UUID, its key (waymark:service_type:sarc) or a "
+    "bare Waymark service type or stage id (sarc)"))]
+TermId = Annotated[str | None, Query(max_length=200, description=(
+    "A taxonomy term: its UUID, its key (waymark:stage:therapeutic_support) or a bare type or stage id"))]
+OrgId = Annotated[str | None, Query(max_length=200, description="An organisation's UUID (or its Waymark id)")]
+ModifiedAfter = Annotated[dt.datetime | None, Query(description=(
+    "ISO date or date-time (UTC unless it says otherwise): services last modified on or after it"))]
+MinAge = Annotated[float | None, Query(ge=0, le=200, description=(
+    "Services whose minimum age is at least this (the profile's definition)"))]
+MaxAge = Annotated[float | None, Query(ge=0, le=200, description=(
+    "Services whose maximum age is at most this (the profile's definition)"))]
+Age = Annotated[int | None, Query(ge=0, le=200, description="Waymark: services that serve a child of this age")]
+Day = Annotated[str | None, Query(max_length=20, description=(
+    "Services open on this day (MO ... SU or the day's name); services that give no days do not match"))]
+StartTime = Annotated[str | None, Query(max_length=20, description=(
+    "Services with opening hours that start at or after this time (09:00)"))]
+EndTime = Annotated[str | None, Query(max_length=20, description=(
+    "Services with opening hours that end at or before this time (17:00)"))]
+Postcode = Annotated[str | None, Query(max_length=20, pattern=POSTCODE_PATTERN, description=(
+    "A full postcode (YO10 5DD) or its first half (YO10): services serving that area, nearest first. 400 when "
+    "it is not a postcode in England"))]
+Proximity = Annotated[float | None, Query(gt=0, le=1_000_000, description=(
+    "With postcode: only services with a location within this many metres"))]
+
+
+def _select(data: dict[str, Any], *, search: str | None = None, taxonomy_id: str | None = None,
+            taxonomy_term_id: str | None = None, organization_id: str | None = None,
+            modified_after: dt.datetime | None = None, minimum_age: float | None = None,
+            maximum_age: float | None = None, age: int | None = None, day: str | None = None,
+            start_time: str | None = None, end_time: str | None = None, postcode: str | None = None,
+            proximity: float | None = None, service_id: str | None = None) -> list[tuple[Service, dict[str, Any]]]:
+    """The services every given filter lets through: nearest first with a postcode, else by id."""
+    after = modified_after
+    if after is not None and after.tzinfo is None:
+        after = after.replace(tzinfo=dt.timezone.utc)
+    if proximity is not None and not postcode:
+        raise HTTPException(400, "proximity needs a postcode to measure from")
+    wanted_day, start, end = _day(day), _clock("start_time", start_time), _clock("end_time", end_time)
+    place = _place(data["directory"], postcode) if postcode else None
+    words = search.casefold().split() if search else []
+    org = data["org_alias"].get(organization_id, organization_id) if organization_id else None
+    today = dt.date.today()
+    items: list[tuple[float, str, Service, dict[str, Any]]] = []
+    for service, exported in data["services"]:
+        if service_id and service_id not in (exported["id"], service.id):
+            continue
+        if taxonomy_id and not _matches_term(exported, taxonomy_id):
+            continue
+        if taxonomy_term_id and not _matches_term(exported, taxonomy_term_id):
+            continue
+        if org and exported["organization_id"] != org:
+            continue
+        if after is not None:
+            modified = dt.datetime.combine(service.last_verified, dt.time(), tzinfo=dt.timezone.utc)
+            if modified < after:
+                continue
+        if minimum_age is not None and service.min_age < minimum_age:
+            continue
+        if maximum_age is not None and service.max_age > maximum_age:
+            continue
+        if age is not None and not service.serves_age(age):
+            continue
+        if (wanted_day or start or end) and not _schedule_fits(service, wanted_day, start, end, today):
+            continue
+        if words:
+            org_name = service.organization.name if service.organization else ""
+            hay = f"{service.name} {service.description} {org_name}".casefold()
+            if not all(w in hay for w in words):
+                continue
+        distance = math.inf
+        if place is not None:
+            placed = [l for l in service.locations if l.latitude is not None and l.longitude is not None]
+            if placed:
+                distance = min(_haversine_m(place.lat, place.lon, l.latitude, l.longitude) for l in placed)
+            if proximity is not None:
+                if distance > proximity:
+                    continue
+            else:
+                code = place.authority.code if place.authority else None
+                if NATIONAL not in service.service_areas and code not in service.service_areas:
+                    continue
+        items.append((distance, service.id, service, exported))
+    if place is not None:
+        items.sort(key=lambda x: (x[0], x[1]))
+    return [(s, e) for _, _, s, e in items]
+
+
+def _search_words(search: str | None, text: str | None) -> str | None:
+    return " ".join(x for x in (search, text) if x) or None
 
 
 def create_app(data_dir: Path | str | None = None) -> FastAPI:
@@ -144,86 +323,46 @@ def create_app(data_dir: Path | str | None = None) -> FastAPI:
         title="Waymark Open Referral UK API",
         version=HSDS_VERSION,
         description=(
-            "Read-only Open Referral UK (HSDS 3) API over Waymark's directory of services for "
+            "Read-only Open Referral UK 3.0 API over Waymark's directory of services for "
             "children at risk of, or who have suffered, sexual abuse in the family environment. "
+            "Bodies follow the ORUK 3.0 compiled schemas (UUID ids; optional fields left out, never null). "
             "Waymark's pathway fields are attributes under the `waymark` taxonomy. "
-            "`proximity` is in metres. No keys; CORS `*`."
+            "`proximity` is in metres. A parameter an endpoint does not take is a 400. No keys; CORS `*`."
         ),
         openapi_url="/openapi.json",
         docs_url=None,
         redoc_url=None,
+        dependencies=[Depends(_known_parameters)],
     )
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "OPTIONS"], allow_headers=["*"])
+    lean = {"response_model_exclude_none": True, "response_model_exclude_unset": True}
 
     @app.exception_handler(DataError)
     async def _data_error(_request: Request, exc: DataError) -> JSONResponse:
         return JSONResponse({"detail": f"the data directory cannot be read: {exc}"}, status_code=503)
 
-    @app.get("/", response_model=S.Root, summary="API version and where its OpenAPI document is")
+    @app.get("/", response_model=S.Root, responses={400: _ERRORS[400]}, summary="API version and where its OpenAPI document is")
     def root(request: Request) -> dict[str, Any]:
         return {"version": HSDS_VERSION, "profile": PROFILE,
                 "openapi_url": str(request.base_url).rstrip("/") + (app.openapi_url or "")}
 
-    @app.get("/services", response_model=S.Page[S.Service], responses=_ERRORS, summary="Services, paged")
+    @app.get("/services", response_model=S.Page[S.Service], responses=_ERRORS, summary="Services, paged", **lean)
     def list_services(
-        page: PageNo = 1,
-        per_page: PerPage = 50,
-        taxonomy_id: Annotated[str | None, Query(max_length=200, description=(
-            "A taxonomy term id (waymark:service_type:sarc, waymark:stage:therapeutic_support), a bare Waymark "
-            "service type or stage id (sarc), or the taxonomy id waymark"))] = None,
-        taxonomy_term_id: Text = None,
-        organization_id: Text = None,
-        modified_after: Annotated[dt.datetime | None, Query(description=(
-            "ISO date or date-time (UTC unless it says otherwise); services whose last_modified is later"))] = None,
-        text: Annotated[str | None, Query(max_length=200, description="Words in the name or description")] = None,
-        postcode: Annotated[str | None, Query(max_length=20, pattern=POSTCODE_PATTERN, description=(
-            "A full postcode (YO10 5DD) or its first half (YO10): services serving that area, nearest "
-            "first. 400 when it is not a postcode in England"))] = None,
-        proximity: Annotated[float | None, Query(gt=0, le=1_000_000, description=(
-            "With postcode: only services with a location within this many metres"))] = None,
+        page: PageNo = 1, per_page: PerPage = 50, search: Search = None,
+        text: Annotated[str | None, Query(max_length=200, description="Same as search (older name)")] = None,
+        taxonomy_id: TaxonomyId = None, taxonomy_term_id: TermId = None, organization_id: OrgId = None,
+        modified_after: ModifiedAfter = None, minimum_age: MinAge = None, maximum_age: MaxAge = None,
+        age: Age = None, day: Day = None, start_time: StartTime = None, end_time: EndTime = None,
+        postcode: Postcode = None, proximity: Proximity = None,
     ) -> dict[str, Any]:
-        data = feed.get()
-        items: list[tuple[float, str, dict[str, Any]]] = []
-        after = modified_after
-        if after is not None and after.tzinfo is None:
-            after = after.replace(tzinfo=dt.timezone.utc)
-        if proximity is not None and not postcode:
-            raise HTTPException(400, "proximity needs a postcode to measure from")
-        place = _place(data["directory"], postcode) if postcode else None
-        words = text.casefold().split() if text else []
-        for service, exported in data["services"]:
-            if taxonomy_id and not _matches_term(exported, taxonomy_id):
-                continue
-            if taxonomy_term_id and not _matches_term(exported, taxonomy_term_id):
-                continue
-            if organization_id and exported["organization_id"] != organization_id:
-                continue
-            if after is not None:
-                modified = dt.datetime.combine(service.last_verified, dt.time(), tzinfo=dt.timezone.utc)
-                if modified <= after:
-                    continue
-            if words:
-                hay = f"{service.name} {service.description}".casefold()
-                if not all(w in hay for w in words):
-                    continue
-            distance = math.inf
-            if place is not None:
-                placed = [l for l in service.locations if l.latitude is not None and l.longitude is not None]
-                if placed:
-                    distance = min(_haversine_m(place.lat, place.lon, l.latitude, l.longitude) for l in placed)
-                if proximity is not None:
-                    if distance > proximity:
-                        continue
-                else:
-                    code = place.authority.code if place.authority else None
-                    if NATIONAL not in service.service_areas and code not in service.service_areas:
-                        continue
-            items.append((distance, service.id, exported))
-        if place is not None:
-            items.sort(key=lambda x: (x[0], x[1]))
-        return _page([e for _, _, e in items], page, per_page)
+        chosen = _select(feed.get(), search=_search_words(search, text), taxonomy_id=taxonomy_id,
+                         taxonomy_term_id=taxonomy_term_id, organization_id=organization_id,
+                         modified_after=modified_after, minimum_age=minimum_age, maximum_age=maximum_age,
+                         age=age, day=day, start_time=start_time, end_time=end_time, postcode=postcode,
+                         proximity=proximity)
+        return _page([e for _, e in chosen], page, per_page)
 
-    @app.get("/services/{id}", response_model=S.Service, responses=_NOT_FOUND, summary="One service, in full")
+    @app.get("/services/{id}", response_model=S.Service, responses=_NOT_FOUND, summary="One service, in full", **lean)
     def get_service(id: str) -> dict[str, Any]:
         found = feed.get()["by_id"].get(id)
         if found is None:
@@ -231,45 +370,101 @@ def create_app(data_dir: Path | str | None = None) -> FastAPI:
         return found
 
     @app.get("/service_at_locations", response_model=S.Page[S.ServiceAtLocation], responses=_ERRORS,
-             summary="Where services are delivered, paged")
-    def list_service_at_locations(page: PageNo = 1, per_page: PerPage = 50, service_id: Text = None) -> dict[str, Any]:
-        sals = feed.get()["sals"]
-        if service_id:
-            sals = [s for s in sals if s["service_id"] == service_id]
+             summary="Where services are delivered, paged", **lean)
+    def list_service_at_locations(
+        page: PageNo = 1, per_page: PerPage = 50, search: Search = None,
+        text: Annotated[str | None, Query(max_length=200, description="Same as search (older name)")] = None,
+        service_id: Text = None, taxonomy_id: TaxonomyId = None, taxonomy_term_id: TermId = None,
+        organization_id: OrgId = None, modified_after: ModifiedAfter = None, minimum_age: MinAge = None,
+        maximum_age: MaxAge = None, age: Age = None, day: Day = None, start_time: StartTime = None,
+        end_time: EndTime = None, postcode: Postcode = None, proximity: Proximity = None,
+    ) -> dict[str, Any]:
+        data = feed.get()
+        chosen = _select(data, search=_search_words(search, text), taxonomy_id=taxonomy_id,
+                         taxonomy_term_id=taxonomy_term_id, organization_id=organization_id,
+                         modified_after=modified_after, minimum_age=minimum_age, maximum_age=maximum_age,
+                         age=age, day=day, start_time=start_time, end_time=end_time, postcode=postcode,
+                         proximity=proximity, service_id=service_id)
+        sals = [sal for _, e in chosen for sal in e["service_at_locations"]]
+        if postcode:
+            place = _place(data["directory"], postcode)
+
+            def metres(sal: dict[str, Any]) -> float:
+                loc = sal["location"]
+                if "latitude" not in loc:
+                    return math.inf
+                return _haversine_m(place.lat, place.lon, loc["latitude"], loc["longitude"])
+
+            sals = sorted(sals, key=metres)
+            if proximity is not None:
+                sals = [s for s in sals if metres(s) <= proximity]
+        elif proximity is not None:
+            raise HTTPException(400, "proximity needs a postcode to measure from")
         return _page(sals, page, per_page)
 
     @app.get("/service_at_locations/{id}", response_model=S.ServiceAtLocation, responses=_NOT_FOUND,
-             summary="One service at a location")
+             summary="One service at a location", **lean)
     def get_service_at_location(id: str) -> dict[str, Any]:
         found = feed.get()["sal_by_id"].get(id)
         if found is None:
             raise HTTPException(404, f"no service_at_location with id {id[:100]!r}")
         return found
 
-    @app.get("/taxonomies", response_model=S.Page[S.TaxonomyDetail], responses=_ERRORS, summary="Taxonomies, paged")
+    @app.get("/organizations", response_model=S.Page[S.OrganizationFull], responses=_ERRORS,
+             summary="Organisations that run the services, paged", **lean)
+    def list_organizations(page: PageNo = 1, per_page: PerPage = 50, search: Search = None,
+                           full_service: Annotated[bool, Query(description="Include each organisation's services")] = False,
+                           ) -> dict[str, Any]:
+        data = feed.get()
+        orgs = data["orgs"]
+        words = search.casefold().split() if search else []
+        if words:
+            orgs = [o for o in orgs if all(w in f"{o['name']} {o['description']}".casefold() for w in words)]
+        if full_service:
+            orgs = [{**o, "services": data["org_services"][o["id"]]} for o in orgs]
+        return _page(orgs, page, per_page)
+
+    @app.get("/organizations/{id}", response_model=S.OrganizationFull, responses=_NOT_FOUND,
+             summary="One organisation with its services", **lean)
+    def get_organization(id: str,
+                         full_service: Annotated[bool, Query(description="Ignored: services are always included")] = True,
+                         ) -> dict[str, Any]:
+        data = feed.get()
+        org_id = data["org_alias"].get(id, id)
+        found = next((o for o in data["orgs"] if o["id"] == org_id), None)
+        if found is None:
+            raise HTTPException(404, f"no organization with id {id[:100]!r}")
+        return {**found, "services": data["org_services"][org_id]}
+
+    @app.get("/taxonomies", response_model=S.Page[S.TaxonomyDetail], responses=_ERRORS, summary="Taxonomies, paged",
+             **lean)
     def list_taxonomies(page: PageNo = 1, per_page: PerPage = 50) -> dict[str, Any]:
         feed.get()
-        return _page([dict(T.TAXONOMY)], page, per_page)
+        return _page([taxonomy_object()], page, per_page)
 
-    @app.get("/taxonomies/{id}", response_model=S.TaxonomyDetail, responses=_NOT_FOUND, summary="One taxonomy")
+    @app.get("/taxonomies/{id}", response_model=S.TaxonomyDetail, responses=_NOT_FOUND, summary="One taxonomy",
+             **lean)
     def get_taxonomy(id: str) -> dict[str, Any]:
-        if id != T.TAXONOMY_ID:
-            raise HTTPException(404, f"no taxonomy with id {id[:100]!r} (this API publishes {T.TAXONOMY_ID!r})")
-        return dict(T.TAXONOMY)
+        if id not in (T.TAXONOMY_ID, T.TAXONOMY_UUID):
+            raise HTTPException(404, f"no taxonomy with id {id[:100]!r} (this API publishes {T.TAXONOMY_UUID}, "
+                                     f"{T.TAXONOMY_ID!r})")
+        return taxonomy_object()
 
     @app.get("/taxonomy_terms", response_model=S.Page[S.TaxonomyTerm], responses=_ERRORS,
-             summary="Taxonomy terms, paged")
+             summary="Taxonomy terms, paged", **lean)
     def list_taxonomy_terms(page: PageNo = 1, per_page: PerPage = 50, taxonomy_id: Text = None,
                             parent_id: Text = None) -> dict[str, Any]:
         term_list = feed.get()["terms"]
         if taxonomy_id:
-            term_list = [t for t in term_list if t["taxonomy_id"] == taxonomy_id]
+            wanted = T.TAXONOMY_UUID if taxonomy_id == T.TAXONOMY_ID else taxonomy_id
+            term_list = [t for t in term_list if t["taxonomy_id"] == wanted]
         if parent_id:
-            term_list = [t for t in term_list if t["parent_id"] == parent_id]
+            parent = T.term_uuid(parent_id) if parent_id.startswith("waymark:") else parent_id
+            term_list = [t for t in term_list if t.get("parent_id") == parent]
         return _page(term_list, page, per_page)
 
     @app.get("/taxonomy_terms/{id}", response_model=S.TaxonomyTerm, responses=_NOT_FOUND,
-             summary="One taxonomy term")
+             summary="One taxonomy term", **lean)
     def get_taxonomy_term(id: str) -> dict[str, Any]:
         found = feed.get()["term_by_id"].get(id)
         if found is None:

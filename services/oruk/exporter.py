@@ -1,27 +1,38 @@
-"""A Waymark directory → HSDS 3 / Open Referral UK JSON.
+"""A Waymark directory → Open Referral UK 3.0 JSON (compiled services, valid against the profile).
 
-Each service becomes a compiled HSDS 3 ``service`` (organisation, phones, schedules,
-service areas, service_at_locations with their locations, languages, cost options) and
-Waymark's pathway knowledge travels as ``attributes`` under the ``waymark`` taxonomy
-(:mod:`.terms`): one attribute per service type and per stage, one per pathway field with a
-JSON value. Importing the export gives back the same directory.
+Each service becomes a compiled ORUK 3.0 ``service`` (the profile's schema,
+``openreferral/uk-profile`` ``schema/compiled/service.json``): organisation, schedules,
+service areas, service_at_locations with their locations and addresses, languages, cost
+options, contacts, plus HSDS 3 ``phones`` (the profile leaves them out; consumers that know
+only the profile ignore them). Waymark's pathway knowledge travels as ``attributes`` under
+the ``waymark`` taxonomy (:mod:`.terms`). Importing the export gives back the same directory.
 
-Service ids are Waymark's own (readable, stable); parts Waymark does not name (phones,
-schedules, unnamed locations and organisations) get deterministic UUIDs, so exporting the
-same directory twice gives the same bytes.
+What the ORUK compliance guidance asks, and the profile schema checks:
+
+- optional fields without a value are left out — never ``null``, never ``""``;
+- every id is a UUID, stable across runs (:func:`.terms.export_id`), and the Waymark id is
+  kept beside it (``waymark:field:id``, a location's ``external_identifier``, an
+  organisation identifier with scheme ``waymark``);
+- every service has an organisation: one Waymark does not record is published as a
+  stand-in named after the service and marked so (an identifier of type
+  :data:`STAND_IN`), which the importer drops again;
+- an address is written only when it can be complete (street, town, postcode and the
+  authority as ``state_province``); otherwise its parts travel as location attributes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
+from urllib.parse import quote
 from typing import Any, Iterable
 
 from ..directory import Directory
-from ..errors import DataError
+from ..errors import DataError, WaymarkError
 from ..geography import Geography
-from ..models import Location, Schedule, Service, Taxonomy
+from ..models import Location, Organization, Schedule, Service, Taxonomy
 from ..vocabulary import NATIONAL
 from . import terms as T
 
@@ -30,22 +41,49 @@ __all__ = [
     "export_services",
     "write_export",
     "taxonomy_terms",
+    "taxonomy_object",
     "term_object",
     "service_at_locations",
+    "organization_object",
     "HSDS_VERSION",
+    "STAND_IN",
+    "WAYMARK_SCHEME",
 ]
 
 HSDS_VERSION = "3.0"
+#: ``identifier_scheme`` of the identifiers that carry Waymark's own ids.
+WAYMARK_SCHEME = "waymark"
+#: ``identifier_type`` of a stand-in organisation (the record names none).
+STAND_IN = "no organisation recorded"
+_ORG_ID_TYPE = "Waymark organisation id"
+_RRULE_DAYS = re.compile(r"^([+-]?\d{0,2}(MO|TU|WE|TH|FR|SA|SU))(,[+-]?\d{0,2}(MO|TU|WE|TH|FR|SA|SU))*$")
+
+
+def _clean(obj: dict[str, Any]) -> dict[str, Any]:
+    """The object without ``None`` values and empty strings (ORUK: omit, never null)."""
+    return {k: v for k, v in obj.items() if v is not None and v != ""}
+
+
+def _email(value: str | None) -> str | None:
+    """An email address the schema's ``email`` format accepts, else nothing."""
+    return value if value and re.fullmatch(r"[^@\s]+@[^@\s]+", value) else None
+
+
+def _web(value: str | None) -> str | None:
+    """A web link as an ORUK ``uri``: http(s) only, characters outside ASCII percent-encoded."""
+    if not value or not value.lower().startswith(("http://", "https://")):
+        return None
+    return quote(value, safe=":/?#[]@!$&'()*+,;=%~")
 
 
 def _time(value: dt.time | None) -> str | None:
     if value is None:
         return None
-    return value.isoformat(timespec="minutes" if value.second == 0 else "seconds")
+    return value.isoformat(timespec="seconds")
 
 
 def term_object(term_id: str, taxonomy: Taxonomy | None = None) -> dict[str, Any]:
-    """The HSDS ``taxonomy_term`` for a Waymark term id."""
+    """The ORUK ``taxonomy_term`` for a Waymark term key (``waymark:stage:...``)."""
     parent: str | None
     if term_id.startswith(T.TYPE_PREFIX):
         code = term_id.removeprefix(T.TYPE_PREFIX)
@@ -69,115 +107,137 @@ def term_object(term_id: str, taxonomy: Taxonomy | None = None) -> dict[str, Any
             "stage": ("Pathway stage", "The steps of the child's pathway the service serves."),
             "field": ("Pathway field", "Waymark pathway facts with no place in Open Referral UK."),
         }.get(code, (code, None))
-    return {
-        "id": term_id,
-        "code": code,
+    return _clean({
+        "id": T.term_uuid(term_id),
         "name": name,
-        "description": description,
-        "parent_id": parent,
+        "description": description or name,
+        "parent_id": T.term_uuid(parent) if parent else None,
         "taxonomy": T.TAXONOMY_ID,
-        "taxonomy_id": T.TAXONOMY_ID,
+        "taxonomy_id": T.TAXONOMY_UUID,
+        "term": term_id,
+        "code": term_id,
         "language": "en",
-        "term_uri": None,
-        "taxonomy_detail": dict(T.TAXONOMY),
-    }
+    })
+
+
+def taxonomy_object() -> dict[str, Any]:
+    """The ``waymark`` taxonomy as ORUK publishes a taxonomy (UUID id)."""
+    return _clean({**T.TAXONOMY, "id": T.TAXONOMY_UUID})
 
 
 def taxonomy_terms(taxonomy: Taxonomy | None = None) -> list[dict[str, Any]]:
     """Every term of the Waymark taxonomy (parents first), for ``/taxonomy_terms``."""
-    parents = ["waymark:service_type", "waymark:stage", "waymark:field"]
-    return [term_object(t, taxonomy) for t in parents + T.all_term_ids()]
+    return [term_object(t, taxonomy) for t in T.PARENT_TERMS + T.all_term_ids()]
 
 
-def _attribute(owner_id: str, link_type: str, term_id: str, value: Any, index: int,
-               taxonomy: Taxonomy | None, *, encode: bool = True) -> dict[str, Any]:
-    return {
-        "id": T.generated_id(owner_id, "attribute", index),
-        "link_id": owner_id,
-        "link_type": link_type,
-        "link_entity": link_type,
-        "taxonomy_term_id": term_id,
-        "value": T.encode_value(value) if encode else value,
-        "label": None,
-        "taxonomy_term": term_object(term_id, taxonomy),
-    }
+def _attributes(owner_id: str, link_type: str, terms: list[tuple[str, Any]],
+                taxonomy: Taxonomy | None) -> list[dict[str, Any]]:
+    """Attributes for ``(term key, value)`` pairs: a term alone when the value is ``...``,
+    else one attribute per plain-text value (none for an unset field)."""
+    out: list[dict[str, Any]] = []
+    for term_id, value in terms:
+        values: list[str | None] = [None] if value is ... else list(T.attribute_values(value))
+        for v in values:
+            out.append(_clean({
+                "id": T.generated_id(owner_id, "attribute", len(out)),
+                "link_id": owner_id,
+                "link_type": link_type,
+                "link_entity": link_type,
+                "taxonomy_term_id": T.term_uuid(term_id),
+                "value": v,
+                "taxonomy_term": term_object(term_id, taxonomy),
+            }))
+    return out
 
 
-def _location(service: Service, loc: Location, index: int, taxonomy: Taxonomy | None) -> dict[str, Any]:
-    loc_id = loc.id or T.generated_id(service.id, "location", index)
+def _authority_name(loc: Location, geography: Geography | None) -> str | None:
+    """The local authority a location is in (an English address's ``state_province``)."""
+    if geography is None:
+        return None
+    try:
+        if loc.postcode:
+            place = geography.resolve_postcode(loc.postcode)
+            if place.authority is not None:
+                return place.authority.name
+        if loc.latitude is not None and loc.longitude is not None:
+            authority = geography.authority_at(loc.latitude, loc.longitude)
+            if authority is not None:
+                return authority.name
+    except (WaymarkError, ValueError):
+        return None
+    return None
+
+
+def _location(service: Service, loc: Location, index: int, taxonomy: Taxonomy | None,
+              geography: Geography | None) -> dict[str, Any]:
+    loc_id = T.export_id(loc.id) if loc.id else T.generated_id(service.id, "location", index)
+    province = _authority_name(loc, geography) if (loc.address_1 and loc.city and loc.postcode) else None
     addresses = []
-    if loc.address_1 or loc.city or loc.postcode:
+    fields: list[tuple[str, Any]] = [(T.field_term_id("precision"), loc.precision)]
+    if province:
         addresses.append({
             "id": T.generated_id(loc_id, "address", 0),
             "location_id": loc_id,
-            "attention": None,
-            "address_1": loc.address_1 or "",
-            "address_2": None,
-            "city": loc.city or "",
-            "region": None,
-            "state_province": None,
-            "postal_code": loc.postcode or "",
+            "address_1": loc.address_1,
+            "city": loc.city,
+            "state_province": province,
+            "postal_code": loc.postcode,
             "country": "GB",
             "address_type": "physical",
         })
-    return {
+    else:
+        fields += [(T.field_term_id(k), getattr(loc, k)) for k in ("address_1", "city", "postcode")]
+    keeps_id = bool(loc.id) and loc_id != loc.id
+    return _clean({
         "id": loc_id,
         "location_type": "physical",
-        "url": None,
-        "organization_id": None,
         "name": loc.name,
-        "alternate_name": None,
         "description": loc.description,
-        "transportation": None,
         "latitude": loc.latitude,
         "longitude": loc.longitude,
-        "external_identifier": None,
-        "external_identifier_type": None,
+        "external_identifier": loc.id if keeps_id else None,
+        "external_identifier_type": WAYMARK_SCHEME if keeps_id else None,
         "addresses": addresses,
         "accessibility": [
-            {"id": T.generated_id(loc_id, "accessibility", i), "location_id": loc_id, "description": text,
-             "details": None, "url": None}
-            for i, text in enumerate(loc.accessibility)
+            {"id": T.generated_id(loc_id, "accessibility", i), "location_id": loc_id, "description": text}
+            for i, text in enumerate(loc.accessibility) if text
         ],
-        "languages": [],
-        "phones": [],
-        "schedules": [],
-        "attributes": [_attribute(loc_id, "location", T.field_term_id("precision"), loc.precision, 0, taxonomy)],
-    }
+        "attributes": _attributes(loc_id, "location", fields, taxonomy),
+    })
 
 
-def service_at_locations(service: Service, taxonomy: Taxonomy | None = None) -> list[dict[str, Any]]:
+def service_at_locations(service: Service, taxonomy: Taxonomy | None = None,
+                         geography: Geography | None = None) -> list[dict[str, Any]]:
+    """The service's ORUK ``service_at_location`` objects, each with its location."""
+    sid = T.export_id(service.id)
     out = []
     for i, loc in enumerate(service.locations):
-        location = _location(service, loc, i, taxonomy)
+        location = _location(service, loc, i, taxonomy, geography)
         out.append({
             "id": T.generated_id(service.id, "service_at_location", i),
-            "service_id": service.id,
+            "service_id": sid,
             "location_id": location["id"],
-            "description": None,
-            "contacts": [],
-            "phones": [],
-            "schedules": [],
-            "attributes": [],
             "location": location,
         })
     return out
 
 
 def _schedule(service: Service, s: Schedule, index: int, taxonomy: Taxonomy | None) -> dict[str, Any]:
-    sid = T.generated_id(service.id, "schedule", index)
-    return {
-        "id": sid,
-        "service_id": service.id,
-        "location_id": None,
-        "service_at_location_id": None,
-        "freq": "WEEKLY" if s.byday else None,
+    sch_id = T.generated_id(service.id, "schedule", index)
+    rrule = bool(s.byday and _RRULE_DAYS.match(s.byday))
+    fields = [(T.field_term_id(k), True) for k in ("open_24_7", "closed") if getattr(s, k)]
+    return _clean({
+        "id": sch_id,
+        "service_id": T.export_id(service.id),
+        "valid_from": s.valid_from.isoformat() if s.valid_from else None,
+        "valid_to": s.valid_to.isoformat() if s.valid_to else None,
+        "freq": "WEEKLY" if rrule else None,
         "byday": s.byday,
         "opens_at": _time(s.opens_at),
         "closes_at": _time(s.closes_at),
         "description": s.description,
-        "attributes": [_attribute(sid, "schedule", T.field_term_id("open_24_7"), s.open_24_7, 0, taxonomy)],
-    }
+        "attributes": _attributes(sch_id, "schedule", fields, taxonomy),
+    })
 
 
 def _area(service: Service, code: str, index: int, geography: Geography | None) -> dict[str, Any]:
@@ -188,113 +248,142 @@ def _area(service: Service, code: str, index: int, geography: Geography | None) 
         name, gss = (authority.name if authority else code), code
     return {
         "id": T.generated_id(service.id, "service_area", index),
-        "service_id": service.id,
+        "service_id": T.export_id(service.id),
         "name": name,
-        "description": None,
-        "extent": None,
-        "extent_type": None,
         "uri": T.GSS_URI + gss,
     }
 
 
+def _stand_in_description(service: Service) -> str:
+    return (f"Waymark does not record which organisation runs {service.name}; "
+            "contact the service for details.")
+
+
+def organization_object(service: Service) -> dict[str, Any]:
+    """The ORUK ``organization`` of a service (a marked stand-in when it names none)."""
+    org = service.organization
+    if org is None:
+        org_id = T.generated_id("organization-of", service.id)
+        return _clean({
+            "id": org_id,
+            "name": service.name,
+            "description": _stand_in_description(service),
+            "website": _web(service.url),
+            "organization_identifiers": [{
+                "id": T.generated_id(org_id, "identifier", 0), "organization_id": org_id,
+                "identifier_scheme": WAYMARK_SCHEME, "identifier_type": STAND_IN, "identifier": service.id,
+            }],
+        })
+    return _organization(org)
+
+
+def org_description(org: Organization) -> str:
+    """An organisation's description, or words saying there is none (ORUK requires one)."""
+    return org.description or f"{org.name}: no description recorded in Waymark."
+
+
+def _organization(org: Organization) -> dict[str, Any]:
+    if org.id:
+        org_id = T.export_id(org.id)
+    else:
+        org_id = T.generated_id("organization", org.name)
+    identifiers = []
+    if org.id and org_id != org.id:
+        identifiers.append({
+            "id": T.generated_id(org_id, "identifier", 0), "organization_id": org_id,
+            "identifier_scheme": WAYMARK_SCHEME, "identifier_type": _ORG_ID_TYPE, "identifier": org.id,
+        })
+    return _clean({
+        "id": org_id,
+        "name": org.name,
+        "description": org_description(org),
+        "email": _email(org.email),
+        "website": _web(org.url),
+        "organization_identifiers": identifiers or None,
+    })
+
+
+def _language(owner: dict[str, Any], index: Any, name: str) -> dict[str, Any]:
+    return _clean({"id": T.generated_id(*index), **owner, "name": name, "code": T.language_code(name)})
+
+
 def service_to_hsds(service: Service, taxonomy: Taxonomy | None = None,
                     geography: Geography | None = None) -> dict[str, Any]:
-    """One Waymark service as a compiled HSDS 3 service object."""
+    """One Waymark service as a compiled ORUK 3.0 service object (valid against the profile)."""
     s = service
-    org = s.organization
-    org_id = (org.id or T.generated_id("organization", org.name)) if org else None
-    attributes: list[dict[str, Any]] = []
-    for t in s.service_types:
-        attributes.append(_attribute(s.id, "service", T.type_term_id(t), None, len(attributes), taxonomy, encode=False))
-    for st in s.stages:
-        attributes.append(_attribute(s.id, "service", T.stage_term_id(st), None, len(attributes), taxonomy, encode=False))
-    for name in T.SERVICE_FIELDS:
-        value = getattr(s, name)
-        if name == "sources":
-            value = [page.model_dump(mode="json", exclude_none=True) for page in s.sources]
-        if isinstance(value, dt.date):
-            value = value.isoformat()
-        attributes.append(_attribute(s.id, "service", T.field_term_id(name), value, len(attributes), taxonomy))
-    return {
-        "id": s.id,
-        "organization_id": org_id,
-        "program_id": None,
+    sid = T.export_id(s.id)
+    organization = organization_object(s)
+    terms: list[tuple[str, Any]] = [(T.type_term_id(t), ...) for t in s.service_types]
+    terms += [(T.stage_term_id(st), ...) for st in s.stages]
+    terms += [(T.field_term_id(name), getattr(s, name)) for name in T.SERVICE_FIELDS]
+    web = _web(s.url)
+    if s.url and web != s.url:
+        terms.append((T.field_term_id("url"), s.url))
+    if s.email and _email(s.email) != s.email:
+        terms.append((T.field_term_id("email"), s.email))
+    attributes = _attributes(sid, "service", terms, taxonomy)
+    pages = []
+    for i, page in enumerate(s.sources):
+        page_id = T.generated_id(s.id, "source", i)
+        pages.append(_clean({"id": page_id, "title": page.title, "url": page.url}))
+        fields = [(T.field_term_id(k), getattr(page, k)) for k in T.SOURCE_FIELDS]
+        attributes += _attributes(page_id, "url", fields, taxonomy)
+    return _clean({
+        "id": sid,
+        "organization_id": organization["id"],
         "name": s.name,
-        "alternate_name": None,
         "description": s.description,
-        "url": s.url,
-        "email": s.email,
+        "url": web,
+        "email": _email(s.email),
         "status": s.status,
-        "interpretation_services": None,
         "application_process": "\n".join(s.referral_routes) or None,
-        "fees_description": None,
         "wait_time": f"{s.waiting_weeks:g} weeks" if s.waiting_weeks is not None else None,
-        "fees": None,
-        "accreditations": None,
         "eligibility_description": s.eligibility,
-        # Ages a record does not state stay unstated (not "0 to 120"): Service.ages_stated.
-        "minimum_age": s.min_age if s.ages_stated else None,
-        "maximum_age": s.max_age if s.ages_stated else None,
+        "minimum_age": s.min_age,
+        "maximum_age": s.max_age,
         "assured_date": s.last_verified.isoformat() if s.verified else None,
-        "assurer_email": None,
-        "licenses": None,
-        "alert": None,
         "last_modified": f"{s.last_verified.isoformat()}T00:00:00Z",
-        "organization": None if org is None else {
-            "id": org_id,
-            "name": org.name,
-            "alternate_name": None,
-            "description": org.description or "",
-            "email": org.email,
-            "website": org.url,
-            "url": org.url,
-            "tax_status": None,
-            "tax_id": None,
-            "year_incorporated": None,
-            "legal_status": None,
-            "logo": None,
-            "uri": None,
-            "parent_organization_id": None,
-        },
+        "organization": organization,
         "phones": [
-            {
+            _clean({
                 "id": T.generated_id(s.id, "phone", i),
-                "service_id": s.id,
+                "service_id": sid,
                 "number": p.number,
-                "extension": None,
                 "type": p.type,
                 "description": p.description,
-                "languages": [{"id": T.generated_id(s.id, "phone", i, "language", j), "name": lang,
-                               "code": T.language_code(lang), "note": None} for j, lang in enumerate(p.languages)],
-            }
+                "languages": [_language({"phone_id": T.generated_id(s.id, "phone", i)}, (s.id, "phone", i, "language", j),
+                                        lang) for j, lang in enumerate(p.languages)],
+            })
             for i, p in enumerate(s.phones)
         ],
         "schedules": [_schedule(s, sch, i, taxonomy) for i, sch in enumerate(s.schedules)],
         "service_areas": [_area(s, code, i, geography) for i, code in enumerate(s.service_areas)],
-        "service_at_locations": service_at_locations(s, taxonomy),
-        "languages": [{"id": T.generated_id(s.id, "language", i), "name": lang, "code": T.language_code(lang),
-                       "note": None} for i, lang in enumerate(s.languages)],
+        "service_at_locations": service_at_locations(s, taxonomy, geography),
+        "languages": [_language({"service_id": sid}, (s.id, "language", i), lang) for i, lang in enumerate(s.languages)],
         "cost_options": [
-            {"id": T.generated_id(s.id, "cost_option", i), "service_id": s.id, "option": c.option,
-             "currency": "GBP" if c.amount is not None else None, "amount": c.amount,
-             "amount_description": c.amount_description}
+            _clean({"id": T.generated_id(s.id, "cost_option", i), "service_id": sid, "option": c.option,
+                    "currency": "GBP" if c.amount is not None else None, "amount": c.amount,
+                    "amount_description": c.amount_description})
             for i, c in enumerate(s.cost_options)
         ],
-        "contacts": [],
-        "funding": [],
-        "required_documents": [],
+        "contacts": [
+            _clean({"id": T.generated_id(s.id, "contact", i), "service_id": sid, "name": c.name,
+                    "title": c.title, "email": _email(c.email)})
+            for i, c in enumerate(s.contacts)
+        ],
+        "additional_urls": pages,
         "attributes": attributes,
-    }
+    })
 
 
 def export_services(directory: Directory, services: Iterable[Service] | None = None) -> list[dict[str, Any]]:
-    """Every service of the directory (or the given ones) as HSDS 3, sorted by id."""
+    """Every service of the directory (or the given ones) as ORUK 3.0, sorted by Waymark id."""
     chosen = sorted(services if services is not None else directory.services, key=lambda s: s.id)
     return [service_to_hsds(s, directory.taxonomy, directory.geography) for s in chosen]
 
 
 def write_export(directory: Directory, out: Path) -> int:
-    """Write the directory as a JSON list of HSDS 3 services; returns how many."""
+    """Write the directory as a JSON list of ORUK 3.0 services; returns how many."""
     data = export_services(directory)
     text = json.dumps(data, ensure_ascii=False, indent=2) + "\n"
     try:

@@ -67,6 +67,10 @@ def records_of(data: Any, *, where: str = "feed") -> tuple[list[Any], dict[str, 
     if isinstance(data, list):
         return data, {}
     if isinstance(data, dict):
+        if isinstance(data.get("services"), list) and "name" in data and "contents" not in data:
+            return _services_of_organization(data), {}
+        if isinstance(data.get("service"), dict) and isinstance(data.get("location"), dict):
+            return [_service_of_service_at_location(data)], {}
         for key in ("contents", "content", "items", "services"):
             if isinstance(data.get(key), list):
                 paging = {
@@ -82,6 +86,21 @@ def records_of(data: Any, *, where: str = "feed") -> tuple[list[Any], dict[str, 
         f"{where}: is not an Open Referral UK feed (expected a service, a list of services, or a page "
         "with 'contents')"
     )
+
+
+def _services_of_organization(org: dict[str, Any]) -> list[Any]:
+    """An ORUK ``organization`` with its ``services``: each service, with the organisation."""
+    plain = {k: v for k, v in org.items() if k != "services"}
+    return [{**s, "organization": plain} if isinstance(s, dict) and not isinstance(s.get("organization"), dict) else s
+            for s in org["services"]]
+
+
+def _service_of_service_at_location(sal: dict[str, Any]) -> dict[str, Any]:
+    """An ORUK ``service_at_location`` with its ``service``: the service, delivered there."""
+    service = dict(sal["service"])
+    if not service.get("service_at_locations"):
+        service["service_at_locations"] = [{k: v for k, v in sal.items() if k != "service"}]
+    return service
 
 
 def read_feed_file(path: Path) -> list[Any]:

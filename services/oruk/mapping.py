@@ -36,7 +36,8 @@ from ..vocabulary import NATIONAL, SERVICE_TYPES, STAGES
 from . import terms as T
 from .taxonomy_map import TaxonomyMap, Term, term_key
 
-__all__ = ["Context", "Mapped", "map_service", "waymark_id", "parse_date", "parse_time"]
+__all__ = ["Context", "Mapped", "map_service", "waymark_id", "parse_date", "parse_time", "attending_modes",
+           "NO_DESCRIPTION"]
 
 Problems = list[tuple[str, str]]
 
@@ -184,13 +185,15 @@ def _terms_of(raw: dict[str, Any]) -> list[tuple[Term, Any]]:
     """
     out: list[tuple[Term, Any]] = []
     for a in _items(raw.get("attributes")):
-        if not isinstance(a, dict):
-            continue
+        if not isinstance(a, dict) or _text(a.get("link_type")) == "url":
+            continue  # an attribute of a source page (additional_urls), not of the record
         tt = _dict(a.get("taxonomy_term"))
         detail = _dict(tt.get("taxonomy_detail"))
+        ids = [_text(a.get("taxonomy_term_id")), _text(tt.get("id")), _text(tt.get("code")), _text(tt.get("term"))]
+        waymark = next((k for k in (T.term_key_of(i) for i in ids) if k), None)
         term = Term(
-            _text(a.get("taxonomy_term_id")) or _text(tt.get("id")),
-            _text(tt.get("code")),
+            waymark or _text(a.get("taxonomy_term_id")) or _text(tt.get("id")),
+            _text(tt.get("code")) or _text(tt.get("term")),
             _text(tt.get("name")),
             _text(tt.get("taxonomy")) or _text(tt.get("taxonomy_id")) or _text(detail.get("name")),
         )
@@ -208,8 +211,11 @@ def _terms_of(raw: dict[str, Any]) -> list[tuple[Term, Any]]:
 
 
 def _field_attributes(raw: dict[str, Any], allowed: Iterable[str], where: str, problems: Problems) -> dict[str, Any]:
-    """``waymark:field:`` attributes of a record (or a location, a schedule), decoded."""
-    out: dict[str, Any] = {}
+    """``waymark:field:`` attributes of a record (or a location, a schedule), decoded.
+
+    Values are plain text, one attribute per item of a list (older exports' JSON text is
+    still read)."""
+    values: dict[str, list[Any]] = {}
     allowed = set(allowed)
     for term, value in _terms_of(raw):
         if not (term.id or "").startswith(T.FIELD_PREFIX):
@@ -218,10 +224,13 @@ def _field_attributes(raw: dict[str, Any], allowed: Iterable[str], where: str, p
         if name not in allowed:
             problems.append((f"{where}attributes", f"{term.id!r} is not a Waymark field here; ignored"))
             continue
+        values.setdefault(name, []).append(value)
+    out: dict[str, Any] = {}
+    for name, items in values.items():
         try:
-            out[name] = T.decode_value(value)
-        except ValueError:
-            problems.append((f"{where}attributes", f"{term.id} value {value!r} is not JSON; ignored"))
+            out[name] = T.decode_field(name, items)
+        except ValueError as exc:
+            problems.append((f"{where}attributes", f"{T.field_term_id(name)} value {items[-1]!r}: {exc}; ignored"))
     return out
 
 
@@ -386,6 +395,11 @@ def _email(value: Any, where: str, problems: Problems) -> str | None:
 
 def _organization(raw: dict[str, Any], waymark_origin: bool, problems: Problems) -> dict[str, Any] | None:
     org = raw.get("organization")
+    identifiers = [i for i in _items(_dict(org).get("organization_identifiers")) if isinstance(i, dict)]
+    ours = {(_text(i.get("identifier_type")) or ""): _text(i.get("identifier")) for i in identifiers
+            if _text(i.get("identifier_scheme")) == "waymark"}
+    if waymark_origin and "no organisation recorded" in ours:
+        return None  # the stand-in an export writes for a service that names no organisation
     if not isinstance(org, dict):
         if waymark_origin:
             return None
@@ -400,11 +414,12 @@ def _organization(raw: dict[str, Any], waymark_origin: bool, problems: Problems)
         problems.append(("organization.name", "missing; the service is kept without an organisation"))
         return None
     out: dict[str, Any] = {"name": name}
-    org_id = _text(org.get("id"))
+    org_id = ours.get("Waymark organisation id") or _text(org.get("id"))
     if org_id and org_id != T.generated_id("organization", name):
         out["id"] = org_id
-    if _text(org.get("description")):
-        out["description"] = _text(org.get("description"))
+    description = _text(org.get("description"))
+    if description and not (waymark_origin and description == f"{name}: no description recorded in Waymark."):
+        out["description"] = description
     url = _url(org.get("website") or org.get("url"), "organization.url", problems)
     if url:
         out["url"] = url
@@ -463,25 +478,112 @@ def _describe_hours(byday: str | None, opens: dt.time | None, closes: dt.time | 
     return text or None
 
 
-def _schedules(raw: dict[str, Any], problems: Problems) -> list[dict[str, Any]]:
-    sources: list[tuple[str, Any]] = []
+_ATTENDING_WORDS: tuple[tuple[str, str], ...] = (
+    (r"in[ -]?person|venue|face[ -]to[ -]face|physical|drop[ -]?in|home visit|at (our|the) (office|centre)", "in_person"),
+    (r"phone|(?<!video )\bcall", "phone"),
+    (r"online|video|remote|virtual|web|zoom|teams|chat|internet", "online"),
+)
+
+
+def sentences(parts: Iterable[str | None]) -> str | None:
+    """Texts joined as sentences: a full stop added where one is missing, never doubled."""
+    out = []
+    for part in parts:
+        t = (part or "").strip()
+        if t:
+            out.append(t if t[-1] in ".!?:;)" else t + ".")
+    return " ".join(out) or None
+
+
+def attending_modes(text: str | None) -> list[str]:
+    """How people attend, from words such as ORUK's ``attending_type`` (in person, phone, online)."""
+    if not text:
+        return []
+    found = [mode for pattern, mode in _ATTENDING_WORDS if re.search(pattern, text, re.I)]
+    return list(dict.fromkeys(found))
+
+
+def _validity(s: dict[str, Any], where: str, ctx: Context, problems: Problems,
+              origin: bool = False) -> tuple[dt.date | None, dt.date | None, bool]:
+    """(valid from, valid to, expired) of a schedule: ``valid_from``/``dtstart``,
+    ``valid_to``/``until`` (ORUK 1 holiday ``start_date``/``end_date``)."""
+    dates: dict[str, dt.date | None] = {}
+    for key in ("valid_from", "dtstart", "start_date", "valid_to", "until", "end_date"):
+        value = s.get(key)
+        if _text(value) is None:
+            continue
+        d = parse_date(value)
+        if d is None:
+            problems.append((f"{where}.{key}", f"{value!r} is not a date; left out"))
+        dates[key] = d
+    starts = [d for k, d in dates.items() if k in ("valid_from", "dtstart", "start_date") and d]
+    ends = [d for k, d in dates.items() if k in ("valid_to", "until", "end_date") and d]
+    start = max(starts) if starts else None
+    end = min(ends) if ends else None
+    if start and end and start > end:
+        problems.append((where, f"valid from {start.isoformat()} but only until {end.isoformat()}; "
+                         "not imported as opening hours"))
+        return start, end, True
+    if origin:  # a Waymark export's dated hours: kept as they are, nothing to report
+        return start, end, False
+    if end is not None and end < ctx.today:
+        problems.append((where, f"valid only until {end.isoformat()}, which has passed; kept with that date "
+                         "and not shown as current opening hours"))
+    if start is not None and start > ctx.today:
+        problems.append((where, f"valid from {start.isoformat()}; kept, and shown only from that date"))
+    return start, end, False
+
+
+def _frequency_words(s: dict[str, Any]) -> str | None:
+    """What ``freq``/``interval``/``bymonthday`` add that the days and times do not say."""
+    words = []
+    interval = _number(s.get("interval"))
+    freq = (_text(s.get("freq")) or "").upper()
+    if interval and interval > 1:
+        words.append(f"every {interval:g} {'months' if freq == 'MONTHLY' else 'weeks'}")
+    monthdays = _text(s.get("bymonthday"))
+    if monthdays:
+        words.append(f"on day {monthdays} of the month")
+    return ", ".join(words) or None
+
+
+def _schedules(raw: dict[str, Any], ctx: Context, problems: Problems, *, origin: bool = False,
+               attending: list[str] | None = None) -> list[dict[str, Any]]:
+    """Opening hours and closures that are (or will be) current; expired ones are reported.
+
+    ``attending`` collects how people attend, from each schedule's ``attending_type``."""
+    sources: list[tuple[str, Any, bool]] = []
     for i, s in enumerate(_items(raw.get("schedules"))):
-        sources.append((f"schedules[{i}]", s))
+        sources.append((f"schedules[{i}]", s, False))
     for i, s in enumerate(_items(raw.get("regular_schedules"))):
-        sources.append((f"regular_schedules[{i}]", s))
+        sources.append((f"regular_schedules[{i}]", s, False))
+    for i, s in enumerate(_items(raw.get("holiday_schedules"))):
+        sources.append((f"holiday_schedules[{i}]", s, True))
     for i, sal in enumerate(_items(raw.get("service_at_locations"))):
         sal = _dict(sal)
         for j, s in enumerate(_items(sal.get("schedules")) + _items(sal.get("regular_schedules"))):
-            sources.append((f"service_at_locations[{i}].schedules[{j}]", s))
+            sources.append((f"service_at_locations[{i}].schedules[{j}]", s, False))
+        for j, s in enumerate(_items(sal.get("holiday_schedules"))):
+            sources.append((f"service_at_locations[{i}].holiday_schedules[{j}]", s, True))
         for j, s in enumerate(_items(_dict(sal.get("location")).get("schedules"))):
-            sources.append((f"service_at_locations[{i}].location.schedules[{j}]", s))
+            sources.append((f"service_at_locations[{i}].location.schedules[{j}]", s, False))
     out: list[dict[str, Any]] = []
-    for where, s in sources:
+    for where, s, holiday in sources:
         if not isinstance(s, dict):
             problems.append((where, "is not a schedule object; left out"))
             continue
         fields = _field_attributes(s, T.SCHEDULE_FIELDS, f"{where}.", problems)
-        if "open_24_7" in fields:  # from a Waymark export: kept as written
+        mode_text = _text(s.get("attending_type"))
+        if mode_text and attending is not None:
+            modes = attending_modes(mode_text)
+            attending.extend(m for m in modes if m not in attending)
+            if not modes:
+                problems.append((f"{where}.attending_type", f"{mode_text!r} says neither in person, phone nor "
+                                 "online; kept in the schedule's description"))
+        start, end, expired = _validity(s, where, ctx, problems, origin)
+        if expired:
+            continue
+        if origin:  # from a Waymark export: kept as written
             byday = _text(s.get("byday"))
         else:
             byday = _byday(s.get("byday")) or _byday(s.get("weekday"))
@@ -491,10 +593,27 @@ def _schedules(raw: dict[str, Any], problems: Problems) -> list[dict[str, Any]]:
             times[key] = parse_time(value)
             if _text(value) and times[key] is None:
                 problems.append((f"{where}.{key}", f"{value!r} is not a time of day; left out"))
-        description = _text(s.get("description")) or _describe_hours(byday, times["opens_at"], times["closes_at"])
+        given_closed = s.get("closed")
+        closed = fields.get("closed") is True or (holiday and (given_closed is True or (
+            given_closed is None and not (times["opens_at"] or times["closes_at"]))))
+        description = _text(s.get("description"))
+        if description is None:
+            hours = _describe_hours(byday, times["opens_at"], times["closes_at"])
+            extra = None if origin else _frequency_words(s)
+            if holiday:
+                span = " to ".join(f"{d.day} {d:%b %Y}" for d in dict.fromkeys(x for x in (start, end) if x))
+                head = "Closed" if closed else "Holiday hours"
+                description = " ".join(x for x in (head, span, "" if closed else (hours or "")) if x) or None
+            else:
+                description = ", ".join(x for x in (hours, extra) if x) or None
         notes = _text(s.get("notes"))
         if notes and notes != description:
-            description = f"{description}. {notes}" if description else notes
+            description = sentences([description, notes])
+        link = _text(s.get("schedule_link"))
+        if link and link not in (description or ""):
+            description = sentences([description, f"Details: {link}"])
+        if mode_text and not attending_modes(mode_text) and mode_text not in (description or ""):
+            description = sentences([description, mode_text])
         if description is None:
             problems.append((where, "has no description, days or times; left out"))
             continue
@@ -506,7 +625,13 @@ def _schedules(raw: dict[str, Any], problems: Problems) -> list[dict[str, Any]]:
                 item[key] = value.isoformat()
         if fields.get("open_24_7") is True:
             item["open_24_7"] = True
-        if item not in out or "open_24_7" in fields:
+        if start:
+            item["valid_from"] = start.isoformat()
+        if end:
+            item["valid_to"] = end.isoformat()
+        if closed:
+            item["closed"] = True
+        if item not in out or origin:
             out.append(item)
     return out
 
@@ -543,8 +668,14 @@ def _location(raw_loc: dict[str, Any], where: str, service_id: str, index: int, 
     """A Waymark location: address, postcode and a position that can be trusted."""
     fields = _field_attributes(raw_loc, T.LOCATION_FIELDS, f"{where}.", problems)
     from_waymark = "precision" in fields
+    if not from_waymark:
+        for key in sorted(raw_loc):
+            if key not in _LOCATION_KEYS and not _empty(raw_loc[key]):
+                problems.append((f"{where}.{key}", "has no place in Waymark's model; not carried"))
     loc: dict[str, Any] = {}
     loc_id = _text(raw_loc.get("id"))
+    if from_waymark and _text(raw_loc.get("external_identifier_type")) == "waymark":
+        loc_id = _text(raw_loc.get("external_identifier")) or loc_id
     if loc_id and loc_id != T.generated_id(service_id, "location", index):
         loc["id"] = loc_id
     for key in ("name", "description"):
@@ -554,6 +685,8 @@ def _location(raw_loc: dict[str, Any], where: str, service_id: str, index: int, 
                  if isinstance(a, dict)]
     addresses.sort(key=lambda a: 0 if (_text(a.get("address_type")) or "physical") == "physical" else 1)
     addr = addresses[0] if addresses else raw_loc
+    if from_waymark and not addresses:  # an incomplete address travels as attributes
+        addr = {k: fields.get(k) for k in ("address_1", "city")} | {"postal_code": fields.get("postcode")}
     line = ", ".join(x for x in (_text(addr.get("address_1")), _text(addr.get("address_2"))) if x)
     if line:
         loc["address_1"] = line
@@ -628,7 +761,8 @@ def _location(raw_loc: dict[str, Any], where: str, service_id: str, index: int, 
     return loc
 
 
-def _locations(raw: dict[str, Any], service_id: str, ctx: Context, problems: Problems) -> list[dict[str, Any]]:
+def _locations(raw: dict[str, Any], service_id: str, ctx: Context, problems: Problems,
+               attending: list[str] | None = None) -> list[dict[str, Any]]:
     sources: list[tuple[str, Any]] = []
     for i, sal in enumerate(_items(raw.get("service_at_locations"))):
         if not isinstance(sal, dict):
@@ -646,6 +780,11 @@ def _locations(raw: dict[str, Any], service_id: str, ctx: Context, problems: Pro
     out: list[dict[str, Any]] = []
     seen_ids: set[str] = set()
     for where, loc in sources:
+        if (_text(loc.get("location_type")) or "").lower() == "virtual":
+            if attending is not None and "online" not in attending:
+                attending.append("online")
+            problems.append((where, "is a virtual location; recorded as attending online, not placed on the map"))
+            continue
         lid = _text(loc.get("id"))
         if lid and lid in seen_ids:
             continue
@@ -799,15 +938,23 @@ def map_service(raw: dict[str, Any], ctx: Context, *, position: int) -> Mapped:
     elif wid != original_id:
         problems.append(("id", f"{original_id!r} is used as {wid!r} (Waymark ids are lower-case letters, "
                          "digits, '.', '-', '_')"))
-    sid = wid or f"record-{position}"
-    fields = _field_attributes(raw, T.SERVICE_FIELDS, "", problems)
+    fields = _field_attributes(raw, (*T.SERVICE_FIELDS, *T.EXTRA_SERVICE_FIELDS), "", problems)
     origin = bool(fields)
+    own_id = fields.pop("id", None)
+    if origin and isinstance(own_id, str) and waymark_id(own_id) == own_id:
+        wid = own_id  # a Waymark export: its published UUID stands for this id
+        problems[:] = [p for p in problems if p[0] != "id"]
+    sid = wid or f"record-{position}"
     record: dict[str, Any] = {"id": wid}
 
     for key, src in (("name", "name"), ("description", "description")):
         value = _text(raw.get(src))
         if value is not None:
             record[key] = value
+    if "description" not in record:
+        record["description"] = NO_DESCRIPTION
+        problems.append(("description", "missing (Open Referral UK does not require one); imported with "
+                         "'" + NO_DESCRIPTION + "'"))
     org = _organization(raw, origin, problems)
     if org is not None:
         record["organization"] = org
@@ -825,11 +972,17 @@ def map_service(raw: dict[str, Any], ctx: Context, *, position: int) -> Mapped:
                              "treated as active"))
         else:
             record["status"] = mapped_status
+            if mapped_status in ("defunct", "inactive"):
+                problems.append(("status", f"{status!r}: imported, but not offered in search, the app or plans"))
 
     phones = _phones(raw, ctx, problems, merge=not origin)
     if phones:
         record["phones"] = phones
-    locations = _locations(raw, sid, ctx, problems)
+    attending: list[str] = []
+    contacts = _contacts(raw, problems, origin)
+    if contacts:
+        record["contacts"] = contacts
+    locations = _locations(raw, sid, ctx, problems, attending)
     if locations:
         record["locations"] = locations
     record["service_areas"] = _service_areas(raw, locations, ctx, problems)
@@ -853,17 +1006,28 @@ def map_service(raw: dict[str, Any], ctx: Context, *, position: int) -> Mapped:
         record["max_age"] = max_age
 
     languages = _languages(raw.get("languages"))
+    for sal in _items(raw.get("service_at_locations")):
+        for lang in _languages(_dict(_dict(sal).get("location")).get("languages")):
+            if lang not in languages:
+                languages.append(lang)
     if languages:
         record["languages"] = languages
-    schedules = _schedules(raw, problems)
+    schedules = _schedules(raw, ctx, problems, origin=origin, attending=attending)
     if schedules:
         record["schedules"] = schedules
     costs = _cost_options(raw, problems)
-    fees = _text(raw.get("fees_description")) or _text(raw.get("fees"))
-    if fees and not costs:
-        costs = [{"amount_description": fees}]
+    fee_texts = list(dict.fromkeys(t for t in (_text(raw.get("fees_description")), _text(raw.get("fees"))) if t))
+    said = {c.get(k) for c in costs for k in ("option", "amount_description")}
+    costs += [{"amount_description": t} for t in fee_texts if t not in said]
+    fees = fee_texts[0] if fee_texts else None
     if costs:
         record["cost_options"] = costs
+    access_text = (_text(raw.get("attending_access")) or "").lower()
+    for mode in attending_modes(_text(raw.get("attending_type"))):
+        if mode not in attending:
+            attending.append(mode)
+    if attending and not origin:
+        record["attending"] = attending
 
     # Taxonomy terms → service types and stages.
     types: list[str] = []
@@ -924,8 +1088,27 @@ def map_service(raw: dict[str, Any], ctx: Context, *, position: int) -> Mapped:
             notes.append(f"Interpreting: {_text(raw.get('interpretation_services'))}")
         if wait_text and weeks is None:
             notes.append(f"Waiting time: {wait_text}")
+        for key, label in (("accreditations", "Accreditations"), ("licenses", "Licences")):
+            if _text(raw.get(key)):
+                notes.append(f"{label}: {_text(raw.get(key))}")
+        documents = [t for t in (_text(d.get("document")) or _text(d.get("name")) if isinstance(d, dict) else _text(d)
+                                 for d in _items(raw.get("required_documents"))) if t]
+        if documents:
+            notes.append(f"Documents to bring: {'; '.join(d.rstrip('.') for d in documents)}")
+        funding = [t for t in (_text(f.get("source")) if isinstance(f, dict) else _text(f)
+                               for f in _items(raw.get("funding")) + _items(raw.get("fundings"))) if t]
+        if funding:
+            notes.append(f"Funding: {'; '.join(f.rstrip('.') for f in funding)}")
+        if _text(raw.get("attending_type")) and not attending_modes(_text(raw.get("attending_type"))):
+            notes.append(f"How to attend: {_text(raw.get('attending_type'))}")
+        if access_text:
+            notes.append(f"Access: {_text(raw.get('attending_access'))}")
+            if re.search(r"referr", access_text) and "accepts_self_referral" not in fields:
+                record["accepts_self_referral"] = False
+                problems.append(("attending_access", f"{raw.get('attending_access')!r}: taken as "
+                                 "referral only (no self-referral)"))
         if notes:
-            record["notes"] = " ".join(n for n in notes if n)
+            record["notes"] = sentences(notes)
         free_words = [fees] + [c.get("option") for c in costs] + [c.get("amount_description") for c in costs]
         if any(w and re.match(r"^\s*(free|no charge|no cost)\b", w, re.I) for w in free_words) or (
             costs and all(c.get("amount") == 0 for c in costs)
@@ -955,9 +1138,98 @@ def map_service(raw: dict[str, Any], ctx: Context, *, position: int) -> Mapped:
     record["last_verified"] = checked.isoformat()
     record["verified"] = False
 
+    if origin:  # a Waymark export: a pathway field it leaves out has Waymark's default
+        for name in T.SERVICE_FIELDS:
+            if name not in fields and name != "id":
+                record.pop(name, None)
     for name, value in fields.items():
-        if value is None:
+        if value is None or value == []:
             record.pop(name, None)
         else:
             record[name] = value
+    if origin:
+        pages = _source_pages(raw, problems)
+        if pages:
+            record["sources"] = pages
+    if not origin:
+        for key in sorted(raw):
+            if key not in _READ_KEYS and not _empty(raw[key]):
+                problems.append((key, "has no place in Waymark's model; not carried"))
     return Mapped(original_id, wid, record, problems, unmapped, origin)
+
+
+#: Service keys the mapper reads (directly, or into notes, costs, schedules or the report).
+_READ_KEYS = frozenset({
+    "id", "name", "description", "organization", "organization_id", "url", "email", "status", "phones",
+    "service_at_locations", "locations", "service_areas", "eligibility_description", "eligibility",
+    "eligibilitys", "minimum_age", "maximum_age", "languages", "schedules", "regular_schedules",
+    "holiday_schedules", "cost_options", "fees", "fees_description", "attributes", "taxonomy_terms",
+    "service_taxonomys", "application_process", "wait_time", "alert", "alternate_name",
+    "interpretation_services", "assured_date", "last_modified", "accreditations", "licenses",
+    "required_documents", "contacts", "funding", "fundings", "attending_type", "attending_access",
+})
+
+
+#: Location keys the mapper reads (the rest are reported as not carried).
+_LOCATION_KEYS = frozenset({
+    "id", "name", "description", "addresses", "physical_addresses", "accessibility",
+    "accessibility_for_disabilities", "latitude", "longitude", "location_type", "phones", "schedules",
+    "attributes", "external_identifier", "external_identifier_type", "address_1", "address_2", "city",
+    "postal_code", "postcode", "country", "state_province", "organization_id", "languages",
+})
+
+
+def _source_pages(raw: dict[str, Any], problems: Problems) -> list[dict[str, Any]]:
+    """A Waymark export's ``sources``: its ``additional_urls`` with the attributes linked to each."""
+    linked: dict[str, dict[str, list[Any]]] = {}
+    for a in _items(raw.get("attributes")):
+        if isinstance(a, dict) and _text(a.get("link_type")) == "url":
+            tt = _dict(a.get("taxonomy_term"))
+            key = T.term_key_of(_text(a.get("taxonomy_term_id"))) or T.term_key_of(_text(tt.get("term")))
+            name = (key or "").removeprefix(T.FIELD_PREFIX)
+            if name in T.SOURCE_FIELDS:
+                linked.setdefault(_text(a.get("link_id")) or "", {}).setdefault(name, []).append(a.get("value"))
+    out: list[dict[str, Any]] = []
+    for i, page in enumerate(_items(raw.get("additional_urls"))):
+        if not isinstance(page, dict) or not _text(page.get("url")):
+            problems.append((f"additional_urls[{i}]", "has no url; left out"))
+            continue
+        item: dict[str, Any] = {"url": _text(page.get("url"))}
+        if _text(page.get("title")):
+            item["title"] = _text(page.get("title"))
+        for name, values in linked.get(_text(page.get("id")) or "", {}).items():
+            try:
+                value = T.decode_field(name, values)
+            except ValueError:
+                value = None
+            if value not in (None, []):
+                item[name] = value
+        out.append(item)
+    return out
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {} or (isinstance(value, str) and not value.strip())
+
+
+#: The description of a record whose feed gives none (ORUK does not require one).
+NO_DESCRIPTION = "The feed gives no description of this service; contact it to find out what it offers."
+
+
+def _contacts(raw: dict[str, Any], problems: Problems, origin: bool = False) -> list[dict[str, Any]]:
+    """Named contacts (name, title or department, email); their phones are read with the rest."""
+    out: list[dict[str, Any]] = []
+    for i, c in enumerate(_items(raw.get("contacts"))):
+        if not isinstance(c, dict):
+            problems.append((f"contacts[{i}]", "is not a contact object; left out"))
+            continue
+        item: dict[str, Any] = {}
+        name = _text(c.get("name"))
+        title = ", ".join(x for x in (_text(c.get("title")), _text(c.get("department"))) if x)
+        email = _email(c.get("email"), f"contacts[{i}].email", problems)
+        for key, value in (("name", name), ("title", title), ("email", email)):
+            if value:
+                item[key] = value
+        if item and (origin or item not in out):  # a Waymark export lists each contact once, as meant
+            out.append(item)
+    return out

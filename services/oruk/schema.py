@@ -1,8 +1,9 @@
-"""The HSDS 3 objects Waymark publishes, as pydantic models for the API's OpenAPI document.
+"""The ORUK 3.0 objects Waymark publishes, as pydantic models for the API's OpenAPI document.
 
 These mirror exactly what :mod:`.exporter` writes (``extra="forbid"``): a test validates
 every exported service against :class:`Service`, so the published schema cannot drift from
-the data.
+the data. Optional fields are left out of bodies, never sent as null (the API serialises
+with ``exclude_none``); the bodies are also checked against the profile's own JSON schemas.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ __all__ = [
     "ServiceArea",
     "CostOption",
     "Organization",
+    "OrganizationFull",
+    "OrganizationIdentifier",
+    "Contact",
     "Service",
     "Page",
     "Root",
@@ -41,22 +45,21 @@ class _Out(BaseModel):
 class TaxonomyDetail(_Out):
     id: str
     name: str
-    description: str | None = None
+    description: str
     uri: str | None = None
     version: str | None = None
 
 
 class TaxonomyTerm(_Out):
-    id: str
-    code: str | None = None
+    id: str = Field(description="UUID; the readable key (waymark:stage:...) is in code and term")
     name: str
-    description: str | None = None
+    description: str
     parent_id: str | None = None
     taxonomy: str | None = None
     taxonomy_id: str | None = None
+    term: str | None = None
+    code: str | None = None
     language: str | None = None
-    term_uri: str | None = None
-    taxonomy_detail: TaxonomyDetail | None = None
 
 
 class Attribute(_Out):
@@ -65,23 +68,23 @@ class Attribute(_Out):
     link_type: str
     link_entity: str
     taxonomy_term_id: str
-    value: str | None = Field(None, description="JSON text for waymark:field: terms (true, null, [\"...\"])")
-    label: str | None = None
+    value: str | None = Field(None, description="Plain text: true/false, a number, the words (one attribute per "
+                                                "item of a list); left out for a service type or stage")
     taxonomy_term: TaxonomyTerm
 
 
 class Language(_Out):
     id: str
+    service_id: str | None = None
+    phone_id: str | None = None
     name: str
     code: str | None = None
-    note: str | None = None
 
 
 class Phone(_Out):
     id: str
     service_id: str | None = None
     number: str
-    extension: str | None = None
     type: str | None = None
     description: str | None = None
     languages: list[Language] = []
@@ -90,12 +93,9 @@ class Phone(_Out):
 class Address(_Out):
     id: str
     location_id: str
-    attention: str | None = None
     address_1: str
-    address_2: str | None = None
     city: str
-    region: str | None = None
-    state_province: str | None = None
+    state_province: str = Field(description="The local authority the address is in")
     postal_code: str
     country: str
     address_type: str
@@ -104,16 +104,14 @@ class Address(_Out):
 class Accessibility(_Out):
     id: str
     location_id: str
-    description: str | None = None
-    details: str | None = None
-    url: str | None = None
+    description: str
 
 
 class Schedule(_Out):
     id: str
     service_id: str | None = None
-    location_id: str | None = None
-    service_at_location_id: str | None = None
+    valid_from: str | None = None
+    valid_to: str | None = None
     freq: str | None = None
     byday: str | None = None
     opens_at: str | None = None
@@ -125,21 +123,14 @@ class Schedule(_Out):
 class Location(_Out):
     id: str
     location_type: str
-    url: str | None = None
-    organization_id: str | None = None
     name: str | None = None
-    alternate_name: str | None = None
     description: str | None = None
-    transportation: str | None = None
     latitude: float | None = None
     longitude: float | None = None
-    external_identifier: str | None = None
+    external_identifier: str | None = Field(None, description="The Waymark location id (type 'waymark')")
     external_identifier_type: str | None = None
     addresses: list[Address] = []
     accessibility: list[Accessibility] = []
-    languages: list[Language] = []
-    phones: list[Phone] = []
-    schedules: list[Schedule] = []
     attributes: list[Attribute] = []
 
 
@@ -147,11 +138,6 @@ class ServiceAtLocation(_Out):
     id: str
     service_id: str
     location_id: str
-    description: str | None = None
-    contacts: list[dict[str, Any]] = []
-    phones: list[Phone] = []
-    schedules: list[Schedule] = []
-    attributes: list[Attribute] = []
     location: Location
 
 
@@ -159,9 +145,6 @@ class ServiceArea(_Out):
     id: str
     service_id: str | None = None
     name: str | None = None
-    description: str | None = None
-    extent: str | None = None
-    extent_type: str | None = None
     uri: str | None = Field(None, description="ONS statistical geography URI ending in the area's GSS code")
 
 
@@ -174,58 +157,67 @@ class CostOption(_Out):
     amount_description: str | None = None
 
 
+class Contact(_Out):
+    id: str
+    service_id: str | None = None
+    name: str | None = None
+    title: str | None = None
+    email: str | None = None
+
+
+class Url(_Out):
+    id: str
+    title: str | None = None
+    url: str
+
+
+class OrganizationIdentifier(_Out):
+    id: str
+    organization_id: str
+    identifier_scheme: str | None = None
+    identifier_type: str
+    identifier: str
+
+
 class Organization(_Out):
     id: str
     name: str
-    alternate_name: str | None = None
     description: str
     email: str | None = None
     website: str | None = None
-    url: str | None = None
-    tax_status: str | None = None
-    tax_id: str | None = None
-    year_incorporated: int | None = None
-    legal_status: str | None = None
-    logo: str | None = None
-    uri: str | None = None
-    parent_organization_id: str | None = None
+    organization_identifiers: list[OrganizationIdentifier] = []
 
 
 class Service(_Out):
     id: str
-    organization_id: str | None = None
-    program_id: str | None = None
+    organization_id: str
     name: str
-    alternate_name: str | None = None
     description: str
     url: str | None = None
     email: str | None = None
     status: str
-    interpretation_services: str | None = None
     application_process: str | None = None
-    fees_description: str | None = None
     wait_time: str | None = None
-    fees: str | None = None
-    accreditations: str | None = None
     eligibility_description: str | None = None
     minimum_age: int | None = None
     maximum_age: int | None = None
     assured_date: str | None = None
-    assurer_email: str | None = None
-    licenses: str | None = None
-    alert: str | None = None
     last_modified: str | None = None
-    organization: Organization | None = None
+    organization: Organization
     phones: list[Phone] = []
     schedules: list[Schedule] = []
     service_areas: list[ServiceArea] = []
     service_at_locations: list[ServiceAtLocation] = []
     languages: list[Language] = []
     cost_options: list[CostOption] = []
-    contacts: list[dict[str, Any]] = []
-    funding: list[dict[str, Any]] = []
-    required_documents: list[dict[str, Any]] = []
+    contacts: list[Contact] = []
+    additional_urls: list[Url] = Field([], description="The pages behind the record's claims (HSDS 3.1 url); "
+                                            "their dates and the fields each supports are attributes linked to them")
     attributes: list[Attribute] = []
+
+
+class OrganizationFull(Organization):
+    services: list[Service] = []
 
 
 class Page(_Out, Generic[T]):

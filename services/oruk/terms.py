@@ -7,10 +7,19 @@ with three kinds of term:
 - ``waymark:service_type:<id>`` — the service types of DESIGN.md (``sarc``, ``csaac`` ...);
 - ``waymark:stage:<id>`` — the pathway stages a service serves;
 - ``waymark:field:<name>`` — a pathway field ORUK has no place for (``requires_disclosure``,
-  ``available_during_investigation``, ``source`` ...), its value JSON-encoded.
+  ``available_during_investigation``, ``source`` ...), its value as plain text.
 
 A record that carries ``waymark:field:`` attributes came from a Waymark export; for it those
 attributes are authoritative, so export → import gives back the same directory.
+
+Open Referral UK wants UUIDs everywhere (``docs/hsds/identifiers.md``): a term's published
+``id`` is :func:`term_uuid` of its readable key, which travels as the term's ``code`` and
+``term``; a Waymark service, location or organisation id that is not already a UUID is
+published as :func:`export_id` (``uuid5`` in a fixed namespace, so stable across runs) and the
+Waymark id itself travels beside it (``waymark:field:id``, a location's
+``external_identifier``, an organisation identifier). Attribute values are plain text —
+``true``, ``3.5``, the words themselves — and a list is one attribute per item, never a
+JSON-encoded string.
 
 Waymark records name services but not every phone, schedule or location; an export gives
 those a UUID derived (``uuid5``) from the service id and position, so exporting twice gives
@@ -41,6 +50,13 @@ __all__ = [
     "field_term_id",
     "encode_value",
     "decode_value",
+    "attribute_values",
+    "decode_field",
+    "export_id",
+    "is_uuid",
+    "term_uuid",
+    "term_key_of",
+    "TAXONOMY_UUID",
     "ENGLAND_GSS",
     "GSS_URI",
     "LANGUAGE_CODES",
@@ -57,7 +73,6 @@ TAXONOMY: dict[str, Any] = {
         "suffered, sexual abuse in the family environment: service types, pathway stages, "
         "and pathway fields Open Referral UK has no place for."
     ),
-    "uri": None,
     "version": "1",
 }
 
@@ -67,6 +82,7 @@ FIELD_PREFIX = "waymark:field:"
 
 #: Service fields exported as ``waymark:field:`` attributes (everything HSDS cannot carry).
 SERVICE_FIELDS: tuple[str, ...] = (
+    "id",
     "for_parents",
     "requires_disclosure",
     "available_during_investigation",
@@ -81,11 +97,26 @@ SERVICE_FIELDS: tuple[str, ...] = (
     "verified",
     "last_verified",
     "notes",
+    "attending",
+    "availability",
 )
-#: Location fields carried as attributes of the HSDS location.
-LOCATION_FIELDS: tuple[str, ...] = ("precision",)
+#: Service fields an export carries as attributes only when the ORUK field cannot (a
+#: ``tel:``/``mailto:`` link is not a web address).
+EXTRA_SERVICE_FIELDS: tuple[str, ...] = ("url", "email")
+#: Location fields carried as attributes of the HSDS location (the address parts only when
+#: the location is too incomplete for an ORUK address, which needs street, town and postcode).
+LOCATION_FIELDS: tuple[str, ...] = ("precision", "address_1", "city", "postcode")
+#: Fields of a source page (``sources``), carried as attributes linked to the page, which
+#: is published as an HSDS 3.1 ``additional_urls`` item (its url and title).
+SOURCE_FIELDS: tuple[str, ...] = ("updated", "read", "supports")
 #: Schedule fields carried as attributes of the HSDS schedule.
-SCHEDULE_FIELDS: tuple[str, ...] = ("open_24_7",)
+SCHEDULE_FIELDS: tuple[str, ...] = ("open_24_7", "closed")
+
+#: How each field's plain-text attribute value is read back.
+_BOOL_FIELDS = {"for_parents", "requires_disclosure", "available_during_investigation",
+                "accepts_self_referral", "free", "verified", "open_24_7", "closed"}
+_NUMBER_FIELDS = {"waiting_weeks"}
+LIST_FIELDS = {"referral_routes", "accessibility", "attending", "supports"}
 
 FIELD_WORDS: dict[str, tuple[str, str]] = {
     "for_parents": ("For parents and carers", "The service is for parents and carers rather than the child."),
@@ -116,9 +147,25 @@ FIELD_WORDS: dict[str, tuple[str, str]] = {
         "How far a location's coordinates can be trusted: address, postcode, town or area.",
     ),
     "open_24_7": ("Open 24/7", "The service is open all day, every day."),
+    "closed": ("Closed", "The schedule is a closure (a holiday, say), not opening hours."),
+    "id": ("Waymark id", "The service's id in Waymark's directory."),
+    "url": ("Link", "The service's link when it is not a web address the ORUK url field takes."),
+    "email": ("Email", "The service's email as recorded when the ORUK email field cannot take it."),
+    "attending": ("How to attend", "in_person, phone or online (one attribute each)."),
+    "availability": ("Availability", "everywhere, or some_areas: a national programme that runs only in some places."),
+    "updated": ("Page updated", "The date a source page shows for itself (ISO date)."),
+    "read": ("Page read", "When Waymark's compiler read the source page (ISO date)."),
+    "supports": ("Supports", "A record field the source page states (one attribute each)."),
+    "address_1": ("Street address", "A location's street address when the rest of its address is unknown."),
+    "city": ("Town", "A location's town when the rest of its address is unknown."),
+    "postcode": ("Postcode", "A location's postcode when the rest of its address is unknown."),
 }
 
 _NAMESPACE = uuid.UUID("5b0f1a4e-7f55-4c1f-9a59-1f0c3f2a7d11")
+#: Namespace of published ids for Waymark's own ids (services, locations, organisations).
+ID_NAMESPACE = uuid.UUID("8d3c1f57-2b7e-4d0a-b7c4-6a0f3e9d2c41")
+#: Namespace of published ids for Waymark's taxonomy and its terms.
+TERM_NAMESPACE = uuid.UUID("0e6f4b9a-93d2-4c58-8a17-5d2b7c6e1f30")
 
 #: GSS code of England: the service area of a national service.
 ENGLAND_GSS = "E92000001"
@@ -128,6 +175,38 @@ GSS_URI = "http://statistics.data.gov.uk/id/statistical-geography/"
 def generated_id(*parts: object) -> str:
     """A stable UUID for an unnamed part of a record (``generated_id(service, "phone", 0)``)."""
     return str(uuid.uuid5(_NAMESPACE, "/".join(str(p) for p in parts)))
+
+
+def is_uuid(value: object) -> bool:
+    """Whether ``value`` is a UUID in the canonical lower-case form."""
+    if not isinstance(value, str):
+        return False
+    try:
+        return str(uuid.UUID(value)) == value
+    except ValueError:
+        return False
+
+
+def export_id(waymark_id: str) -> str:
+    """The published UUID of a Waymark id: itself when it is one, else ``uuid5`` of it."""
+    return waymark_id if is_uuid(waymark_id) else str(uuid.uuid5(ID_NAMESPACE, waymark_id))
+
+
+def term_uuid(key: str) -> str:
+    """The published UUID of a term (``waymark:stage:immediate_safety``) or of ``waymark``."""
+    return str(uuid.uuid5(TERM_NAMESPACE, key))
+
+
+TAXONOMY_UUID = term_uuid(TAXONOMY_ID)
+
+
+def term_key_of(value: str | None) -> str | None:
+    """A Waymark term's readable key from its key or its published UUID (else None)."""
+    if not value:
+        return None
+    if value.startswith("waymark:"):
+        return value
+    return _KEYS_BY_UUID.get(value.lower())
 
 
 def type_term_id(service_type: str) -> str:
@@ -145,6 +224,58 @@ def field_term_id(name: str) -> str:
 def encode_value(value: Any) -> str:
     """An attribute value: JSON text (``true``, ``null``, ``["a", "b"]``, ``"text"``)."""
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def attribute_values(value: Any) -> list[str]:
+    """The plain-text attribute values of a field: none for an unset field, one per item of
+    a list, ``true``/``false`` for a flag, the number or the words themselves otherwise."""
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(v) for v in value if v is not None and str(v) != ""]
+    if isinstance(value, bool):
+        return ["true" if value else "false"]
+    if isinstance(value, float):
+        return [f"{value:g}"]
+    text = value.isoformat() if hasattr(value, "isoformat") else str(value)
+    return [text] if text != "" else []
+
+
+def decode_field(name: str, values: list[Any]) -> Any:
+    """A field's value from its attribute values (raises ValueError when they cannot be it).
+
+    Text is taken as it is, quotes and all. Exports before values became plain text wrote a
+    list as one JSON array and an unknown flag as ``null``; those are still read."""
+    plain: list[Any] = []
+    for v in values:
+        if name in LIST_FIELDS and isinstance(v, str) and len(values) == 1 and v.startswith("[") and v.endswith("]"):
+            try:  # an older export's whole list as JSON text
+                decoded = json.loads(v)
+            except ValueError:
+                decoded = None
+            if isinstance(decoded, list):
+                v = decoded
+        if isinstance(v, list):
+            plain.extend(v)
+        else:
+            plain.append(v)
+    if name in LIST_FIELDS:
+        return [str(v) for v in plain if v is not None]
+    if not plain or plain[-1] is None or (plain[-1] == "null" and name in _BOOL_FIELDS | _NUMBER_FIELDS):
+        return None
+    last = plain[-1]
+    if name in _BOOL_FIELDS:
+        if isinstance(last, bool):
+            return last
+        text = str(last).strip().lower()
+        if text in ("true", "yes", "1"):
+            return True
+        if text in ("false", "no", "0"):
+            return False
+        raise ValueError(f"{last!r} is not true or false")
+    if name in _NUMBER_FIELDS:
+        return float(last)
+    return last if isinstance(last, str) else str(last)
 
 
 def decode_value(text: Any) -> Any:
@@ -196,5 +327,10 @@ def all_term_ids() -> list[str]:
     return (
         [type_term_id(t) for t in SERVICE_TYPES]
         + [stage_term_id(s) for s in STAGES]
-        + [field_term_id(f) for f in (*SERVICE_FIELDS, *LOCATION_FIELDS, *SCHEDULE_FIELDS)]
+        + [field_term_id(f) for f in (*SERVICE_FIELDS, *EXTRA_SERVICE_FIELDS, *LOCATION_FIELDS, *SCHEDULE_FIELDS,
+                                      *SOURCE_FIELDS)]
     )
+
+
+PARENT_TERMS = ["waymark:service_type", "waymark:stage", "waymark:field"]
+_KEYS_BY_UUID = {term_uuid(k): k for k in [TAXONOMY_ID, *PARENT_TERMS, *all_term_ids()]}
