@@ -8,7 +8,7 @@ with ``exclude_none``); the bodies are also checked against the profile's own JS
 
 from __future__ import annotations
 
-from typing import Any, Generic, TypeVar
+from typing import Generic, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
 
