@@ -9,7 +9,7 @@ it is shown as a short apology, never as a traceback (``client.showErrorDetails`
 from __future__ import annotations
 
 import contextlib
-from typing import Iterator
+from collections.abc import Iterator
 
 import streamlit as st
 

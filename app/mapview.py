@@ -6,8 +6,8 @@ map (panning, zooming, clicking) is sent back, so the app never reruns because o
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Iterable, Sequence
 
 import streamlit as st
 from streamlit_folium import st_folium

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import re
-from typing import Callable
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -19,7 +19,6 @@ from services.freshness import OUT_OF_DATE, ages_text
 from services.freshness import labels as freshness_labels
 from services.models import Service
 from services.search import Hit
-
 from services.sections import ANYTIME_TYPES
 
 __all__ = [

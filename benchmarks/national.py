@@ -313,9 +313,8 @@ def random_filters(rng: random.Random) -> Any:
 def random_situation(rng: random.Random, kind: str, text: str, place: Any) -> dict[str, Any]:
     """A valid situation at a place, with a random selection of the optional fields
     (answers that contradict each other are dropped one at a time until none do)."""
-    from services.errors import InvalidInput
-
     from pathways.situation import FIELD_KINDS, parse_situation
+    from services.errors import InvalidInput
 
     where = {"postcode": "postcode", "outcode": "postcode", "town": "place"}[kind]
     if rng.random() < 0.25:
@@ -376,11 +375,10 @@ def _task_warm(p: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _task_queries(p: Mapping[str, Any]) -> dict[str, Any]:
-    from services.directory import Directory, load_directory
-    from services.search import search
-
     from pathways.gaps import analyse
     from pathways.planner import make_plan
+    from services.directory import Directory, load_directory
+    from services.search import search
 
     data = Path(p["data"])
     rng = random.Random(p["seed"])
@@ -885,7 +883,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         spec = json.loads(args.child)
         print(json.dumps(_TASKS[spec["task"]](spec), default=str))
         return 0
-    log = (lambda m: print(f"[bench] {m}", file=sys.stderr, flush=True))
+    def log(m: str) -> None:
+        print(f"[bench] {m}", file=sys.stderr, flush=True)
+
     try:
         result = run(args.sizes, seed=args.seed, repeat=args.repeat, queries=args.queries, naive=args.naive,
                      workdir=args.workdir, apptest_size=args.apptest_size, log=log)

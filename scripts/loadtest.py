@@ -210,7 +210,7 @@ def run(sessions: int, seconds: float, data: Path | None, *, timeout_ms: float =
 
         try:
             times = asyncio.run(drive(server.url, sessions, seconds, result, timeout_ms, on_warm))
-        except asyncio.TimeoutError:
+        except TimeoutError:
             times = {"search": [], "plan": []}
             result.errors += 1
             result.error_samples.append("the run did not stop within a minute of its end")

@@ -8,8 +8,8 @@ answer so a national directory (100,000 services) never renders in one go.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 

@@ -84,7 +84,7 @@ class Problem:
 class DataFileError(DataError):
     """A data file cannot be read at all; carries the located problems."""
 
-    def __init__(self, problems: "list[Problem]") -> None:
+    def __init__(self, problems: list[Problem]) -> None:
         self.problems = list(problems)
         super().__init__("\n".join(str(p) for p in self.problems))
 

@@ -7,8 +7,8 @@ one vectorised haversine over their locations.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
@@ -72,7 +72,7 @@ class SearchIndex:
         return state
 
     @classmethod
-    def build(cls, services: Sequence[Service], taxonomy: Taxonomy | None = None) -> "SearchIndex":
+    def build(cls, services: Sequence[Service], taxonomy: Taxonomy | None = None) -> SearchIndex:
         n = len(services)
         source = services
         services = list(services) if not isinstance(services, (list, tuple)) else services

@@ -157,7 +157,7 @@ class Location(_Model):
     accessibility: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _inside_uk(self) -> "Location":
+    def _inside_uk(self) -> Location:
         if (self.latitude is None) != (self.longitude is None):
             raise ValueError("latitude and longitude must be given together")
         if self.latitude is not None and self.longitude is not None:
@@ -190,7 +190,7 @@ class Schedule(_Model):
     closed: bool = False
 
     @model_validator(mode="after")
-    def _dates_in_order(self) -> "Schedule":
+    def _dates_in_order(self) -> Schedule:
         if self.valid_from and self.valid_to and self.valid_from > self.valid_to:
             raise ValueError(f"valid_from {self.valid_from} is after valid_to {self.valid_to}")
         return self
@@ -316,13 +316,13 @@ class Service(_Model):
         return value
 
     @model_validator(mode="after")
-    def _ages_make_sense(self) -> "Service":
+    def _ages_make_sense(self) -> Service:
         if self.min_age > self.max_age:
             raise ValueError(f"min_age {self.min_age} is above max_age {self.max_age}")
         return self
 
     @model_validator(mode="after")
-    def _sources_name_fields(self) -> "Service":
+    def _sources_name_fields(self) -> Service:
         fields = type(self).model_fields
         for page in self.sources:
             unknown = [f for f in page.supports if f not in fields]
@@ -426,7 +426,7 @@ class Taxonomy(_Model):
     service_types: list[TaxonomyType]
 
     @model_validator(mode="after")
-    def _complete(self) -> "Taxonomy":
+    def _complete(self) -> Taxonomy:
         from .vocabulary import SERVICE_TYPES, STAGES
 
         for kind, items, expected in (

@@ -10,8 +10,9 @@ services that say they carry on during one.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -78,7 +79,7 @@ class Ranked:
     def __len__(self) -> int:
         return len(self.ids)
 
-    def select(self, rows: Any) -> "Ranked":
+    def select(self, rows: Any) -> Ranked:
         """The rows picked by a boolean mask, a slice or positions (order kept)."""
         return Ranked(self.ids[rows], self.distance_km[rows], self.national[rows])
 

@@ -9,7 +9,8 @@ access (tens of microseconds), so a warm start reads bytes rather than rebuildin
 from __future__ import annotations
 
 import gc
-from typing import Iterable, Iterator, Sequence, overload
+from collections.abc import Iterable, Iterator, Sequence
+from typing import overload
 
 from .models import Service
 
@@ -41,7 +42,7 @@ class ServiceStore(Sequence[Service]):
         self._positions = {sid: i for i, sid in enumerate(self._ids)}
 
     @classmethod
-    def of(cls, services: Sequence[Service]) -> "ServiceStore":
+    def of(cls, services: Sequence[Service]) -> ServiceStore:
         return services if isinstance(services, ServiceStore) else cls(services)
 
     def __len__(self) -> int:
@@ -94,7 +95,7 @@ class ServiceStore(Sequence[Service]):
         for i in range(len(self)):
             yield self[i]
 
-    def __add__(self, other: Sequence[Service]) -> "ServiceStore":
+    def __add__(self, other: Sequence[Service]) -> ServiceStore:
         return ServiceStore([*self, *other])
 
     def __eq__(self, other: object) -> bool:

@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import random
 import re
-from itertools import accumulate
+from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import yaml
 
@@ -48,7 +49,7 @@ class _Postcodes:
     by_authority: dict[str, list[tuple[str, float, float]]]
 
     @classmethod
-    def read(cls, folder: Path, seed: int, per_authority: int = 400) -> "_Postcodes":
+    def read(cls, folder: Path, seed: int, per_authority: int = 400) -> _Postcodes:
         """A seeded sample of up to ``per_authority`` real postcodes for each authority."""
         import pandas as pd
 

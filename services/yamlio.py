@@ -130,7 +130,7 @@ def _expanded_size(root: Any, limit: int) -> int:
             return sizes[key]
         if isinstance(obj, dict):
             total = 1
-            for k, v in obj.items():
+            for v in obj.values():
                 total += size(v, depth + 1) + 1
                 if total > limit:
                     break

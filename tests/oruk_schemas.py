@@ -8,7 +8,7 @@ registry maps those URLs to the vendored copies, so nothing is fetched.
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +43,7 @@ def registry() -> Registry:
     return Registry().with_resources(resources)
 
 
-@lru_cache(maxsize=None)
+@cache
 def validator(name: str) -> Draft202012Validator:
     """A validator for one ORUK schema (``service``, ``taxonomy_term`` ...), formats checked."""
     uri = RAW + ENDPOINT_SCHEMAS[name]

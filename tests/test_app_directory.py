@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from services.catalogue import NATIONAL_ONLY, PAGE_SIZE
-
 import datetime as dt
 from pathlib import Path
 
 import pytest
 
 from app.context import SELECTED_SERVICE
+from services.catalogue import NATIONAL_ONLY, PAGE_SIZE
 from services.directory import directories
 from tests.app_helpers import headings, page_test, plain, texts, warm
 from tests.conftest import YORK, service, write_data_dir

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app_helpers import warm, app_test, card_names, headings, outline, page_test, section, texts
+from tests.app_helpers import app_test, card_names, headings, outline, page_test, section, texts, warm
 from tests.conftest import service, write_data_dir
 
 NOW = "Support you can get now — even during a police investigation"

@@ -20,10 +20,10 @@ from app.maps import (
     vendor_ready,
 )
 from app.render import age_text, freshness_warning, h, md, md_link, safe_href, source_links
-from services.sections import group_hits, meets_access
 from services.directory import directories
 from services.models import Service
 from services.search import Hit
+from services.sections import group_hits, meets_access
 from tests.app_helpers import warm
 from tests.conftest import YORK, service
 
@@ -263,10 +263,9 @@ def test_quick_exit_script_survives_the_sanitiser_and_replaces_history():
 
 
 def test_printable_plan_escapes_everything(tmp_path, monkeypatch):
+    from app.printable import plan_html
     from pathways.planner import make_plan
     from tests.conftest import write_data_dir
-
-    from app.printable import plan_html
 
     root = write_data_dir(
         tmp_path / "data",

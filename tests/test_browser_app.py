@@ -8,9 +8,8 @@ Screenshots of each page go to ``test-artifacts/`` (not committed).
 
 from __future__ import annotations
 
-from playwright.sync_api import expect
-
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser_support import (  # noqa: F401  (fixtures)
     ARTIFACTS,

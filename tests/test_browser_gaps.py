@@ -7,9 +7,8 @@ streamlit_app.py); until then it is skipped with the reason.
 
 from __future__ import annotations
 
-from playwright.sync_api import expect
-
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser_support import (  # noqa: F401  (fixtures)
     ARTIFACTS,

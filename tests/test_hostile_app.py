@@ -15,11 +15,11 @@ import pytest
 
 from app.maps import build_map
 from app.mapview import points_for
+from app.printable import plan_html
 from pathways.gaps import analyse
 from pathways.gaps.export import to_csv
 from pathways.planner import make_plan
 from pathways.render import render_markdown
-from app.printable import plan_html
 from services.directory import load_directory
 from tests.app_helpers import page_test, warm
 

@@ -8,21 +8,23 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import httpx
 import pytest
 import schemathesis
-from schemathesis.checks import positive_data_acceptance
 import uvicorn
 from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import positive_data_acceptance
 
 from services.cli import main
 from services.clitools import run
 from services.directory import load_directory
 from services.oruk.api import create_app
-from services.oruk.terms import TAXONOMY_UUID, export_id, term_uuid as export_term
+from services.oruk.terms import TAXONOMY_UUID, export_id
+from services.oruk.terms import term_uuid as export_term
 
 from .conftest import CORNWALL, service, write_data_dir
 from .test_oruk_roundtrip import assert_same

@@ -15,17 +15,16 @@ from pydantic import ValidationError
 from services.cli import main
 from services.clitools import run
 from services.directory import Directory, load_directory
-from services.oruk import schema
-from services.oruk import terms as T
 from services.geography import Geography
 from services.models import Service
+from services.oruk import schema
+from services.oruk import terms as T
 from services.oruk.exporter import export_services, service_to_hsds
 from services.oruk.importer import import_records
 from services.oruk.mapping import Context
 from services.oruk.taxonomy_map import TaxonomyMap
 
 from . import oruk_schemas
-
 from .conftest import CORNWALL, YORK, service, write_data_dir
 
 SHIPPED = Path(__file__).resolve().parents[1] / "data"

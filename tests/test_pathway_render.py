@@ -51,7 +51,7 @@ def test_text_has_every_step_invitee_prompt_and_later_contact(plan):
     # each source is listed once, at the end, and every reminder points to its sources
     sources = {src for p in plan.prompts for src in p["source"].split("; ")}
     listed = text.split("\nSOURCES\n", 1)[1]
-    for n, src in enumerate(sources, 1):
+    for src in sources:
         assert src[:50] in listed.replace("\n    ", " ")
         assert text.count(src[:50]) == 1
     reminders = text.split("PRACTICE REMINDERS", 1)[1].split("WHO TO CONTACT LATER", 1)[0]

@@ -387,7 +387,8 @@ _AREAS = ["York", "Cornwall", "Islington", "Derby", "Shropshire", "Bracknell For
 
 
 @st.composite
-def situations(draw, suspect_age=st.none() | st.integers(0, 80)) -> dict[str, Any]:
+def situations(draw, suspect_age=None) -> dict[str, Any]:
+    suspect_age = suspect_age if suspect_age is not None else st.none() | st.integers(0, 80)
     age = draw(st.integers(0, 17))
     values: dict[str, Any] = {"age": age, "area": draw(st.sampled_from(_AREAS))}
     for name, (kind, choices) in FIELD_KINDS.items():

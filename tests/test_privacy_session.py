@@ -240,14 +240,14 @@ def test_stale_listings_are_flagged_on_find_support_directory_and_plan(monkeypat
     for service in shown:
         from pathways.render import _md
 
-        line = next(l for l in markdown.splitlines() if l.startswith(f"- **{_md(service.name)}**"))
+        line = next(x for x in markdown.splitlines() if x.startswith(f"- **{_md(service.name)}**"))
         assert ("out of date" in line) == service.is_stale(), line
     at = page_test("referral_pathway").run()
     at.number_input[0].set_value(9)
     at.text_input[0].input(POSTCODE)
     at.get("form_submit_button")[0].click().run()
     lines = [str(m.value) for m in at.markdown if str(m.value).startswith("- **")]
-    service_lines = [l for l in "\n".join(lines).splitlines() if l.startswith("- **")]
+    service_lines = [x for x in "\n".join(lines).splitlines() if x.startswith("- **")]
     assert service_lines
     for line in service_lines:
         name = line[4:line.index("**", 4)].replace("\\", "")

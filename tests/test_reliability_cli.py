@@ -95,7 +95,7 @@ def _check(code: int, err: str, argv: list[str]) -> None:
     if code != 0:
         assert err.strip(), f"{argv}: failed with exit {code} but said nothing"
         # one line (argparse's usage line aside): what is wrong, not a dump
-        assert len([l for l in err.splitlines() if l.strip() and not l.startswith("usage:")]) <= 3, err
+        assert len([x for x in err.splitlines() if x.strip() and not x.startswith("usage:")]) <= 3, err
 
 
 cli = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])

@@ -11,8 +11,8 @@ from urllib.parse import quote
 
 import streamlit as st
 
-from services.models import Service
 from services.catalogue import ALL, NATIONAL_ONLY, BrowseFilters, areas_served, browse
+from services.models import Service
 from services.search import contact_of
 
 from .. import context

@@ -15,8 +15,8 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from services.directory import format_validation_error
 from services.datadir import SHIPPED_DATA, data_file
+from services.directory import format_validation_error
 from services.errors import DataFileError, Problem
 from services.index import type_mask
 from services.vocabulary import COHORTS, Cohort, ServiceType, Stage
@@ -54,7 +54,7 @@ class Require(_Spec):
     accepts_self_referral: bool | None = None
     accessible: bool | None = None
     service_types: list[ServiceType] = []
-    any_of: list["Require"] = []
+    any_of: list[Require] = []
 
 
 class CohortDef(_Spec):
@@ -71,7 +71,7 @@ class CohortDef(_Spec):
     national_counts: bool | None = None
 
     @model_validator(mode="after")
-    def _ages(self) -> "CohortDef":
+    def _ages(self) -> CohortDef:
         lo, hi = self.ages
         if not 0 <= lo <= hi <= 120:
             raise ValueError(f"ages {list(self.ages)} must be [youngest, oldest] between 0 and 120")
@@ -140,7 +140,7 @@ def _load_cached(path: Path, mtime_ns: int, size: int) -> CohortBook:
     return book
 
 
-def require_mask(require: Require, cols: "Columns") -> np.ndarray:
+def require_mask(require: Require, cols: Columns) -> np.ndarray:
     """Which services pass ``require``, as a boolean mask over ``cols``' services.
 
     A tri-state field that a record leaves unknown never passes a true/false test.

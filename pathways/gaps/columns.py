@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 import numpy as np
 
@@ -26,8 +26,8 @@ __all__ = ["Columns", "unit_vectors"]
 def unit_vectors(lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
     """Points on the sphere as unit vectors (n × 3): the dot product of two is the cosine
     of the angle between them, so nearest-by-great-circle is largest-dot-product."""
-    p, l = np.radians(lats), np.radians(lons)
-    return np.column_stack([np.cos(p) * np.cos(l), np.cos(p) * np.sin(l), np.sin(p)])
+    phi, lam = np.radians(lats), np.radians(lons)
+    return np.column_stack([np.cos(phi) * np.cos(lam), np.cos(phi) * np.sin(lam), np.sin(phi)])
 
 
 @dataclass(frozen=True)
@@ -65,7 +65,7 @@ class Columns:
     )
 
     @classmethod
-    def from_index(cls, index: SearchIndex, *, today: dt.date, stale_months: int) -> "Columns":
+    def from_index(cls, index: SearchIndex, *, today: dt.date, stale_months: int) -> Columns:
         # The index keeps every column the analysis needs: no record is read (a warm-started
         # national directory would otherwise materialise every record here, ~10 s at 100,000).
         return cls(
@@ -86,7 +86,7 @@ class Columns:
             accessible=index.accessible,
         )
 
-    def with_service(self, service: Service, *, today: dt.date, stale_months: int) -> "Columns":
+    def with_service(self, service: Service, *, today: dt.date, stale_months: int) -> Columns:
         """A copy with ``service`` appended as the last row; ``self`` is unchanged."""
         one = Columns.from_index(SearchIndex.build([service]), today=today, stale_months=stale_months)
         new_id = len(self.services)

@@ -11,10 +11,6 @@ from ..errors import InvalidInput
 from ..synth import write_directory
 
 
-
-
-
-
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--services", type=whole_number(1, 2_000_000), required=True, metavar="N", help="how many services")
     p.add_argument("--seed", type=whole_number(), default=0, help="random seed (same seed, same files)")

@@ -15,8 +15,8 @@ from pathlib import Path
 from ..directory import SHIPPED_DATA, default_data_dir, load_directory, validate_records
 from ..errors import DataFileError, Problem
 from ..freshness import SourceWarning, source_warnings
-from ..models import Service
 from ..geography import Geography
+from ..models import Service
 from ..yamlio import load_yaml
 
 

@@ -22,8 +22,16 @@ import numpy as np
 from ..errors import DataError, GeocoderUnavailable, InvalidPostcode, PlaceNotFound
 from .places import Authority, Place
 from .tables import AuthorityTable, read_csv
-from .text import AREA_COUNTRY, EXAMPLES, GSS, UK_POSTCODE_AREAS, looks_like_postcode, name_key
-from .text import normalise_outcode, normalise_postcode
+from .text import (
+    AREA_COUNTRY,
+    EXAMPLES,
+    GSS,
+    UK_POSTCODE_AREAS,
+    looks_like_postcode,
+    name_key,
+    normalise_outcode,
+    normalise_postcode,
+)
 
 __all__ = [
     "Resolver",

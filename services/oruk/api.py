@@ -29,6 +29,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
 from ..directory import Directory, directories
+from ..distance import point_km
 from ..errors import DataError, InvalidInput, PlaceNotFound, WaymarkError
 from ..geography import normalise_outcode, normalise_postcode
 from ..models import Service
@@ -130,11 +131,7 @@ def _page(items: list[Any], page: int, per_page: int) -> dict[str, Any]:
 
 
 def _haversine_m(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    r = 6_371_008.8
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * r * math.asin(min(1.0, math.sqrt(a)))
+    return 1000.0 * point_km(lat1, lon1, lat2, lon2)
 
 
 def _place(directory: Directory, postcode: str) -> Any:
@@ -259,7 +256,7 @@ def _select(data: dict[str, Any], *, search: str | None = None, taxonomy_id: str
     """The services every given filter lets through: nearest first with a postcode, else by id."""
     after = modified_after
     if after is not None and after.tzinfo is None:
-        after = after.replace(tzinfo=dt.timezone.utc)
+        after = after.replace(tzinfo=dt.UTC)
     if proximity is not None and not postcode:
         raise HTTPException(400, "proximity needs a postcode to measure from")
     wanted_day, start, end = _day(day), _clock("start_time", start_time), _clock("end_time", end_time)
@@ -278,7 +275,7 @@ def _select(data: dict[str, Any], *, search: str | None = None, taxonomy_id: str
         if org and exported["organization_id"] != org:
             continue
         if after is not None:
-            modified = dt.datetime.combine(service.last_verified, dt.time(), tzinfo=dt.timezone.utc)
+            modified = dt.datetime.combine(service.last_verified, dt.time(), tzinfo=dt.UTC)
             if modified < after:
                 continue
         if minimum_age is not None and service.min_age < minimum_age:
@@ -296,9 +293,9 @@ def _select(data: dict[str, Any], *, search: str | None = None, taxonomy_id: str
                 continue
         distance = math.inf
         if place is not None:
-            placed = [l for l in service.locations if l.latitude is not None and l.longitude is not None]
+            placed = [loc for loc in service.locations if loc.latitude is not None and loc.longitude is not None]
             if placed:
-                distance = min(_haversine_m(place.lat, place.lon, l.latitude, l.longitude) for l in placed)
+                distance = min(_haversine_m(place.lat, place.lon, loc.latitude, loc.longitude) for loc in placed)
             if proximity is not None:
                 if distance > proximity:
                     continue

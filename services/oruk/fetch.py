@@ -21,14 +21,14 @@ import http.client
 import json
 import os
 import shutil
-import socket
 import time
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 from ..errors import DataError, InvalidInput
 from .importer import records_of
@@ -138,8 +138,7 @@ class Fetcher:
                 if retry_after and retry_after.isdigit() and int(retry_after) <= 60 and attempt < self.retries:
                     self._sleep(int(retry_after))
                 continue
-            except (urllib.error.URLError, TimeoutError, socket.timeout, ConnectionError,
-                    http.client.HTTPException, OSError) as exc:
+            except (urllib.error.URLError, TimeoutError, ConnectionError, http.client.HTTPException, OSError) as exc:
                 reason = getattr(exc, "reason", exc)
                 last = f"{type(exc).__name__}: {reason}"
                 continue

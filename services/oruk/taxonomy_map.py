@@ -61,7 +61,7 @@ class TaxonomyMap:
     path: Path | None = None
 
     @classmethod
-    def load(cls, path: Path | str | None = None) -> "TaxonomyMap":
+    def load(cls, path: Path | str | None = None) -> TaxonomyMap:
         """Read and check a map file; a bad entry is a DataFileError naming its line."""
         p = Path(path) if path is not None else DEFAULT_MAP
         raw = load_yaml(p)
