@@ -230,7 +230,7 @@ class _Compiler:
 
     def family_help(self) -> dict[str, FamilyHelp]:
         node = self.raw.get("family_help") or {}
-        out = {}
+        out: dict[str, FamilyHelp] = {}
         for key, f in self.spec.family_help.items():
             out[key] = FamilyHelp(
                 " ".join(f.title.split()),

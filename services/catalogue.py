@@ -8,7 +8,6 @@ answer so a national directory (100,000 services) never renders in one go.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -88,10 +87,9 @@ def browse(directory: Directory, filters: BrowseFilters = BrowseFilters(), *, pa
         rows = np.zeros(n, dtype=bool)
         rows[index.area_members.get(filters.area, np.empty(0, dtype=np.int64))] = True
         keep &= rows
-    ids: Sequence[int] = np.flatnonzero(keep)
-    services = [directory.services[int(i)] for i in ids]
+    services = [directory.services[int(i)] for i in np.flatnonzero(keep)]
     if filters.text.strip():
-        names = {t.id: t.name for t in directory.taxonomy.service_types}
+        names: dict[str, str] = {t.id: t.name for t in directory.taxonomy.service_types}
         services = [s for s in services if matches(s, filters.text, names)]
     if filters.only_checked:
         # Confirmed with the organisation AND not out of date: the two labels are separate.

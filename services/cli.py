@@ -7,7 +7,7 @@ command is one line here and one module there.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 from .clitools import Parser, command_parser
 

@@ -10,17 +10,18 @@ from __future__ import annotations
 import atexit
 import gc
 import threading
+from collections.abc import Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from pydantic import ValidationError
 
+from .cache import CACHE_MIN_SERVICES, read_cache, write_cache
 from .datadir import SHIPPED_DATA, default_data_dir
 from .errors import DataError, DataFileError, PlaceNotFound, Problem, validation_message
 from .geography import Geography, Place
-from .cache import CACHE_MIN_SERVICES, read_cache, write_cache
 from .index import SearchIndex
 from .models import Service, Taxonomy
 from .store import ServiceStore

@@ -69,7 +69,7 @@ class _DuplicateKey(yaml.MarkedYAMLError):
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
     """Safe loader that records lines and refuses duplicate keys."""
 
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:  # type: ignore[override]
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> LineDict:
         self.flatten_mapping(node)
         mapping = LineDict()
         mapping.line = node.start_mark.line + 1
@@ -94,7 +94,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
             mapping.key_lines[key] = key_node.start_mark.line + 1
         return mapping
 
-    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:  # type: ignore[override]
+    def construct_sequence(self, node: yaml.SequenceNode, deep: bool = False) -> LineList:
         seq = LineList(self.construct_object(child, deep=deep) for child in node.value)
         seq.line = node.start_mark.line + 1
         seq.item_lines = [child.start_mark.line + 1 for child in node.value]

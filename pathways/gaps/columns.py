@@ -69,7 +69,7 @@ class Columns:
         # The index keeps every column the analysis needs: no record is read (a warm-started
         # national directory would otherwise materialise every record here, ~10 s at 100,000).
         return cls(
-            services=index.services,
+            services=tuple(index.services),
             **{name: getattr(index, name) for name in cls._SHARED},
             loc_start=index.loc_start,
             loc_count=index.loc_count,

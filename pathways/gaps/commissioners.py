@@ -102,7 +102,7 @@ class CommissionerBook(_Spec):
 
     def stages_for(self, commissioner: str) -> list[str]:
         """The stages this body leads on, in pathway order."""
-        return [s for s in STAGES if s in self.stages and self.stages[s].commissioner == commissioner]  # type: ignore[index]
+        return [s for s in STAGES if s in self.stages and self.stages[s].commissioner == commissioner]
 
     def citation(self, assignment: Assignment) -> list[dict[str, str]]:
         return [{"title": self.sources[b].title, "url": self.sources[b].url} for b in assignment.basis]

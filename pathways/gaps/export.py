@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 from .analysis import RULES, GapReport
 from .by_commissioner import commissioner_rows, stages_of

@@ -294,7 +294,7 @@ def report_context(model: Any) -> dict[str, Any]:
         "england": {"children": children_figure(stats, ENGLAND), "need": need_figure(stats, ENGLAND)},
         "need_measure": MEASURE,
         "commissioners": [
-            {"id": c, "name": book.commissioners[c].name, "stages": book.stages_for(c)}  # type: ignore[index]
+            {"id": c, "name": book.commissioners[c].name, "stages": book.stages_for(c)}
             for c in book.commissioners
         ],
         "commissioner_stages": {

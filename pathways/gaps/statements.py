@@ -9,7 +9,8 @@ The words come from ``data/cohorts.yaml`` (each cohort's ``phrase`` and ``name``
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .analysis import GapModel
@@ -46,7 +47,7 @@ def _far(name: str, what: str, record: dict[str, Any], within_km: float) -> str 
             f"{share:.0%} live within {limit}")
 
 
-def area_statements(model: "GapModel", record: dict[str, Any]) -> list[str]:
+def area_statements(model: GapModel, record: dict[str, Any]) -> list[str]:
     """The statements for one area, most specific first: cohorts, stages, distance, data."""
     name = record["name"]
     settings = model.settings

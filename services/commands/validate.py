@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..directory import SHIPPED_DATA, default_data_dir, load_directory, validate_records
@@ -66,7 +67,7 @@ def _print_warnings(warnings: list[SourceWarning], *, all_of_them: bool) -> None
 
 def run(args: argparse.Namespace) -> int:
     target = args.path or args.data or default_data_dir()
-    services: list[Service] | tuple[Service, ...] = []
+    services: Sequence[Service] = []
     if target.is_file():
         problems, services = _problems_in_file(target)
         count = None

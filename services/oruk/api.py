@@ -332,7 +332,7 @@ def create_app(data_dir: Path | str | None = None) -> FastAPI:
         dependencies=[Depends(_known_parameters)],
     )
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "OPTIONS"], allow_headers=["*"])
-    lean = {"response_model_exclude_none": True, "response_model_exclude_unset": True}
+    lean: dict[str, Any] = {"response_model_exclude_none": True, "response_model_exclude_unset": True}
 
     @app.exception_handler(DataError)
     async def _data_error(_request: Request, exc: DataError) -> JSONResponse:

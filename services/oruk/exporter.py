@@ -25,9 +25,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
-from typing import Any, Iterable
 
 from ..directory import Directory
 from ..errors import DataError, WaymarkError

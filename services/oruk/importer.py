@@ -23,7 +23,7 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from ..errors import DataError
+from ..errors import DataError, validation_message
 from ..models import Service
 from ..vocabulary import NATIONAL
 from .mapping import Context, map_service, parse_date
@@ -155,16 +155,6 @@ def _path(loc: tuple[Any, ...]) -> str:
     return out or "record"
 
 
-def _message(err: dict[str, Any]) -> str:
-    if err["type"] == "missing":
-        return "is required"
-    if err["type"] == "extra_forbidden":
-        return "is not a Waymark service field"
-    if err["type"] == "literal_error":
-        return f"{err.get('input')!r} is not one of the known ids"
-    return str(err["msg"]).removeprefix("Value error, ")
-
-
 def _delete(record: dict[str, Any], loc: tuple[Any, ...]) -> bool:
     """Remove the value at ``loc`` (or, for a missing key, its parent); False if impossible."""
     parents: list[tuple[Any, Any]] = []
@@ -210,17 +200,17 @@ def _validate(record: dict[str, Any], problems: list[tuple[str, str]],
                     if "min_age" in record or "max_age" in record:
                         record.pop("min_age", None)
                         record.pop("max_age", None)
-                        problems.append(("min_age", f"{_message(err)}; both ages left out"))
+                        problems.append(("min_age", f"{validation_message(err)}; both ages left out"))
                         fixed = True
                         break
-                    fatal.append(("record", _message(err)))
+                    fatal.append(("record", validation_message(err)))
                     continue
                 if _delete(record, loc):
-                    problems.append((where, f"{_message(err)}; left out"))
+                    problems.append((where, f"{validation_message(err)}; left out"))
                     fixed = True
                     break
-                if (where, _message(err)) not in fatal:
-                    fatal.append((where, _message(err)))
+                if (where, validation_message(err)) not in fatal:
+                    fatal.append((where, validation_message(err)))
             if fixed:
                 continue
             explained = {f.split(".")[0].split("[")[0] for f, _ in problems}

@@ -306,7 +306,7 @@ def _phones(raw: dict[str, Any], ctx: Context, problems: Problems, *, merge: boo
             sources.append((f"contacts[{i}].phones[{j}]", p, who or None))
     out: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
-    for where, p, who in sources:
+    for where, p, owner in sources:
         if isinstance(p, str):
             p = {"number": p}
         if not isinstance(p, dict):
@@ -328,8 +328,8 @@ def _phones(raw: dict[str, Any], ctx: Context, problems: Problems, *, merge: boo
         extension = ext or _text(p.get("extension"))
         if extension:
             description = f"{description}, extension {extension}" if description else f"Extension {extension}"
-        if who and not description:
-            description = who
+        if owner and not description:
+            description = owner
         languages = _languages(p.get("languages"))
         phone: dict[str, Any] = {"number": cleaned, "type": kind}
         if description:
@@ -743,7 +743,7 @@ def _location(raw_loc: dict[str, Any], where: str, service_id: str, index: int, 
         place, why_not = ctx.postcode_lookup(postcode) if postcode else (None, None)
         if given and (lat is None or lon is None):
             why = f"coordinates {shown} are not a pair of numbers"
-        elif given:
+        elif given and lat is not None and lon is not None:
             swapped = " (latitude and longitude look swapped)" if (49.8 <= lon <= 61 and -8.7 <= lat <= 1.8) else ""
             why = f"coordinates {shown} are outside the UK{swapped}"
         else:
