@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 
 from pathways.plan import Plan, PlanService
-from pathways.render import GAP_TEXT, describe_situation
+from pathways.render import GAP_TEXT, describe_situation, not_compiled_line
 
 from .render import date_text, freshness_warning, h, safe_href, tel_href
 
@@ -78,6 +78,9 @@ def plan_html(plan: Plan, pathway=None, *, today: dt.date | None = None) -> str:
         f'<p class="meta">{h(describe_situation(plan))}. Made on {h(date_text(today or dt.date.today()))}.</p>',
         '<p class="danger">If the child is in immediate danger, call 999.</p>',
     ]
+    coverage = not_compiled_line(plan)
+    if coverage:
+        out.append(f'<p class="meta">{h(coverage)}</p>')
     current = None
     for step in plan.steps:
         if step.when != current:
@@ -89,7 +92,7 @@ def plan_html(plan: Plan, pathway=None, *, today: dt.date | None = None) -> str:
             out.append("<p>Runs alongside: " + h("; ".join(titles.get(s, s) for s in step.runs_alongside)) + "</p>")
         if step.agencies:
             out.append("<p><strong>Who:</strong> " + h(", ".join(agency(a) for a in step.agencies)) + "</p>")
-        if step.gap:
+        if step.gap and not step.not_compiled:
             extra = " National options are listed." if step.services else ""
             out.append(f'<p class="gap"><strong>Gap:</strong> {h(GAP_TEXT + extra)}</p>')
         if step.services:

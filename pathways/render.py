@@ -13,11 +13,30 @@ from collections.abc import Callable
 from .model import Pathway
 from .plan import Plan, PlanService, PlanStep
 
-__all__ = ["render_text", "render_markdown", "describe_situation", "GAP_TEXT"]
+__all__ = ["render_text", "render_markdown", "describe_situation", "not_compiled_line", "GAP_TEXT"]
 
 WHEN_HEADINGS = {"now": "NOW", "next": "NEXT", "later": "LATER"}
 
 GAP_TEXT = "No local service in the directory delivers this step here."
+
+
+def not_compiled_line(plan: Plan) -> str | None:
+    """The one sentence about what Waymark has not compiled for this area (None: nothing).
+
+    Said once for the plan, never repeated per step: in an area known only through the
+    statutory spine, a step without a local service is unknown, not missing.
+    """
+    if plan.coverage != "statutory":
+        return None
+    name = plan.area["name"] if plan.area else plan.place.label
+    titles = [s.title for s in plan.steps if s.not_compiled]
+    line = (f"Only the statutory services are listed for {name} so far (children's social care, the "
+            "police and a medical route for a child); other local services there are not yet compiled in Waymark.")
+    if titles:
+        n = len(titles)
+        line += (f" {n} step{'s' if n != 1 else ''} ({'; '.join(titles)}) "
+                 f"{'show' if n != 1 else 'shows'} national options only: ask children's social care what is available locally.")
+    return line
 
 _FIELD_WORDS = {
     "concern": "concern",
@@ -97,6 +116,9 @@ def render_text(plan: Plan, pathway: Pathway | None = None, *, width: int = 88) 
         "",
         "If the child is in immediate danger, call 999.",
     ]
+    coverage = not_compiled_line(plan)
+    if coverage:
+        lines += ["", wrap(coverage, "")]
     number = 0
     current = None
     for step in plan.steps:
@@ -110,7 +132,7 @@ def render_text(plan: Plan, pathway: Pathway | None = None, *, width: int = 88) 
             lines.append(wrap("Runs alongside: " + "; ".join(titles[s] for s in step.runs_alongside), "   "))
         if step.agencies:
             lines.append(wrap("Who: " + _agency_names(step, pathway), "   "))
-        if step.gap:
+        if step.gap and not step.not_compiled:
             lines.append(wrap(GAP_TEXT + (" National options:" if step.services else ""), "   "))
         for ps in step.services:
             lines.append(wrap(f"{ps.service.name}: {_contact(ps)}", "     ", "   - "))
@@ -147,6 +169,9 @@ def render_markdown(plan: Plan, pathway: Pathway | None = None) -> str:
         "",
         "**If the child is in immediate danger, call 999.**",
     ]
+    coverage = not_compiled_line(plan)
+    if coverage:
+        out += ["", f"> {_md(coverage)}"]
     titles = {s.stage: s.title for s in plan.steps}
     current = None
     for step in plan.steps:
@@ -158,7 +183,7 @@ def render_markdown(plan: Plan, pathway: Pathway | None = None) -> str:
             out += ["", "Runs alongside: " + "; ".join(_md(titles[s]) for s in step.runs_alongside)]
         if step.agencies:
             out += ["", f"**Who:** {_md(_agency_names(step, pathway))}"]
-        if step.gap:
+        if step.gap and not step.not_compiled:
             out += ["", f"> {GAP_TEXT}" + (" National options are listed." if step.services else "")]
         if step.services:
             out.append("")

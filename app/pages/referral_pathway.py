@@ -18,7 +18,7 @@ import streamlit as st
 from pathways.definition import load_pathway, pathway_path
 from pathways.planner import make_plan
 from pathways.plan import Plan, PlanService, PlanStep
-from pathways.render import GAP_TEXT, describe_situation, render_markdown
+from pathways.render import GAP_TEXT, describe_situation, not_compiled_line, render_markdown
 from pathways.situation import FIELD_KINDS
 from services.geography import looks_like_postcode
 
@@ -175,7 +175,7 @@ def _step(step: PlanStep, titles: dict[str, str], agency) -> None:
             st.markdown("Runs alongside: " + md("; ".join(titles.get(s, s) for s in step.runs_alongside)))
         if step.agencies:
             st.markdown("**Who:** " + md(", ".join(agency(a) for a in step.agencies)))
-        if step.gap:
+        if step.gap and not step.not_compiled:  # not compiled: said once, above the plan
             extra = " The national options below can help meanwhile." if step.services else ""
             st.warning("**Gap:** " + md(GAP_TEXT + extra), icon=":material/report:")
         if step.services:
@@ -190,7 +190,10 @@ def _show_plan(plan: Plan, pathway) -> None:
     if plan.situation.immediate_danger:
         st.error("**The child is in immediate danger: call 999 now.**", icon=":material/emergency:")
     agency = pathway.agency_name if pathway is not None else (lambda a: a.replace("_", " "))
-    gaps = [s.title for s in plan.steps if s.gap]
+    coverage = not_compiled_line(plan)
+    if coverage:
+        st.info(md(coverage), icon=":material/info:")
+    gaps = [s.title for s in plan.steps if s.gap and not s.not_compiled]
     if gaps:
         st.warning(
             f"**{len(gaps)} step{'s have' if len(gaps) != 1 else ' has'} no local service in the directory:** "

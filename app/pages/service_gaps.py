@@ -20,6 +20,7 @@ from streamlit_folium import st_folium
 
 from pathways.gaps import GapReport, analyse
 from pathways.gaps.export import to_csv, to_excel
+from pathways.gaps.status import COVERED, GAP_STATUSES, NATIONAL_ONLY, NO_RECORDS, NOT_COMPILED, NOT_COVERED, cell_status
 from pathways.gaps.whatif import Hypothetical, what_if
 from services.vocabulary import SERVICE_TYPES
 
@@ -33,11 +34,12 @@ __all__ = ["render", "STATUS_COLOURS", "gap_rows", "WHAT_IF_KEY"]
 #: Session key of the last what-if result (a commissioner's hypothetical, not a child's data).
 WHAT_IF_KEY = "service_gaps_what_if"
 
-COVERED, NATIONAL_ONLY, NOT_COVERED, NO_RECORDS = "Covered locally", "National services only", "Not covered", "No local records"
-#: GOV.UK palette; the same words appear in the tooltip, the table and the chart.
-STATUS_COLOURS = {COVERED: "#00703c", NATIONAL_ONLY: "#f47738", NOT_COVERED: "#d4351c", NO_RECORDS: "#b1b4b6"}
+#: GOV.UK palette; the same words appear in the tooltip, the table and the chart. "Not
+#: compiled" (local services not listed yet) has its own colour: it is not a gap.
+STATUS_COLOURS = {COVERED: "#00703c", NATIONAL_ONLY: "#f47738", NOT_COVERED: "#d4351c", NO_RECORDS: "#b1b4b6",
+                  NOT_COMPILED: "#4c2c92"}
 #: The nearest Streamlit Markdown colour to each, for the legend.
-_LEGEND = {COVERED: "green", NATIONAL_ONLY: "orange", NOT_COVERED: "red", NO_RECORDS: "gray"}
+_LEGEND = {COVERED: "green", NATIONAL_ONLY: "orange", NOT_COVERED: "red", NO_RECORDS: "gray", NOT_COMPILED: "violet"}
 _GAP_COUNT = ("count", "all")
 
 
@@ -58,28 +60,28 @@ def _choice_label(report: GapReport, choice: tuple[str, str]) -> str:
 
 
 def _status(area: dict[str, Any], choice: tuple[str, str]) -> str:
-    kind, ident = choice
-    if area["data_quality"]["local_services"] == 0:
-        return NO_RECORDS
-    v = area["stages" if kind == "stage" else "cohorts"][ident]
-    if v["covered"]:
-        return COVERED
-    return NATIONAL_ONLY if v["national_only"] else NOT_COVERED
+    return cell_status(area, choice[0], choice[1])
+
+
+def _compiled(area: dict[str, Any]) -> bool:
+    return area.get("coverage", "local") == "local"
 
 
 def gap_rows(report: GapReport, choice: tuple[str, str]) -> pd.DataFrame:
     """The table for the chosen gap: one row per area."""
     rows = []
     for a in report.areas:
-        row: dict[str, Any] = {"Area": a["name"], "Code": a["code"], "Region": a["region"]}
+        row: dict[str, Any] = {"Area": a["name"], "Code": a["code"], "Region": a["region"],
+                               "Coverage": "Compiled" if _compiled(a) else NOT_COMPILED}
         if choice[0] != "count":
             v = a["stages" if choice[0] == "stage" else "cohorts"][choice[1]]
             row["Status"] = _status(a, choice)
             row["Services"] = v.get("services") if choice[0] == "stage" else sum(s["services"] for s in v["stages"].values())
             row["Nearest (km, average)"] = v["nearest_km"]
             row["Within 30 km"] = v["share_within_km"]
-        row["Stage gaps"] = len(a["gaps"]["stages"])
-        row["Cohort gaps"] = len(a["gaps"]["cohorts"])
+        # Not compiled: the number of gaps is unknown, not zero.
+        row["Stage gaps"] = len(a["gaps"]["stages"]) if _compiled(a) else None
+        row["Cohort gaps"] = len(a["gaps"]["cohorts"]) if _compiled(a) else None
         row["Local records"] = a["data_quality"]["local_services"]
         row["Not recently checked"] = a["data_quality"]["stale_share"]
         rows.append(row)
@@ -150,7 +152,9 @@ def _map(report: GapReport, choice: tuple[str, str]) -> None:
     top = max((len(a["gaps"]["stages"]) + len(a["gaps"]["cohorts"]) for a in report.areas), default=0)
     for code, geometry in _geometries(str(path), mtime, codes).items():
         area = by_code[code]
-        if choice[0] == "count":
+        if choice[0] == "count" and not _compiled(area):
+            fill, text = STATUS_COLOURS[NOT_COMPILED], f"{NOT_COMPILED} (local services not listed yet)"
+        elif choice[0] == "count":
             n = len(area["gaps"]["stages"]) + len(area["gaps"]["cohorts"])
             fill, text = _count_colour(n, top), f"{n} gap{'s' if n != 1 else ''}"
         else:
@@ -165,6 +169,7 @@ def _map(report: GapReport, choice: tuple[str, str]) -> None:
     fmap.fit_bounds([[49.9, -6.4], [55.8, 1.8]])
     st_folium(fmap, key=f"gaps-map-{choice[0]}-{choice[1]}", height=520, use_container_width=True, returned_objects=[])
     if choice[0] == "count":
+        st.markdown(f":{_LEGEND[NOT_COMPILED]}[■] {NOT_COMPILED}: local services not listed yet, so gaps are unknown")
         st.caption("Darker blue: more stages and cohorts without local cover. " + ATTRIBUTION + ".")
     else:
         st.markdown("  ".join(f":{_LEGEND[name]}[■] {name}" for name in STATUS_COLOURS))
@@ -174,12 +179,19 @@ def _map(report: GapReport, choice: tuple[str, str]) -> None:
 # -- sections -------------------------------------------------------------------------------
 
 def _summary(report: GapReport, choice: tuple[str, str]) -> None:
+    compiled = [a for a in report.areas if _compiled(a)]
+    unknown = len(report.areas) - len(compiled)
+    not_yet = (f" **{unknown}** area{'s are' if unknown != 1 else ' is'} not compiled yet: only the statutory front door, "
+               "police and medical route are listed there, so their gaps are unknown and not counted.") if unknown else ""
     if choice[0] == "count":
-        with_gaps = sum(1 for a in report.areas if a["gaps"]["stages"] or a["gaps"]["cohorts"])
-        st.markdown(f"**{with_gaps} of {len(report.areas)} areas** have at least one stage or cohort without local cover.")
+        with_gaps = sum(1 for a in compiled if a["gaps"]["stages"] or a["gaps"]["cohorts"])
+        st.markdown(f"**{with_gaps} of {len(compiled)} compiled areas** have at least one stage or cohort without "
+                    "local cover." + not_yet)
         return
     statuses = [_status(a, choice) for a in report.areas]
     st.markdown(" · ".join(f"**{statuses.count(s)}** {s.lower()}" for s in STATUS_COLOURS))
+    if unknown:
+        st.caption(not_yet.replace("**", ""))
 
 
 def _table(report: GapReport, choice: tuple[str, str]) -> pd.DataFrame:
@@ -197,7 +209,7 @@ def _table(report: GapReport, choice: tuple[str, str]) -> pd.DataFrame:
     if name.strip():
         shown_df = shown_df[shown_df["Area"].str.contains(name.strip(), case=False, regex=False)]
     if only_gaps and "Status" in shown_df:
-        shown_df = shown_df[shown_df["Status"] != COVERED]
+        shown_df = shown_df[shown_df["Status"].isin(GAP_STATUSES)]
     st.dataframe(
         shown_df,
         hide_index=True,
@@ -217,7 +229,12 @@ def _table(report: GapReport, choice: tuple[str, str]) -> pd.DataFrame:
 
 def _chart(df: pd.DataFrame, choice: tuple[str, str]) -> None:
     if choice[0] == "count":
-        data = df.assign(Gaps=df["Stage gaps"] + df["Cohort gaps"]).groupby("Region", as_index=False)["Gaps"].mean()
+        compiled = df[df["Coverage"] != NOT_COMPILED]
+        if compiled.empty:
+            st.caption("No area's local services are compiled yet, so there are no gaps to average by region.")
+            return
+        data = compiled.assign(Gaps=compiled["Stage gaps"] + compiled["Cohort gaps"]).groupby(
+            "Region", as_index=False)["Gaps"].mean()
         chart = alt.Chart(data).mark_bar(color="#1d70b8").encode(
             x=alt.X("Gaps:Q", title="Average gaps per area"),
             y=alt.Y("Region:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
@@ -243,19 +260,23 @@ def _drill_down(report: GapReport) -> None:
     area = names[pick]
     model = report.model
     st.markdown(f"#### {md(area['name'])}")
+    if not _compiled(area):
+        st.info(f"**{NOT_COMPILED}.** Waymark lists only the statutory services for {md(area['name'])} so far "
+                "(children's social care, the police and a medical route for a child). Other local services there "
+                "are not yet compiled, so a step without a listed service is unknown, not a gap.")
     if area["statements"]:
         st.markdown("Statements you can paste into a paper (copy with the button at the top right):")
         st.code("\n".join(area["statements"]), language=None, wrap_lines=True)
     else:
         st.success("Every stage and cohort has local cover in the directory's records.")
     stages = pd.DataFrame([
-        {"Stage": model.stage(s).name, "Covered": v["covered"], "Local services": v["local_services"],
+        {"Stage": model.stage(s).name, "Status": cell_status(area, "stage", s), "Local services": v["local_services"],
          "National services": v["national_services"], "Nearest (km)": v["nearest_km"], "90% within (km)": v["p90_km"],
          "Waiting (weeks, median)": v["waiting_weeks"]}
         for s, v in area["stages"].items()
     ])
     cohorts = pd.DataFrame([
-        {"Who": model.book.cohort(c).name, "Covered": v["covered"], "National services only": v["national_only"],
+        {"Who": model.book.cohort(c).name, "Status": cell_status(area, "cohort", c),
          "Missing at": ", ".join(model.stage(s).name for s in v["missing_stages"])}
         for c, v in area["cohorts"].items()
     ])
@@ -358,7 +379,10 @@ def render() -> None:
             "- A **cohort** is covered when every step that matters for it has a service that takes them "
             "(for age groups, every age in the group).\n"
             "- An area with **no local records** may have services the directory does not list yet: "
-            "a gap in the data as much as in services."
+            "a gap in the data as much as in services.\n"
+            "- **Not compiled**: an area whose local services have not been compiled yet (only the statutory "
+            "front door, police and medical route are listed, from national sources). A step without a listed "
+            "service there is unknown, so it is shown in its own colour and never counted as a gap."
         )
     directory = context.directory()
     try:

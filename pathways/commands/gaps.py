@@ -96,8 +96,10 @@ def run(args: argparse.Namespace) -> int:
     else:
         for area in report.areas:
             gaps = area["gaps"]
+            unknown = area["not_compiled"]["stages"]
             print(f"{area['name']} ({area['code']}): {len(gaps['stages'])} stage gap(s), "
-                  f"{len(gaps['cohorts'])} cohort gap(s)")
+                  f"{len(gaps['cohorts'])} cohort gap(s)"
+                  + (f"; not compiled: {len(unknown)} stage(s) unknown" if area["coverage"] == "statutory" else ""))
             for line in area["statements"]:
                 print(f"  - {line}")
     return 0

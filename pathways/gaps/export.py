@@ -1,7 +1,9 @@
 """The gap table as rows, CSV text and an Excel workbook — all in memory.
 
 One row per area, one column per figure (``therapeutic_support_covered``,
-``age_16_to_17_covered`` ...), so a commissioner can sort and filter in a spreadsheet.
+``age_16_to_17_covered`` ...), so a commissioner can sort and filter in a spreadsheet. Each
+stage and cohort also has a ``_status`` in words, where "Not compiled" (the area's local
+services are not listed yet) is its own status and never counted in ``stage_gaps``.
 Text cells that a spreadsheet would run as a formula (starting ``=``, ``+``, ``-``, ``@``)
 are prefixed with an apostrophe.
 """
@@ -13,12 +15,13 @@ import io
 from typing import Any
 
 from .analysis import RULES, GapReport
+from .status import cell_status
 
 __all__ = ["table_rows", "to_csv", "to_excel", "STAGE_FIELDS", "COHORT_FIELDS"]
 
-STAGE_FIELDS = ("covered", "national_only", "services", "local_services", "national_services",
+STAGE_FIELDS = ("status", "covered", "known", "national_only", "services", "local_services", "national_services",
                 "nearest_km", "p90_km", "waiting_weeks")
-COHORT_FIELDS = ("covered", "national_only", "nearest_km")
+COHORT_FIELDS = ("status", "covered", "known", "national_only", "nearest_km")
 
 
 def table_rows(report: GapReport) -> list[dict[str, Any]]:
@@ -29,14 +32,19 @@ def table_rows(report: GapReport) -> list[dict[str, Any]]:
             "code": a["code"],
             "name": a["name"],
             "region": a["region"],
+            "coverage": a["coverage"],
             "stage_gaps": len(a["gaps"]["stages"]),
             "cohort_gaps": len(a["gaps"]["cohorts"]),
+            "stages_not_compiled": len(a["not_compiled"]["stages"]),
+            "cohorts_not_compiled": len(a["not_compiled"]["cohorts"]),
             "local_services": a["data_quality"]["local_services"],
             "stale_share": a["data_quality"]["stale_share"],
         }
         for stage, v in a["stages"].items():
+            v = {**v, "status": cell_status(a, "stage", stage)}
             row.update({f"{stage}_{f}": v[f] for f in STAGE_FIELDS})
         for cohort, v in a["cohorts"].items():
+            v = {**v, "status": cell_status(a, "cohort", cohort)}
             row.update({f"{cohort}_{f}": v[f] for f in COHORT_FIELDS})
         rows.append(row)
     return rows
