@@ -389,10 +389,19 @@ _NUMBER_THEN_WORDS = re.compile(r"^\s*([+\d][\d\s()-]*?\d)\s*[,;-]?\s*(\(?\s*(?:
 
 def _split_number(text: str) -> tuple[str, str | None]:
     """'(01432) 260800' → '01432 260800'; '0113 376 0336 (option 2)' → the number and
-    '(option 2)', kept with the number's description rather than lost."""
+    '(option 2)', kept with the number's description rather than lost.
+
+    >>> _split_number("020 8461 7373 / 7379")
+    ('020 8461 7373', '(also ending 7379)')
+    >>> _split_number("0113 376 0336 (option 2)")
+    ('0113 376 0336', '(option 2)')
+    """
     text = text.strip()
     if text.startswith("("):
         text = re.sub(r"^\((0\d{2,4})\)", r"\1", text)
+    alt = re.match(r"^(0[\d\s]+?\d)\s*/\s*(\d{3,4}(?:\s*/\s*\d{3,4})*)$", text)
+    if alt:  # '020 8461 7373 / 7379 / 7026': the first number, the other endings in words
+        return alt.group(1), f"(also ending {alt.group(2)})"
     m = _NUMBER_THEN_WORDS.match(text)
     if not m:
         return text, None
@@ -471,6 +480,19 @@ _POLICE_DESCRIPTION = (
 )
 
 
+_FRONT_DOOR_KEYS = {"gss", "name", "page", "url", "page_title", "title", "page_updated", "updated", "phones",
+                    "run_by", "notes", "note", "source", "source_title"}
+_POLICE_KEYS = {"pfa", "name", "url", "source", "source_title", "page_title", "updated", "note", "notes"}
+
+
+def _unknown_keys(row: Mapping[str, Any], known: set[str], label: str, problems: list[Problem]) -> None:
+    """A field the build does not read is reported, never dropped without a word."""
+    unknown = sorted(str(k) for k in row if k not in known)
+    if unknown:
+        problems.append(Problem(label, _line(row), unknown[0],
+                                f"is not a field the build reads ({', '.join(unknown)}); rename it or add it to the build"))
+
+
 def _name_list(names: list[str]) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
@@ -484,6 +506,7 @@ def _front_doors(
         if not isinstance(row, dict):
             problems.append(Problem(research.label, _line(row), "authorities", "each entry must be a mapping"))
             continue
+        _unknown_keys(row, _FRONT_DOOR_KEYS, research.label, problems)
         gss = str(row.get("gss") or "").strip()
         code = remaps.get(gss, gss)
         if code not in councils:
@@ -494,6 +517,8 @@ def _front_doors(
             problems.append(Problem(research.label, _line(row), "gss", f"{code} is listed twice (first at line {_line(rows[code])})"))
             continue
         rows[code] = row
+    tried = {remaps.get(str(r.get("gss")), str(r.get("gss"))): _text(r, "tried", "notes", "note")
+             for r in research.not_found if isinstance(r, dict)}
     report_route = ref["national_routes"]["report_to_council"]
     la_ref = ref["local_authorities"]
     records = []
@@ -520,7 +545,12 @@ def _front_doors(
         sources = []
         if page:
             supports = ["url", "name", "organization"] + (["phones"] if phones else [])
-            sources.append(_source_page(page, title, research.compiled, supports, _date(row, "updated", label, problems)))
+            updated = _date(row, "page_updated", label, problems) or _date(row, "updated", label, problems)
+            sources.append(_source_page(page, title, research.compiled, supports, updated))
+        run_by_source = _url(run_by, ("source",), label, problems) if isinstance(run_by, dict) else None
+        if run_by_source:
+            sources.append(_source_page(run_by_source, f"Who runs children's services: {run_by_name}", research.compiled,
+                                        ["organization", "notes"]))
         extra = _url(row, ("source",), label, problems) if row else None
         if extra and extra != page:
             sources.append(_source_page(extra, _text(row, "source_title"), research.compiled, ["notes"]))
@@ -543,8 +573,10 @@ def _front_doors(
         if _text(row, "notes", "note"):
             note_bits.append(_text(row, "notes", "note") or "")
         if not page:
-            note_bits.append("No page of the council's for reporting a concern was found in the research: "
-                             "this links to the council's homepage. Phone numbers are left out until a cited page gives them.")
+            note_bits.append("No page of the council's for reporting a concern was found in the research"
+                             + (" (searched, not found)" if tried.get(code) else "")
+                             + ": this links to the council's homepage. Phone numbers are left out until a cited "
+                             "page gives them.")
         elif not phones:
             note_bits.append("The cited page gives no phone number that could be used: follow the link.")
         record: dict[str, Any] = {
@@ -584,6 +616,7 @@ def _police(
         if not isinstance(row, dict):
             problems.append(Problem(research.label, _line(row), "forces", "each entry must be a mapping"))
             continue
+        _unknown_keys(row, _POLICE_KEYS, research.label, problems)
         pfa = str(row.get("pfa") or "").strip()
         if pfa not in forces:
             problems.append(Problem(research.label, _line(row), "pfa",
@@ -662,7 +695,7 @@ def _police(
 
 
 _SARC_KEYS = {
-    "id", "name", "url", "page", "page_title", "title", "source", "source_title", "sources", "updated",
+    "id", "requires_disclosure", "name", "url", "page", "page_title", "title", "source", "source_title", "sources", "updated",
     "pfa", "pfas", "gss", "service_areas", "organisation", "organization", "run_by", "provider",
     "min_age", "max_age", "self_referral", "accepts_self_referral", "referral", "referral_routes",
     "hours", "open_24_7", "phones", "towns", "town", "notes", "note", "service_types", "type",
@@ -765,9 +798,7 @@ def _medical(
         if not isinstance(row, dict):
             problems.append(Problem(label, _line(row), "sarcs", "each entry must be a mapping"))
             continue
-        unknown = sorted(str(k) for k in row if k not in _SARC_KEYS)
-        if unknown:
-            problems.append(Problem(label, _line(row), unknown[0], f"is not a field the build knows ({', '.join(unknown)})"))
+        _unknown_keys(row, _SARC_KEYS, label, problems)
         name = _text(row, "name")
         page = _url(row, ("page", "url"), label, problems)
         if not name or not page:
@@ -827,6 +858,12 @@ def _medical(
             record["schedules"] = [{"description": hours or "24 hours a day, every day", **({"open_24_7": True} if open_24_7 is True else {})}]
             supports.append("schedules")
         record["service_types"] = types
+        # Waymark's rule for SARCs (data/SOURCES.md, "The rules we followed"): they need a
+        # concern of sexual abuse, unless the service's own page says a suspicion is enough.
+        disclosure = row.get("requires_disclosure")
+        record["requires_disclosure"] = disclosure if isinstance(disclosure, bool) else True
+        if isinstance(disclosure, bool):
+            supports.append("requires_disclosure")
         for key in ("min_age", "max_age"):
             value = row.get(key)
             if value is None:

@@ -212,6 +212,8 @@ def service_to_hsds(service: Service, taxonomy: Taxonomy | None = None,
         value = getattr(s, name)
         if isinstance(value, dt.date):
             value = value.isoformat()
+        elif name == "sources":
+            value = [p.model_dump(mode="json", exclude_none=True) for p in value]
         attributes.append(_attribute(s.id, "service", T.field_term_id(name), value, len(attributes), taxonomy))
     return {
         "id": s.id,

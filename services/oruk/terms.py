@@ -76,6 +76,7 @@ SERVICE_FIELDS: tuple[str, ...] = (
     "free",
     "accessibility",
     "source",
+    "sources",
     "verified",
     "last_verified",
     "notes",
@@ -98,6 +99,10 @@ FIELD_WORDS: dict[str, tuple[str, str]] = {
     "free": ("Free", "The service says it is free to use."),
     "accessibility": ("Accessibility", "How the service is made accessible (JSON list of text)."),
     "source": ("Source", "Where Waymark's facts about the service came from."),
+    "sources": (
+        "Source pages",
+        "The dated pages behind the record's claims (JSON list of {url, title, updated, read, supports}).",
+    ),
     "verified": ("Verified", "Waymark checked the record against the organisation's own pages."),
     "last_verified": ("Last verified", "When the record was last checked (ISO date)."),
     "notes": ("Notes", "Caveats a practitioner should know."),
