@@ -114,6 +114,8 @@ class SpineBuild:
     force_of: dict[str, str] = field(default_factory=dict)  # authority code → PFA code
     records: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     medical_gaps: dict[str, list[str]] = field(default_factory=dict)  # PFA → authorities
+    homepage_only: list[str] = field(default_factory=list)  # front doors with no concern page
+    police_without_site: list[str] = field(default_factory=list)  # PFAs with no confirmed website
 
 
 # -- reading the reference tables ----------------------------------------------------------
@@ -603,8 +605,15 @@ def _front_doors(
         })
         if note_bits:
             record["notes"] = " ".join(note_bits)
+        if not page:
+            record["_homepage_only"] = True  # for the SOURCES.md list; removed before writing
         records.append(record)
     return records
+
+
+def _pfa_of(record: Mapping[str, Any]) -> str:
+    m = re.search(r"\(ONS (E23\d{6})", record.get("notes") or "")
+    return m.group(1) if m else "?"
 
 
 def _police(
@@ -978,9 +987,11 @@ def build_spine(data_dir: Path) -> SpineBuild:
     out.records["front_door"] = _front_doors(councils, doors, ref, remaps, hand.get("social_care_front_door", set()),
                                              out.problems, out.notes)
     out.records["police"] = _police(forces, councils, police, ref, hand.get("police", set()), out.problems, out.notes)
+    out.police_without_site = [_pfa_of(r) for r in out.records["police"] if "url" not in r]
     out.records["medical"] = _medical(forces, councils, sarcs, geography, remaps, hand, ref, out.problems,
                                       out.notes)
 
+    out.homepage_only = [r["service_areas"][0] for r in out.records["front_door"] if r.pop("_homepage_only", False)]
     known = set(geography.authorities)
     for kind, records in out.records.items():
         good = []
@@ -1043,6 +1054,10 @@ def _sources_section(build: SpineBuild, sarcs: _Research) -> str:
         names = ", ".join(f"{build.councils[c].name} ({c})" for c in codes)
         why = tried.get(pfa)
         lines.append(f"- no medical route: {force.name} ({pfa}) — {names}" + (f". Tried: {why}" if why else ""))
+    lines += ["", "### Front doors linked to the council's homepage (no page for reporting a concern found)", ""]
+    lines += [f"- homepage only: {build.councils[c].name} ({c})" for c in build.homepage_only] or ["None."]
+    lines += ["", "### Police forces without a confirmed website (999 and 101 only)", ""]
+    lines += [f"- no website: {build.forces[p].name} ({p})" for p in build.police_without_site] or ["None."]
     lines += ["", SOURCES_END]
     return "\n".join(lines) + "\n"
 

@@ -189,3 +189,22 @@ def test_referral_pathway_says_not_compiled_once(monkeypatch):
     infos = [i.value for i in at.info if "not yet compiled" in i.value]
     assert len(infos) == 1
     assert not [w.value for w in at.warning if "Gap:" in w.value or "no local service" in w.value]
+
+
+def test_service_gaps_shows_not_compiled_as_its_own_status(monkeypatch):
+    monkeypatch.delenv("WAYMARK_DATA", raising=False)
+    warm()
+    at = page_test("service_gaps").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    leeds = table[table["Area"] == "Leeds"].iloc[0]
+    assert leeds["Status"] == NOT_COMPILED and leeds["Coverage"] == NOT_COMPILED
+    assert leeds["Stage gaps"] is None or leeds["Stage gaps"] != leeds["Stage gaps"]  # unknown, not 0
+    assert f"{NOT_COMPILED}" in texts(at)  # in the legend and the summary
+    at.selectbox[0].set_value(("count", "all")).run()
+    assert not at.exception
+    assert "147 areas are not compiled yet" in texts(at)
+    assert "of 6 compiled areas" in texts(at)
+    next(s for s in at.selectbox if s.label == "Area").set_value("Leeds").run()
+    assert not at.exception
+    assert any("Not compiled." in i.value for i in at.info)
