@@ -536,7 +536,7 @@ def _front_doors(
         compiled = research.compiled if row and research.compiled else la_ref["read"]
         url = page or council.homepage
         if url is None:
-            problems.append(Problem(label if row else "data/sources/local-authorities.csv", council.line if not row else _line(row),
+            problems.append(Problem(label if row else f"sources/{la_ref['file']}", council.line if not row else _line(row),
                                     "homepage_url", f"{code} {council.name}: no page and no homepage, no front door record made"))
             continue
         if not row:
@@ -560,7 +560,7 @@ def _front_doors(
                                     ["service_areas"] + ([] if page else ["url", "name", "organization"]),
                                     la_ref.get("updated")))
         sources.append(_source_page(report_route["url"], report_route.get("title"), report_route.get("read"),
-                                    ["referral_routes", "accepts_self_referral"]))
+                                    ["referral_routes", "accepts_self_referral", "min_age", "max_age"]))
         organization: dict[str, Any] = {"name": council.council}
         if council.homepage:
             organization["url"] = council.homepage
