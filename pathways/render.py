@@ -31,12 +31,14 @@ def not_compiled_line(plan: Plan) -> str | None:
     name = plan.area["name"] if plan.area else plan.place.label
     titles = [s.title for s in plan.steps if s.not_compiled]
     line = (f"Only the statutory services are listed for {name} so far (children's social care, the "
-            "police and a medical route for a child); other local services there are not yet compiled in Waymark.")
+            "police and, where one was found, a medical route for a child); other local services there are not yet "
+            "compiled in Waymark.")
     if titles:
         n = len(titles)
-        line += (f" {n} step{'s' if n != 1 else ''} ({'; '.join(titles)}) "
-                 f"{'show' if n != 1 else 'shows'} national options only: ask children's social care what is available locally.")
+        line += (f" {n} step{'s have' if n != 1 else ' has'} no local service listed yet ({'; '.join(titles)}): "
+                 "ask children's social care what is available locally; national options are shown where there are any.")
     return line
+
 
 _FIELD_WORDS = {
     "concern": "concern",

@@ -182,7 +182,7 @@ def _summary(report: GapReport, choice: tuple[str, str]) -> None:
     compiled = [a for a in report.areas if _compiled(a)]
     unknown = len(report.areas) - len(compiled)
     not_yet = (f" **{unknown}** area{'s are' if unknown != 1 else ' is'} not compiled yet: only the statutory front door, "
-               "police and medical route are listed there, so their gaps are unknown and not counted.") if unknown else ""
+               "police and (where found) medical route are listed there, so their gaps are unknown and not counted.") if unknown else ""
     if choice[0] == "count":
         with_gaps = sum(1 for a in compiled if a["gaps"]["stages"] or a["gaps"]["cohorts"])
         st.markdown(f"**{with_gaps} of {len(compiled)} compiled areas** have at least one stage or cohort without "
@@ -262,7 +262,7 @@ def _drill_down(report: GapReport) -> None:
     st.markdown(f"#### {md(area['name'])}")
     if not _compiled(area):
         st.info(f"**{NOT_COMPILED}.** Waymark lists only the statutory services for {md(area['name'])} so far "
-                "(children's social care, the police and a medical route for a child). Other local services there "
+                "(children's social care, the police and, where one was found, a medical route for a child). Other local services there "
                 "are not yet compiled, so a step without a listed service is unknown, not a gap.")
     if area["statements"]:
         st.markdown("Statements you can paste into a paper (copy with the button at the top right):")
@@ -381,7 +381,7 @@ def render() -> None:
             "- An area with **no local records** may have services the directory does not list yet: "
             "a gap in the data as much as in services.\n"
             "- **Not compiled**: an area whose local services have not been compiled yet (only the statutory "
-            "front door, police and medical route are listed, from national sources). A step without a listed "
+            "front door, police and, where found, medical route are listed, from national sources). A step without a listed "
             "service there is unknown, so it is shown in its own colour and never counted as a gap."
         )
     directory = context.directory()

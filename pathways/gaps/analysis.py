@@ -77,7 +77,7 @@ RULES: dict[str, str] = {
     "stale": "A record is stale when it is unverified or not checked for the stale period.",
     "coverage": (
         "An area is 'local' when its local services have been compiled (data/areas.yaml), otherwise "
-        "'statutory': only the front door, police and medical route from national sources are known. "
+        "'statutory': only the front door, police and (where found) medical route from national sources are known. "
         "In a statutory area a stage or cohort without cover is 'known': false (not compiled), "
         "listed under 'not_compiled' and never counted in 'gaps'."
     ),
