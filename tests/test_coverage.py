@@ -208,3 +208,19 @@ def test_service_gaps_shows_not_compiled_as_its_own_status(monkeypatch):
     next(s for s in at.selectbox if s.label == "Area").set_value("Leeds").run()
     assert not at.exception
     assert any("Not compiled." in i.value for i in at.info)
+
+
+def test_search_cli_says_what_is_not_listed_between_local_and_national(capsys, monkeypatch):
+    import json
+
+    from services.cli import main
+
+    monkeypatch.delenv("WAYMARK_DATA", raising=False)
+    assert main(["search", "--postcode", "LS9 7TF", "--age", "9"]) == 0
+    out = capsys.readouterr().out
+    sentence = out.index("Other local services for Leeds are not yet listed in Waymark.")
+    assert out.index("children's social care") < sentence < out.index("Childline")
+    assert main(["search", "--postcode", "LS9 7TF", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["place"]["area"]["coverage"] == "statutory"
+    assert main(["search", "--postcode", "YO10 5DD"]) == 0
+    assert "not yet listed" not in capsys.readouterr().out

@@ -8,6 +8,7 @@ from pathlib import Path
 from ..clitools import print_json, whole_number
 from ..directory import directories
 from ..search import SearchFilters, search, service_summary
+from ..sections import not_yet_listed
 from ..vocabulary import SERVICE_TYPES, STAGES
 
 
@@ -64,7 +65,9 @@ def run(args: argparse.Namespace) -> int:
         language=args.language,
     )
     hits = search(directory, place, filters, limit=args.limit)
-    area = {"code": place.authority.code, "name": place.authority.name} if place.authority else None
+    coverage = directory.coverage.of(place.authority.code) if place.authority else None
+    area = ({"code": place.authority.code, "name": place.authority.name, "coverage": coverage}
+            if place.authority else None)
     if args.json:
         print_json({
             "place": {"label": place.label, "kind": place.kind, "lat": place.lat, "lon": place.lon, "area": area},
@@ -75,7 +78,12 @@ def run(args: argparse.Namespace) -> int:
     print("If a child is in immediate danger, call 999.\n")
     if not hits:
         print("No services match these filters here.")
+    # In an area not compiled yet: the statutory services, then one sentence, then national ones.
+    not_listed = not_yet_listed(area["name"], coverage) if area and coverage else None
     for h in hits:
+        if not_listed and not h.local:
+            print(f"\n{not_listed}\n")
+            not_listed = None
         s = h.service
         where = f"{h.distance_km:.1f} km" if h.distance_km is not None else ("national" if not h.local else "covers this area")
         print(f"- {s.name} [{where}]")
@@ -87,4 +95,6 @@ def run(args: argparse.Namespace) -> int:
             print(f"    {link}")
         if s.is_stale():
             print("    (details not recently checked: confirm with the organisation)")
+    if not_listed and hits:
+        print(f"\n{not_listed}")
     return 0
