@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from services.cli import main  # noqa: E402
+from services.cli import main
 
 if __name__ == "__main__":
     raise SystemExit(main(["build-national", *sys.argv[1:]]))

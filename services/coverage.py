@@ -16,15 +16,16 @@ everywhere, which is what such a directory claims.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Mapping
+from typing import Any, Literal
 
 from .errors import DataFileError, Problem
 from .models import GSS_CODE
 from .yamlio import LineDict, load_yaml
 
-__all__ = ["LOCAL", "STATUTORY", "COVERAGES", "CompiledArea", "Coverage", "load_coverage", "AREAS_FILE"]
+__all__ = ["AREAS_FILE", "COVERAGES", "LOCAL", "STATUTORY", "CompiledArea", "Coverage", "load_coverage"]
 
 LOCAL: Literal["local"] = "local"
 STATUTORY: Literal["statutory"] = "statutory"

@@ -26,9 +26,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 import yaml
 from pydantic import ValidationError
@@ -41,16 +42,16 @@ from .yamlio import LineDict, load_yaml
 
 __all__ = [
     "GENERATED",
+    "MEDICAL_TYPES",
     "SOURCES_BEGIN",
     "SOURCES_END",
-    "MEDICAL_TYPES",
     "Council",
     "Force",
     "SpineBuild",
     "build_spine",
-    "write_spine",
-    "stale_files",
     "is_generated",
+    "stale_files",
+    "write_spine",
 ]
 
 #: The generated files (under ``data/services/``), one per kind of record.
@@ -386,7 +387,7 @@ def _phones(row: Mapping[str, Any], label: str, problems: list[Problem]) -> list
     return out
 
 
-_NUMBER_THEN_WORDS = re.compile(r"^\s*([+\d][\d\s()-]*?\d)\s*[,;-]?\s*(\(?\s*(?:option|opt|press|ext|extension)\b.*)?$", re.I)
+_NUMBER_THEN_WORDS = re.compile(r"^\s*([+\d][\d\s()-]*?\d)\s*[,;-]?\s*(\(?\s*(?:option|opt|press|ext|extension)\b.*)?$", re.IGNORECASE)
 
 
 def _split_number(text: str) -> tuple[str, str | None]:
@@ -882,7 +883,8 @@ def _medical(
                 supports.append(key)
             else:
                 problems.append(Problem(label, _line(row), key, f"{value!r} is not an age"))
-        routes = _codes(row.get("referral_routes")) or ([_text(row, "referral")] if _text(row, "referral") else [])
+        referral = _text(row, "referral")
+        routes = _codes(row.get("referral_routes")) or ([referral] if referral else [])
         self_ref = row.get("accepts_self_referral", row.get("self_referral"))
         if isinstance(self_ref, dict):
             allowed, from_age = self_ref.get("allowed"), self_ref.get("from_age")
@@ -1039,10 +1041,10 @@ def _sources_section(build: SpineBuild, sarcs: _Research) -> str:
         "",
         "## National spine: generated records and their gaps",
         "",
-        f"Generated from `data/sources/` for {len(build.councils)} authorities in {len(build.forces)} police force "
-        f"areas: {counts['front_door']} front door, {counts['police']} police and {counts['medical']} medical route "
-        "records (`data/services/statutory_*.yaml`). Areas whose hand-compiled records already have a service of "
-        "a type keep theirs. Re-run `python scripts/build_national.py` after editing the research files.",
+        (f"Generated from `data/sources/` for {len(build.councils)} authorities in {len(build.forces)} police force "
+         f"areas: {counts['front_door']} front door, {counts['police']} police and {counts['medical']} medical route "
+         "records (`data/services/statutory_*.yaml`). Areas whose hand-compiled records already have a service of "
+         "a type keep theirs. Re-run `python scripts/build_national.py` after editing the research files."),
         "",
         "### Authorities with no medical route for children (no citable SARC page found)",
         "",

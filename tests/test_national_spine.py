@@ -18,7 +18,14 @@ import yaml
 from services.cli import main as services_cli
 from services.directory import load_directory
 from services.search import SearchFilters, search
-from services.spine import GENERATED, SOURCES_BEGIN, SOURCES_END, build_spine, generated_section, write_spine
+from services.spine import (
+    GENERATED,
+    SOURCES_BEGIN,
+    SOURCES_END,
+    build_spine,
+    generated_section,
+    write_spine,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"

@@ -8,8 +8,16 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["COVERED", "NATIONAL_ONLY", "NOT_COVERED", "NO_RECORDS", "NOT_COMPILED", "STATUSES", "GAP_STATUSES",
-           "cell_status"]
+__all__ = [
+    "COVERED",
+    "GAP_STATUSES",
+    "NATIONAL_ONLY",
+    "NOT_COMPILED",
+    "NOT_COVERED",
+    "NO_RECORDS",
+    "STATUSES",
+    "cell_status",
+]
 
 COVERED = "Covered locally"
 NATIONAL_ONLY = "National services only"
