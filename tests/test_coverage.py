@@ -223,3 +223,20 @@ def test_search_cli_says_what_is_not_listed_between_local_and_national(capsys, m
     assert json.loads(capsys.readouterr().out)["place"]["area"]["coverage"] == "statutory"
     assert main(["search", "--postcode", "YO10 5DD"]) == 0
     assert "not yet listed" not in capsys.readouterr().out
+
+
+def test_excel_colours_not_compiled_cells_in_their_own_colour(shipped):
+    from openpyxl import load_workbook
+
+    from pathways.gaps.export import to_excel
+    from pathways.gaps.status import STATUS_COLOURS
+
+    sheet = load_workbook(io.BytesIO(to_excel(analyse(shipped, areas=["Leeds", "York"]))))["Areas"]
+    header = [c.value for c in sheet[1]]
+    leeds = {h: c for h, c in zip(header, sheet[2])}
+    york = {h: c for h, c in zip(header, sheet[3])}
+    assert leeds["name"].value == "Leeds" and leeds["stage_gaps"].value == 0
+    cell = leeds["therapeutic_support_status"]
+    assert cell.value == NOT_COMPILED
+    assert cell.fill.fgColor.rgb.endswith(STATUS_COLOURS[NOT_COMPILED].lstrip("#").upper())
+    assert york["therapeutic_support_status"].fill.fgColor.rgb.endswith(STATUS_COLOURS["Covered locally"].lstrip("#").upper())

@@ -20,7 +20,16 @@ from streamlit_folium import st_folium
 
 from pathways.gaps import GapReport, analyse
 from pathways.gaps.export import to_csv, to_excel
-from pathways.gaps.status import COVERED, GAP_STATUSES, NATIONAL_ONLY, NO_RECORDS, NOT_COMPILED, NOT_COVERED, cell_status
+from pathways.gaps.status import (
+    COVERED,
+    GAP_STATUSES,
+    NATIONAL_ONLY,
+    NO_RECORDS,
+    NOT_COMPILED,
+    NOT_COVERED,
+    STATUS_COLOURS,
+    cell_status,
+)
 from pathways.gaps.whatif import Hypothetical, what_if
 from services.vocabulary import SERVICE_TYPES
 
@@ -34,10 +43,8 @@ __all__ = ["render", "STATUS_COLOURS", "gap_rows", "WHAT_IF_KEY"]
 #: Session key of the last what-if result (a commissioner's hypothetical, not a child's data).
 WHAT_IF_KEY = "service_gaps_what_if"
 
-#: GOV.UK palette; the same words appear in the tooltip, the table and the chart. "Not
-#: compiled" (local services not listed yet) has its own colour: it is not a gap.
-STATUS_COLOURS = {COVERED: "#00703c", NATIONAL_ONLY: "#f47738", NOT_COVERED: "#d4351c", NO_RECORDS: "#b1b4b6",
-                  NOT_COMPILED: "#4c2c92"}
+# STATUS_COLOURS (pathways.gaps.status): the same words and colours in the tooltip, the table,
+# the chart and the Excel download; "Not compiled" has its own colour: it is not a gap.
 #: The nearest Streamlit Markdown colour to each, for the legend.
 _LEGEND = {COVERED: "green", NATIONAL_ONLY: "orange", NOT_COVERED: "red", NO_RECORDS: "gray", NOT_COMPILED: "violet"}
 _GAP_COUNT = ("count", "all")
@@ -194,6 +201,19 @@ def _summary(report: GapReport, choice: tuple[str, str]) -> None:
         st.caption(not_yet.replace("**", ""))
 
 
+def _status_style(value: Any) -> str:
+    colour = STATUS_COLOURS.get(value)
+    if colour is None:
+        return ""
+    return f"background-color: {colour}; color: {'#0b0c0c' if value == NO_RECORDS else '#ffffff'}"
+
+
+def _coloured(df: pd.DataFrame) -> Any:
+    """The table with each status cell (and "Not compiled" coverage) in its legend colour."""
+    columns = [c for c in ("Status", "Coverage") if c in df.columns]
+    return df.style.map(_status_style, subset=columns) if columns and not df.empty else df
+
+
 def _table(report: GapReport, choice: tuple[str, str]) -> pd.DataFrame:
     df = gap_rows(report, choice)
     left, mid, right = st.columns([2, 2, 1])
@@ -211,7 +231,7 @@ def _table(report: GapReport, choice: tuple[str, str]) -> pd.DataFrame:
     if only_gaps and "Status" in shown_df:
         shown_df = shown_df[shown_df["Status"].isin(GAP_STATUSES)]
     st.dataframe(
-        shown_df,
+        _coloured(shown_df),
         hide_index=True,
         width="stretch",
         column_config={
@@ -283,10 +303,10 @@ def _drill_down(report: GapReport) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown("**Stages**")
-        st.dataframe(stages, hide_index=True, width="stretch")
+        st.dataframe(_coloured(stages), hide_index=True, width="stretch")
     with right:
         st.markdown("**Who is covered**")
-        st.dataframe(cohorts, hide_index=True, width="stretch")
+        st.dataframe(_coloured(cohorts), hide_index=True, width="stretch")
     dq = area["data_quality"]
     if dq["local_services"]:
         st.caption(f"{dq['stale']} of {dq['local_services']} local records are unverified or not checked in the last "

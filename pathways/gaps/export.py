@@ -15,7 +15,7 @@ import io
 from typing import Any
 
 from .analysis import RULES, GapReport
-from .status import cell_status
+from .status import STATUS_COLOURS, cell_status
 
 __all__ = ["table_rows", "to_csv", "to_excel", "STAGE_FIELDS", "COHORT_FIELDS"]
 
@@ -70,7 +70,7 @@ def to_csv(report: GapReport) -> str:
 def to_excel(report: GapReport) -> bytes:
     """A workbook: Areas (the table), Statements, Cohorts (with the findings), Rules."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Font, PatternFill
 
     wb = Workbook()
     bold = Font(bold=True)
@@ -90,6 +90,15 @@ def to_excel(report: GapReport) -> bytes:
     rows = table_rows(report)
     header = list(rows[0]) if rows else ["code", "name"]
     sheet("Areas", header, [[r[k] for k in header] for r in rows], first=True)
+    # Each status cell in its legend colour ("Not compiled" its own, never a gap's).
+    fills = {name: PatternFill("solid", fgColor=colour.lstrip("#").upper()) for name, colour in STATUS_COLOURS.items()}
+    white = Font(color="FFFFFF")
+    for row in wb["Areas"].iter_rows(min_row=2):
+        for cell in row:
+            if cell.value in fills:
+                cell.fill = fills[cell.value]
+                if cell.value != "No local records":
+                    cell.font = white
     sheet("Statements", ["code", "name", "statement"],
           [[a["code"], a["name"], s] for a in report.areas for s in a["statements"]])
     book = report.model.book

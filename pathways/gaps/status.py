@@ -28,6 +28,9 @@ NOT_COMPILED = "Not compiled"
 STATUSES = (COVERED, NATIONAL_ONLY, NOT_COVERED, NO_RECORDS, NOT_COMPILED)
 #: The statuses that are gaps ("Not compiled" is not one).
 GAP_STATUSES = (NATIONAL_ONLY, NOT_COVERED, NO_RECORDS)
+#: GOV.UK palette, one colour per status: the map, the chart and the Excel cells agree.
+STATUS_COLOURS = {COVERED: "#00703c", NATIONAL_ONLY: "#f47738", NOT_COVERED: "#d4351c", NO_RECORDS: "#b1b4b6",
+                  NOT_COMPILED: "#4c2c92"}
 
 
 def cell_status(area: dict[str, Any], kind: str, ident: str) -> str:
