@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test install install-test vendor browser validate bench docs clean
+.PHONY: run test install install-test vendor browser validate national bench docs clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -51,6 +51,11 @@ docs: $(VENV)/.installed-test
 
 validate: $(VENV)/.installed
 	$(PY) -m services validate
+	$(PY) -m services build-national --check
+
+# Regenerate the statutory spine (data/services/statutory_*.yaml) after editing data/sources/.
+national: $(VENV)/.installed
+	$(PY) -m services build-national
 
 clean:
 	rm -rf $(VENV) static/vendor .pytest_cache .hypothesis test-artifacts

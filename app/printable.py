@@ -15,14 +15,14 @@ from pathways.render import (
     SECTION_TITLES,
     availability_text,
     describe_situation,
+    not_compiled_line,
     reading_order,
 )
 
 from .render import date_text, freshness_warning, h, safe_href, tel_href
 
-__all__ = ["plan_html", "WHEN_TITLES"]
+__all__ = ["plan_html"]
 
-WHEN_TITLES = {"now": "Now", "next": "Next", "later": "Later"}
 
 _CSS = """
 body { font-family: Arial, Helvetica, sans-serif; color: #0b0c0c; max-width: 50rem; margin: 1.5rem auto; padding: 0 1rem; line-height: 1.45; }
@@ -77,7 +77,7 @@ def _step_html(step, titles: dict[str, str], agency) -> str:
         out.append("<p>Runs alongside: " + h("; ".join(titles.get(s, s) for s in step.runs_alongside)) + "</p>")
     if step.agencies:
         out.append("<p><strong>Who:</strong> " + h(", ".join(agency(a) for a in step.agencies)) + "</p>")
-    if step.gap:
+    if step.gap and not step.not_compiled:  # not compiled: said once, above the plan
         extra = " National options are listed." if step.services else ""
         out.append(f'<p class="gap"><strong>Gap:</strong> {h(GAP_TEXT + extra)}</p>')
     if step.services:
@@ -101,6 +101,9 @@ def plan_html(plan: Plan, pathway=None, *, today: dt.date | None = None) -> str:
         f'<p class="meta">{h(describe_situation(plan))}. Made on {h(date_text(today or dt.date.today()))}.</p>',
         '<p class="danger">If the child is in immediate danger, call 999.</p>',
     ]
+    coverage = not_compiled_line(plan)
+    if coverage:
+        out.append(f'<p class="meta">{h(coverage)}</p>')
     for key, section_steps in reading_order(plan):
         out.append(f"<h2>{h(SECTION_TITLES[key])}</h2>")
         out.extend(_step_html(step, titles, agency) for step in section_steps)

@@ -63,6 +63,14 @@ class PlanStep:
     services_for: tuple[str, ...] = ("child",)
     #: Set by this child's situation (not a step every plan has): read first.
     specific: bool = False
+    #: Why a gap step has no local service: ``no_local_service`` (the area's services are
+    #: compiled and none delivers it) or ``not_compiled`` (only the statutory spine is known
+    #: here, so nobody has looked). None when the step is not a gap.
+    gap_reason: str | None = None
+
+    @property
+    def not_compiled(self) -> bool:
+        return self.gap and self.gap_reason == "not_compiled"
 
     @property
     def local_services(self) -> tuple[PlanService, ...]:
@@ -77,6 +85,7 @@ class PlanStep:
             "agencies": list(self.agencies),
             "services": [s.to_dict() for s in self.services],
             "gap": self.gap,
+            "gap_reason": self.gap_reason,
         }
 
 
@@ -90,6 +99,8 @@ class Plan:
     invitees: tuple[Invitee, ...]
     prompts: tuple[dict[str, str], ...]
     later_contacts: tuple[PlanService, ...]
+    #: ``local`` (the area's services are compiled) or ``statutory`` (spine only).
+    coverage: str = "local"
 
     @property
     def strategy_discussion_invitees(self) -> list[str]:
@@ -98,7 +109,14 @@ class Plan:
     @property
     def area(self) -> dict[str, str] | None:
         authority = self.place.authority
-        return {"code": authority.code, "name": authority.name} if authority else None
+        if authority is None:
+            return None
+        return {"code": authority.code, "name": authority.name, "coverage": self.coverage}
+
+    @property
+    def not_compiled(self) -> list[str]:
+        """The stages with no service because the area's local services are not compiled."""
+        return [s.stage for s in self.steps if s.not_compiled]
 
     def step(self, stage: str) -> PlanStep | None:
         """The step for ``stage``, or None when it does not apply to this child."""
@@ -106,6 +124,7 @@ class Plan:
 
     @property
     def gaps(self) -> list[str]:
+        """Steps with no service (both reasons: see ``PlanStep.gap_reason``)."""
         return [s.stage for s in self.steps if s.gap]
 
     def to_dict(self) -> dict[str, Any]:

@@ -5,7 +5,9 @@ responsible, who is invited and which reminders fire all come from ``pathway.yam
 What it adds is the directory: for each step, the services this child is eligible for
 (age, area, disclosure, investigation) near where they live, local ones nearest first,
 national ones only where nothing local delivers the step, and a plain ``gap`` flag when
-nothing local does. Same situation and data, same plan.
+nothing local does, with its reason: ``no_local_service`` where the area's services are
+compiled, ``not_compiled`` where only the statutory spine is known (``data/areas.yaml``).
+Same situation and data, same plan.
 
 What fits is also data (``offer:`` in pathway.yaml): evidence such as an STI in a young
 child stands in for a disclosure; a helpline the child would have to use on their own is
@@ -364,6 +366,7 @@ def _step(
     hits: _Eligible,
     pathway: Pathway,
     present: set[str],
+    gap_reason: str = "no_local_service",
 ) -> PlanStep:
     values = situation_values(situation)
     title, when, why = stage.title, stage.when, stage.why
@@ -399,6 +402,7 @@ def _step(
         runs_alongside=alongside,
         services_for=tuple(services_for),
         specific=specific,
+        gap_reason=gap_reason if gap else None,
     )
 
 
@@ -462,7 +466,9 @@ def make_plan(
     stages = applicable_stages(pathway, situation)
     present = {s.id for s in stages}
     order = pathway.order
-    steps = [_step(stage, situation, hits, pathway, present) for stage in stages]
+    code = place.authority.code if place.authority else None
+    reason = directory.coverage.gap_reason(code)
+    steps = [_step(stage, situation, hits, pathway, present, reason) for stage in stages]
     steps.sort(key=lambda s: (WHEN_ORDER[s.when], order[s.stage]))
 
     strategy = pathway.stage(STRATEGY_STAGE)
@@ -477,4 +483,5 @@ def make_plan(
         invitees=invitees,
         prompts=prompts,
         later_contacts=tuple(_later_contacts(pathway, hits, situation, place)),
+        coverage=directory.coverage.of(code),
     )

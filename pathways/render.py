@@ -23,12 +23,12 @@ __all__ = [
     "describe_situation",
     "reading_order",
     "gap_summary",
+    "not_compiled_line",
     "availability_text",
     "GAP_TEXT",
     "SECTION_TITLES",
 ]
 
-WHEN_HEADINGS = {"now": "NOW", "next": "NEXT", "later": "LATER"}
 
 #: Reading sections, in order: (key, heading). ``today_child`` holds the steps made "now" by
 #: this child's situation; ``today`` the steps every plan starts with.
@@ -68,7 +68,7 @@ def reading_order(plan: Plan) -> list[tuple[str, list[PlanStep]]]:
 
 def gap_summary(plan: Plan, numbers: dict[str, int] | None = None) -> str | None:
     """One sentence naming every step with no local service, or None when there is none."""
-    gaps = [s for s in plan.steps if s.gap]
+    gaps = [s for s in plan.steps if s.gap and not s.not_compiled]
     if not gaps:
         return None
     names = [f"{numbers[s.stage]}. {s.title}" if numbers else s.title for s in gaps]
@@ -84,6 +84,27 @@ def gap_summary(plan: Plan, numbers: dict[str, int] | None = None) -> str | None
 def availability_text(ps: PlanService) -> str | None:
     """Say so when a national programme runs only in some places."""
     return SOME_AREAS_TEXT if ps.service.availability == "some_areas" else None
+
+
+def not_compiled_line(plan: Plan) -> str | None:
+    """The one sentence about what Waymark has not compiled for this area (None: nothing).
+
+    Said once for the plan, never repeated per step: in an area known only through the
+    statutory spine, a step without a local service is unknown, not missing.
+    """
+    if plan.coverage != "statutory":
+        return None
+    name = plan.area["name"] if plan.area else plan.place.label
+    titles = [s.title for s in plan.steps if s.not_compiled]
+    line = (f"Only the statutory services are listed for {name} so far (children's social care, the "
+            "police and, where one was found, a medical route for a child); other local services there are not yet "
+            "compiled in Waymark.")
+    if titles:
+        n = len(titles)
+        line += (f" {n} step{'s have' if n != 1 else ' has'} no local service listed yet ({'; '.join(titles)}): "
+                 "ask children's social care what is available locally; national options are shown where there are any.")
+    return line
+
 
 _FIELD_WORDS = {
     "concern": "concern",
@@ -211,6 +232,9 @@ def render_text(plan: Plan, pathway: Pathway | None = None, *, width: int = 88) 
         "",
         "If the child is in immediate danger, call 999.",
     ]
+    coverage = not_compiled_line(plan)
+    if coverage:
+        lines += ["", wrap(coverage, "")]
     stale = False
     shown: dict[str, int] = {}  # service id → the step whose list gave its contact details
     for key, steps in sections:
@@ -218,7 +242,7 @@ def render_text(plan: Plan, pathway: Pathway | None = None, *, width: int = 88) 
         lines += ["", heading, "-" * len(heading)]
         for step in steps:
             number = numbers[step.stage]
-            marker = " [no local service]" if step.gap else ""
+            marker = " [no local service]" if step.gap and not step.not_compiled else ""
             lines.append(wrap(step.title + marker, " " * 3, f"{number}. ".ljust(3)))
             why = short_why(step) if key != "later" or step.specific else " ".join(step.notes)
             if why:
@@ -301,11 +325,14 @@ def render_markdown(plan: Plan, pathway: Pathway | None = None) -> str:
         "",
         "**If the child is in immediate danger, call 999.**",
     ]
+    coverage = not_compiled_line(plan)
+    if coverage:
+        out += ["", f"> {_md(coverage)}"]
     titles = {s.stage: s.title for s in plan.steps}
     for key, steps in reading_order(plan):
         out += ["", f"## {SECTION_TITLES[key]}"]
         for step in steps:
-            marker = " (no local service)" if step.gap else ""
+            marker = " (no local service)" if step.gap and not step.not_compiled else ""
             out += ["", f"### {_md(step.title + marker)}", "", _md(step.why)]
             if step.runs_alongside:
                 out += ["", "Runs alongside: " + "; ".join(_md(titles[s]) for s in step.runs_alongside)]

@@ -22,6 +22,7 @@ from .cache import CACHE_MIN_SERVICES, read_cache, write_cache
 from .datadir import SHIPPED_DATA, default_data_dir
 from .errors import DataError, DataFileError, PlaceNotFound, Problem, validation_message
 from .geography import Geography, Place
+from .coverage import AREAS_FILE, Coverage, load_coverage
 from .index import SearchIndex
 from .models import Service, Taxonomy
 from .store import ServiceStore
@@ -109,6 +110,8 @@ class Directory:
     _index: Any = field(default=None, repr=False)
     #: Files that could not be read or parsed at all (every record in them is missing).
     failed_files: tuple[str, ...] = ()
+    #: Which areas' local services are compiled (``data/areas.yaml``; see services.coverage).
+    coverage: Coverage = field(default_factory=Coverage)
 
     def __post_init__(self) -> None:
         self.services = ServiceStore.of(self.services)
@@ -150,6 +153,7 @@ def data_signature(data_dir: Path) -> tuple[tuple[str, int, int], ...]:
     files = [
         data_dir / "taxonomy.yaml",
         data_dir / "geography" / "authorities.csv",
+        data_dir / AREAS_FILE,
         *sorted((data_dir / "services").glob("*.y*ml")),
     ]
     out = []
@@ -257,16 +261,20 @@ def load_directory(
     taxonomy = _load_taxonomy(root)
     geo_dir = root / "geography" if (root / "geography" / "authorities.csv").exists() else SHIPPED_DATA / "geography"
     geography = Geography.load(geo_dir, online=online) if online is not None else Geography.load(geo_dir)
+    coverage, coverage_problems = load_coverage(root, set(geography.authorities))
     signature = data_signature(root) if cache is not False else None
     if signature is not None:
         cached = read_cache(root, signature)
         if cached is not None:
             store, problems, index = cached
-            return Directory(root, store, taxonomy, geography, problems, _index=index)
+            return Directory(root, store, taxonomy, geography, tuple(problems) + tuple(coverage_problems),
+                             _index=index, coverage=coverage)
     with _collector_paused():
         directory = _load_records(root, taxonomy, geography)
         if signature is not None and not directory.failed_files and (cache or len(directory) >= CACHE_MIN_SERVICES):
             write_cache(root, signature, directory.services, directory.problems, directory.index)
+    directory.coverage = coverage
+    directory.problems = tuple(directory.problems) + tuple(coverage_problems)
     return directory
 
 

@@ -82,9 +82,9 @@ class Geography:
         outcodes = OutcodeResolver(self.data_dir, self.table)
         self.postcodes = PostcodeResolver(self.data_dir, self.table, outcodes.table)
         self.outcodes = outcodes
+        self.gazetteer = GazetteerResolver(self.data_dir, self.table)
         self.resolvers: list[Resolver] = [
-            self.postcodes, outcodes, AuthorityResolver(self.table),
-            GazetteerResolver(self.data_dir, self.table), DistrictResolver(self.table),
+            self.postcodes, outcodes, AuthorityResolver(self.table), self.gazetteer, DistrictResolver(self.table),
         ]
         if online:
             self.resolvers.append(NominatimResolver(self.authority_at))
@@ -137,6 +137,10 @@ class Geography:
     def resolve_outcode(self, text: str) -> Place:
         """An outward code ("TR1") → the mean position of its postcodes (or an error)."""
         return self.outcodes.lookup(text)
+
+    def resolve_name(self, text: str) -> Place | None:
+        """A town or village ("Truro", "Richmond, North Yorkshire") from the gazetteer, or None."""
+        return self.gazetteer.resolve(text)
 
     # ---- the chain -----------------------------------------------------------------
 

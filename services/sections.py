@@ -23,7 +23,8 @@ from dataclasses import dataclass, field
 from .models import Service
 from .search import Hit
 
-__all__ = ["ANYTIME_TYPES", "LATER_STAGES", "Sections", "group_hits", "available_now", "meets_access"]
+__all__ = ["ANYTIME_TYPES", "LATER_STAGES", "Sections", "group_hits", "available_now", "meets_access",
+           "not_yet_listed"]
 
 #: Ways to get help that are open whatever stage things are at.
 ANYTIME_TYPES = frozenset({"emergency", "helpline", "social_care_front_door", "police"})
@@ -90,3 +91,18 @@ def meets_access(service: Service, wanted: str) -> bool:
         list(service.accessibility) + [a for loc in service.locations for a in loc.accessibility]
     ).casefold()
     return all(w in listed for w in words)
+
+
+def not_yet_listed(area_name: str, coverage: str) -> str | None:
+    """The one plain sentence for an area whose local services are not compiled yet.
+
+    There, the local list holds only the statutory services (children's social care, the
+    police, a medical route for a child): the family must not read it as "nothing else
+    exists here". None for a compiled area.
+    """
+    if coverage != "statutory":
+        return None
+    return (
+        f"Other local services for {area_name} are not yet listed in Waymark. Children's social care "
+        "can tell you what support there is near you, and the national services below can help now."
+    )

@@ -33,7 +33,8 @@ def test_page_renders_every_area(shipped):
     assert at.selectbox[0].value == ("stage", "therapeutic_support")
     york = table[table["Area"] == "York"].iloc[0]
     assert york["Status"] == service_gaps.COVERED
-    assert table[table["Area"] == "Leeds"].iloc[0]["Status"] == service_gaps.NO_RECORDS
+    # Leeds is not compiled (statutory spine only): its own status, not a gap.
+    assert table[table["Area"] == "Leeds"].iloc[0]["Status"] == service_gaps.NOT_COMPILED
     assert [b.label for b in at.get("download_button")] == ["Download the table (CSV)", "Download the workbook (Excel)"]
     assert len(at.get("vega_lite_chart")) == 1
     assert len(at.get("component_instance")) == 1  # the map
@@ -45,13 +46,14 @@ def test_choose_a_cohort_and_filter(shipped):
     assert not at.exception
     table = _table(at)
     report = analyse(directories.get())
-    expected = {a["name"]: (service_gaps.NO_RECORDS if not a["data_quality"]["local_services"] else
-                            service_gaps.COVERED if a["cohorts"]["after_support_ends"]["covered"] else
+    expected = {a["name"]: (service_gaps.COVERED if a["cohorts"]["after_support_ends"]["covered"] else
+                            service_gaps.NOT_COMPILED if not a["cohorts"]["after_support_ends"]["known"] else
+                            service_gaps.NO_RECORDS if not a["data_quality"]["local_services"] else
                             service_gaps.NATIONAL_ONLY if a["cohorts"]["after_support_ends"]["national_only"] else
                             service_gaps.NOT_COVERED) for a in report.areas}
     assert dict(zip(table["Area"], table["Status"])) == expected
     at.checkbox[0].check().run()
-    assert service_gaps.COVERED not in set(_table(at)["Status"])
+    assert not {service_gaps.COVERED, service_gaps.NOT_COMPILED} & set(_table(at)["Status"])
     at.checkbox[0].uncheck().run()
     at.text_input[0].input("york").run()
     assert list(_table(at)["Area"]) == ["East Riding of Yorkshire", "North Yorkshire", "York"]

@@ -86,7 +86,7 @@ def test_plan_for_a_nine_year_old_in_york(shipped):
     assert "km (" in body  # local services with distance
     downloads = {b.label for b in at.get("download_button")}
     assert downloads == {"Download the plan (Markdown)", "Download a printable page (HTML)"}
-    assert at.session_state[PLAN_KEY].area == {"code": YORK, "name": "York"}
+    assert at.session_state[PLAN_KEY].area == {"code": YORK, "name": "York", "coverage": "local"}
     assert not dict(at.query_params)
 
 

@@ -359,9 +359,13 @@ def test_shipped_data_all_153_areas():
     assert york["stages"]["medical_assessment"]["nearest_km"] is not None
     assert york["cohorts"]["hsb"]["covered"] is True
     assert york["data_quality"]["local_services"] > 0
-    # Leeds has no local records: therapy there is national-only at best, never "covered".
+    # Leeds is not compiled (statutory spine only): therapy there is never "covered", and
+    # never counted as a gap either: it is unknown.
     leeds = report.area("Leeds")
+    assert leeds["coverage"] == "statutory" and york["coverage"] == "local"
     assert leeds["stages"]["therapeutic_support"]["covered"] is False
+    assert leeds["stages"]["therapeutic_support"]["known"] is False
+    assert "therapeutic_support" not in leeds["gaps"]["stages"]
     assert leeds["stages"]["immediate_safety"]["covered"] is True  # 999
-    assert "no local services are recorded" in leeds["statements"][0]
+    assert "not yet compiled" in leeds["statements"][0]
     assert gap_model(directory) is report.model  # cached: the app pays once per data version

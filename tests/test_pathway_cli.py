@@ -117,7 +117,7 @@ def test_json_plan_follows_the_contract(capsys, small_data):
         "prompts",
         "later_contacts",
     ]
-    assert data["area"] == {"code": "E06000014", "name": "York"}
+    assert data["area"] == {"code": "E06000014", "name": "York", "coverage": "local"}
     assert data["situation"]["child_displays_hsb"] is True
     assert data["situation"]["days_since_last_abuse"] is None
     assert data["situation"]["other_children"] == 2

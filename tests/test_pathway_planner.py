@@ -470,7 +470,7 @@ def test_services_outside_the_area_never_appear(directory):
 def test_area_code_name_postcode_and_place_agree(directory):
     by_name = plan(directory, area="York").to_dict()
     by_code = plan(directory, area=YORK).to_dict()
-    assert by_name["area"] == by_code["area"] == {"code": YORK, "name": "York"}
+    assert by_name["area"] == by_code["area"] == {"code": YORK, "name": "York", "coverage": "local"}
     assert plan(directory, postcode="YO10 5DD").area == by_name["area"]
 
 
@@ -496,7 +496,7 @@ def test_json_follows_the_design_contract(directory):
         "later_contacts",
     ]
     for step in data["steps"]:
-        assert list(step) == ["stage", "when", "title", "why", "agencies", "services", "gap"]
+        assert list(step) == ["stage", "when", "title", "why", "agencies", "services", "gap", "gap_reason"]
         for item in step["services"]:
             assert {
                 "id",

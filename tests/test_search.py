@@ -142,7 +142,7 @@ def test_cli_search_json_yo10_5dd_shipped_data():
     out = run_cli("search", "--postcode", "yo10 5dd", "--age", "9", "--json")
     assert out.returncode == 0, out.stderr
     result = json.loads(out.stdout)
-    assert result["place"]["area"] == {"code": YORK, "name": "York"}
+    assert result["place"]["area"] == {"code": YORK, "name": "York", "coverage": "local"}
     local = [s for s in result["services"] if not s["national"]]
     national = [s for s in result["services"] if s["national"]]
     assert national, "national helplines are listed"

@@ -41,7 +41,8 @@ REQUIRED = {
 
 
 def _files() -> list[Path]:
-    return sorted(SERVICES_DIR.glob("*.yaml"))
+    """The hand-compiled files (the generated statutory_*.yaml: tests/test_national_spine.py)."""
+    return sorted(p for p in SERVICES_DIR.glob("*.yaml") if not p.name.startswith("statutory_"))
 
 
 def _raw_records() -> list[tuple[str, dict]]:

@@ -22,7 +22,7 @@ from .. import context
 from ..errors import Failed, shown
 from ..mapview import show_map
 from ..render import contact_and_freshness, distance_text, md, md_link, service_card, type_name
-from services.sections import group_hits, meets_access
+from services.sections import group_hits, meets_access, not_yet_listed
 
 __all__ = ["render", "Query", "QUERY_KEY"]
 
@@ -207,12 +207,18 @@ def render() -> None:
     else:
         st.markdown("Therapy and support can start straight away. You do not have to wait for a police investigation or a trial.")
     st.subheader("Near you", anchor=False)
+    code = place.authority.code if place.authority else None
+    not_listed = not_yet_listed(area or place.label, d.coverage.of(code)) if code else None
     if sections.now_local:
         for hit in _first(sections.now_local, "near"):
             service_card(hit, d.taxonomy, key="now", on_details=context.select_service)
         _more_button(sections.now_local, "near", "Show more services near you")
-    else:
+    elif not_listed is None:
         st.markdown("We have no local services listed for this area that match. The national services below can help.")
+    else:
+        st.markdown("None of the local services listed for this area match everything you ticked.")
+    if not_listed:
+        st.markdown(not_listed)
     st.subheader("Helplines and national services", anchor=False)
     if query.age is not None:
         st.markdown(f"For a child aged {query.age}" + (": " if sections.now_national else "."))

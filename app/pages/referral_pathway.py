@@ -20,7 +20,15 @@ import streamlit as st
 from pathways.definition import load_pathway, pathway_path
 from pathways.planner import make_plan
 from pathways.plan import Plan, PlanService, PlanStep
-from pathways.render import SECTION_TITLES, availability_text, describe_situation, gap_summary, reading_order, render_markdown
+from pathways.render import (
+    SECTION_TITLES,
+    availability_text,
+    describe_situation,
+    gap_summary,
+    not_compiled_line,
+    reading_order,
+    render_markdown,
+)
 from pathways.situation import FIELD_KINDS
 from services.freshness import labels as freshness_labels
 from services.geography import looks_like_postcode
@@ -232,7 +240,7 @@ def _step(step: PlanStep, titles: dict[str, str], agency) -> None:
             st.markdown("Runs alongside: " + md("; ".join(titles.get(s, s) for s in step.runs_alongside)))
         if step.agencies:
             st.markdown("**Who:** " + md(", ".join(agency(a) for a in step.agencies)))
-        if step.gap:
+        if step.gap and not step.not_compiled:  # not compiled: said once, above the plan
             extra = " The national options below can help meanwhile." if step.services else ""
             st.caption(md("No local service in the directory for this step." + extra))
         if step.services:
@@ -247,6 +255,9 @@ def _show_plan(plan: Plan, pathway) -> None:
     if plan.situation.immediate_danger:
         st.error("**The child is in immediate danger: call 999 now.**", icon=":material/emergency:")
     agency = pathway.agency_name if pathway is not None else (lambda a: a.replace("_", " "))
+    coverage = not_compiled_line(plan)
+    if coverage:
+        st.info(md(coverage), icon=":material/info:")
     summary = gap_summary(plan)
     if summary:
         st.warning("**Gap:** " + md(summary), icon=":material/report:")

@@ -32,6 +32,16 @@ from pathways.gaps.need import (
     neighbour_rows,
     report_context,
 )
+from pathways.gaps.status import (
+    COVERED,
+    GAP_STATUSES,
+    NATIONAL_ONLY,
+    NO_RECORDS,
+    NOT_COMPILED,
+    NOT_COVERED,
+    STATUS_COLOURS,
+    cell_status,
+)
 from pathways.gaps.whatif import Hypothetical, what_if
 from services.vocabulary import SERVICE_TYPES
 
@@ -45,11 +55,10 @@ __all__ = ["render", "STATUS_COLOURS", "gap_rows", "WHAT_IF_KEY", "ALL_COMMISSIO
 #: Session key of the last what-if result (a commissioner's hypothetical, not a child's data).
 WHAT_IF_KEY = "service_gaps_what_if"
 
-COVERED, NATIONAL_ONLY, NOT_COVERED, NO_RECORDS = "Covered locally", "National services only", "Not covered", "No local records"
-#: GOV.UK palette; the same words appear in the tooltip, the table and the chart.
-STATUS_COLOURS = {COVERED: "#00703c", NATIONAL_ONLY: "#f47738", NOT_COVERED: "#d4351c", NO_RECORDS: "#b1b4b6"}
+# STATUS_COLOURS (pathways.gaps.status): the same words and colours in the tooltip, the table,
+# the chart and the Excel download; "Not compiled" has its own colour: it is not a gap.
 #: The nearest Streamlit Markdown colour to each, for the legend.
-_LEGEND = {COVERED: "green", NATIONAL_ONLY: "orange", NOT_COVERED: "red", NO_RECORDS: "gray"}
+_LEGEND = {COVERED: "green", NATIONAL_ONLY: "orange", NOT_COVERED: "red", NO_RECORDS: "gray", NOT_COMPILED: "violet"}
 _GAP_COUNT = ("count", "all")
 _RATE = ("rate", "all")
 _NEED = ("need", "sexual_abuse")
@@ -124,13 +133,11 @@ def _rate_colour(value: float | None, edges: list[float]) -> str:
 
 
 def _status(area: dict[str, Any], choice: tuple[str, str]) -> str:
-    kind, ident = choice
-    if area["data_quality"]["local_services"] == 0:
-        return NO_RECORDS
-    v = area["stages" if kind == "stage" else "cohorts"][ident]
-    if v["covered"]:
-        return COVERED
-    return NATIONAL_ONLY if v["national_only"] else NOT_COVERED
+    return cell_status(area, choice[0], choice[1])
+
+
+def _compiled(area: dict[str, Any]) -> bool:
+    return area.get("coverage", "local") == "local"
 
 
 def gap_rows(report: GapReport, choice: tuple[str, str]) -> pd.DataFrame:
@@ -138,7 +145,8 @@ def gap_rows(report: GapReport, choice: tuple[str, str]) -> pd.DataFrame:
     need and services per 10,000 children beside it."""
     rows = []
     for a in report.areas:
-        row: dict[str, Any] = {"Area": a["name"], "Code": a["code"], "Region": a["region"]}
+        row: dict[str, Any] = {"Area": a["name"], "Code": a["code"], "Region": a["region"],
+                               "Coverage": "Compiled" if _compiled(a) else NOT_COMPILED}
         if choice[0] in ("stage", "cohort"):
             v = a["stages" if choice[0] == "stage" else "cohorts"][choice[1]]
             row["Status"] = _status(a, choice)
@@ -152,10 +160,11 @@ def gap_rows(report: GapReport, choice: tuple[str, str]) -> pd.DataFrame:
         row["Identified need per 10,000"] = need.get("per_10k_children")
         row["Identified need"] = need.get("text")
         row["Local services per 10,000 children"] = a.get("services_per_10k_children")
+        # Not compiled: the number of gaps is unknown, not zero.
         if choice[0] == "count" and choice[1] != "all":
-            row["Gaps this body commissions"] = _gap_count(a, choice, report)
-        row["Stage gaps"] = len(a["gaps"]["stages"])
-        row["Cohort gaps"] = len(a["gaps"]["cohorts"])
+            row["Gaps this body commissions"] = _gap_count(a, choice, report) if _compiled(a) else None
+        row["Stage gaps"] = len(a["gaps"]["stages"]) if _compiled(a) else None
+        row["Cohort gaps"] = len(a["gaps"]["cohorts"]) if _compiled(a) else None
         row["Local records"] = a["data_quality"]["local_services"]
         row["Not recently checked"] = a["data_quality"]["stale_share"]
         rows.append(row)
@@ -223,11 +232,13 @@ def _map(report: GapReport, choice: tuple[str, str]) -> None:
     by_code = {a["code"]: a for a in report.areas}
     codes = tuple(sorted(by_code))
     features = []
-    top = max((_gap_count(a, choice, report) for a in report.areas), default=0) if choice[0] == "count" else 0
+    top = max((_gap_count(a, choice, report) for a in report.areas if _compiled(a)), default=0) if choice[0] == "count" else 0
     edges = _bins([v for a in report.areas if (v := _figure(a, choice)) is not None]) if choice[0] in ("rate", "need") else []
     for code, geometry in _geometries(str(path), mtime, codes).items():
         area = by_code[code]
-        if choice[0] == "count":
+        if choice[0] == "count" and not _compiled(area):
+            fill, text = STATUS_COLOURS[NOT_COMPILED], f"{NOT_COMPILED} (local services not listed yet)"
+        elif choice[0] == "count":
             n = _gap_count(area, choice, report)
             fill, text = _count_colour(n, top), f"{n} gap{'s' if n != 1 else ''}"
         elif choice[0] in ("rate", "need"):
@@ -246,6 +257,7 @@ def _map(report: GapReport, choice: tuple[str, str]) -> None:
     fmap.fit_bounds([[49.9, -6.4], [55.8, 1.8]])
     st_folium(fmap, key=f"gaps-map-{choice[0]}-{choice[1]}", height=520, use_container_width=True, returned_objects=[])
     if choice[0] == "count":
+        st.markdown(f":{_LEGEND[NOT_COMPILED]}[■] {NOT_COMPILED}: local services not listed yet, so gaps are unknown")
         st.caption("Darker blue: more stages and cohorts without local cover. " + ATTRIBUTION + ".")
     elif choice[0] in ("rate", "need"):
         # Swatches carry their own words, dark on light and white on dark, so they read at AA contrast.
@@ -279,17 +291,22 @@ def _rate_caption(report: GapReport, choice: tuple[str, str]) -> str:
 
 
 def _summary(report: GapReport, choice: tuple[str, str]) -> None:
+    compiled = [a for a in report.areas if _compiled(a)]
+    unknown = len(report.areas) - len(compiled)
+    not_yet = (f" **{unknown}** area{'s are' if unknown != 1 else ' is'} not compiled yet: only the statutory front door, "
+               "police and (where found) medical route are listed there, so their gaps are unknown and not counted.") if unknown else ""
     if choice[0] == "count":
         if choice[1] != "all":
             book = commissioners_for(report.model)
             mine = stages_of(report, [choice[1]])
-            with_gaps = sum(1 for a in report.areas if _gap_count(a, choice, report))
+            with_gaps = sum(1 for a in compiled if _gap_count(a, choice, report))
             st.markdown(f"**{book.name(choice[1])}** leads on: " + ", ".join(md(report.model.stage(s).name) for s in mine)
-                        + f". **{with_gaps} of {len(report.areas)} areas** have at least one of these steps without "
-                        "local cover in the directory.")
+                        + f". **{with_gaps} of {len(compiled)} compiled areas** have at least one of these steps "
+                        "without local cover in the directory." + not_yet)
             return
-        with_gaps = sum(1 for a in report.areas if a["gaps"]["stages"] or a["gaps"]["cohorts"])
-        st.markdown(f"**{with_gaps} of {len(report.areas)} areas** have at least one stage or cohort without local cover.")
+        with_gaps = sum(1 for a in compiled if a["gaps"]["stages"] or a["gaps"]["cohorts"])
+        st.markdown(f"**{with_gaps} of {len(compiled)} compiled areas** have at least one stage or cohort without "
+                    "local cover." + not_yet)
         return
     if choice[0] in ("rate", "need"):
         shown_n = sum(1 for a in report.areas if _figure(a, choice) is not None)
@@ -303,6 +320,21 @@ def _summary(report: GapReport, choice: tuple[str, str]) -> None:
                     "(Home Office commissioning framework for child sexual abuse support, 2019, Annex A)")
     statuses = [_status(a, choice) for a in report.areas]
     st.markdown(" · ".join(f"**{statuses.count(s)}** {s.lower()}" for s in STATUS_COLOURS))
+    if unknown:
+        st.caption(not_yet.replace("**", ""))
+
+
+def _status_style(value: Any) -> str:
+    colour = STATUS_COLOURS.get(value)
+    if colour is None:
+        return ""
+    return f"background-color: {colour}; color: {'#0b0c0c' if value == NO_RECORDS else '#ffffff'}"
+
+
+def _coloured(df: pd.DataFrame) -> Any:
+    """The table with each status cell (and "Not compiled" coverage) in its legend colour."""
+    columns = [c for c in ("Status", "Coverage") if c in df.columns]
+    return df.style.map(_status_style, subset=columns) if columns and not df.empty else df
 
 
 def _table(report: GapReport, choice: tuple[str, str]) -> pd.DataFrame:
@@ -320,9 +352,9 @@ def _table(report: GapReport, choice: tuple[str, str]) -> pd.DataFrame:
     if name.strip():
         shown_df = shown_df[shown_df["Area"].str.contains(name.strip(), case=False, regex=False)]
     if only_gaps and "Status" in shown_df:
-        shown_df = shown_df[shown_df["Status"] != COVERED]
+        shown_df = shown_df[shown_df["Status"].isin(GAP_STATUSES)]
     st.dataframe(
-        shown_df,
+        _coloured(shown_df),
         hide_index=True,
         width="stretch",
         column_config={
@@ -364,14 +396,20 @@ def _chart(df: pd.DataFrame, choice: tuple[str, str]) -> None:
             tooltip=["Region", alt.Tooltip(f"{column}:Q", format=".2f")],
         )
     elif choice[0] == "count" and "Gaps this body commissions" in df:
-        data = df.groupby("Region", as_index=False)["Gaps this body commissions"].mean()
+        data = df.dropna(subset=["Gaps this body commissions"]).groupby(
+            "Region", as_index=False)["Gaps this body commissions"].mean()
         chart = alt.Chart(data).mark_bar(color="#1d70b8").encode(
             x=alt.X("Gaps this body commissions:Q", title="Average gaps per area"),
             y=alt.Y("Region:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
             tooltip=["Region", alt.Tooltip("Gaps this body commissions:Q", format=".1f")],
         )
     elif choice[0] == "count":
-        data = df.assign(Gaps=df["Stage gaps"] + df["Cohort gaps"]).groupby("Region", as_index=False)["Gaps"].mean()
+        compiled = df[df["Coverage"] != NOT_COMPILED]
+        if compiled.empty:
+            st.caption("No area's local services are compiled yet, so there are no gaps to average by region.")
+            return
+        data = compiled.assign(Gaps=compiled["Stage gaps"] + compiled["Cohort gaps"]).groupby(
+            "Region", as_index=False)["Gaps"].mean()
         chart = alt.Chart(data).mark_bar(color="#1d70b8").encode(
             x=alt.X("Gaps:Q", title="Average gaps per area"),
             y=alt.Y("Region:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
@@ -465,6 +503,10 @@ def _drill_down(report: GapReport, choice: tuple[str, str]) -> None:
     model = report.model
     st.markdown(f"#### {md(area['name'])}")
     _area_figures(report, area)
+    if not _compiled(area):
+        st.info(f"**{NOT_COMPILED}.** Waymark lists only the statutory services for {md(area['name'])} so far "
+                "(children's social care, the police and, where one was found, a medical route for a child). Other local services there "
+                "are not yet compiled, so a step without a listed service is unknown, not a gap.")
     if area["statements"]:
         st.markdown("Statements you can paste into a paper (copy with the button at the top right):")
         st.code("\n".join(area["statements"]), language=None, wrap_lines=True)
@@ -472,24 +514,25 @@ def _drill_down(report: GapReport, choice: tuple[str, str]) -> None:
         st.success("Every stage and cohort has local cover in the directory's records.")
     book = commissioners_for(model)
     stages = pd.DataFrame([
-        {"Stage": model.stage(s).name, "Commissioner": book.name(v.get("commissioner")), "Covered": v["covered"],
+        {"Stage": model.stage(s).name, "Status": cell_status(area, "stage", s),
+         "Commissioner": book.name(v.get("commissioner")),
          "Local services": v["local_services"], "Per 10,000 children": v.get("services_per_10k_children"),
          "National services": v["national_services"], "Nearest (km)": v["nearest_km"], "90% within (km)": v["p90_km"],
          "Waiting (weeks, median)": v["waiting_weeks"]}
         for s, v in area["stages"].items()
     ])
     cohorts = pd.DataFrame([
-        {"Who": model.book.cohort(c).name, "Covered": v["covered"], "National services only": v["national_only"],
+        {"Who": model.book.cohort(c).name, "Status": cell_status(area, "cohort", c),
          "Missing at": ", ".join(model.stage(s).name for s in v["missing_stages"])}
         for c, v in area["cohorts"].items()
     ])
     left, right = st.columns(2)
     with left:
         st.markdown("**Stages**")
-        st.dataframe(stages, hide_index=True, width="stretch")
+        st.dataframe(_coloured(stages), hide_index=True, width="stretch")
     with right:
         st.markdown("**Who is covered**")
-        st.dataframe(cohorts, hide_index=True, width="stretch")
+        st.dataframe(_coloured(cohorts), hide_index=True, width="stretch")
     dq = area["data_quality"]
     if dq["local_services"]:
         st.caption(f"{dq['stale']} of {dq['local_services']} local records are not confirmed with the organisation, "
@@ -591,7 +634,10 @@ def render() -> None:
             "- A **cohort** is covered when every step that matters for it has a service that takes them "
             "(for age groups, every age in the group).\n"
             "- An area with **no local records** may have services the directory does not list yet: "
-            "a gap in the data as much as in services."
+            "a gap in the data as much as in services.\n"
+            "- **Not compiled**: an area whose local services have not been compiled yet (only the statutory "
+            "front door, police and, where found, medical route are listed, from national sources). A step without a listed "
+            "service there is unknown, so it is shown in its own colour and never counted as a gap."
         )
     directory = context.directory()
     try:

@@ -110,13 +110,16 @@ def run(args: argparse.Namespace) -> int:
         for area in report.areas:
             gaps = area["gaps"]
             children, need = area.get("children"), area.get("need") or {}
+            unknown = area["not_compiled"]["stages"]
+            not_compiled = (f"; not compiled: {len(unknown)} stage(s) unknown"
+                            if area["coverage"] == "statutory" else "")
             if stages is not None:
                 mine = [model.stage(s).name for s in gaps["stages"] if s in stages]
                 print(f"{area['name']} ({area['code']}): {len(mine)} stage gap(s) led by {', '.join(wanted)}"
-                      + (f": {', '.join(mine)}" if mine else ""))
+                      + (f": {', '.join(mine)}" if mine else "") + not_compiled)
             else:
                 print(f"{area['name']} ({area['code']}): {len(gaps['stages'])} stage gap(s), "
-                      f"{len(gaps['cohorts'])} cohort gap(s)")
+                      f"{len(gaps['cohorts'])} cohort gap(s)" + not_compiled)
             if children:
                 print(f"  children aged 0-17: {children['count']:,} (ONS mid-{children['year']})")
             if need:

@@ -79,6 +79,12 @@ RULES: dict[str, str] = {
         "A record counts here when it is not confirmed with the organisation (verified false), "
         "was not checked for the stale period, or its newest dated source page is over two years old."
     ),
+    "coverage": (
+        "An area is 'local' when its local services have been compiled (data/areas.yaml), otherwise "
+        "'statutory': only the front door, police and (where found) medical route from national sources are known. "
+        "In a statutory area a stage or cohort without cover is 'known': false (not compiled), "
+        "listed under 'not_compiled' and never counted in 'gaps'."
+    ),
 }
 
 
@@ -359,11 +365,15 @@ def area_result(model: GapModel, code: str, *, cols: Columns | None = None,
     n_national = (sub & ~is_local).sum(axis=1)
     waiting = cols.waiting[cand]
 
+    coverage = model.directory.coverage.of(code)
+    compiled = coverage == "local"
     stages: dict[str, Any] = {}
     for rule in model.stages:
         r = masks.row[("stage", rule.id)]
+        covered = bool(counted[r].any())
         stages[rule.id] = {
-            "covered": bool(counted[r].any()),
+            "covered": covered,
+            "known": compiled or covered,
             "services": int(counted[r].sum()),
             **near[r],
             "local_services": int(n_local[r]),
@@ -374,6 +384,8 @@ def area_result(model: GapModel, code: str, *, cols: Columns | None = None,
     cohorts = {
         c.id: _cohort_result(c, cols, masks, sub, counted, cand, is_local, near) for c in model.book.cohorts
     }
+    for result in cohorts.values():
+        result["known"] = compiled or result["covered"]
     # Data quality describes the directory's own records, never a what-if's hypothetical.
     recorded = local[local < len(model.columns.services)]
     stale = int(cols.stale[recorded].sum())
@@ -381,11 +393,17 @@ def area_result(model: GapModel, code: str, *, cols: Columns | None = None,
         "code": authority.code,
         "name": authority.name,
         "region": authority.region,
+        "coverage": coverage,
         "stages": stages,
         "cohorts": cohorts,
+        # A gap is a known one: where the area is not compiled, a missing service is unknown.
         "gaps": {
-            "stages": [s for s, v in stages.items() if not v["covered"]],
-            "cohorts": [c for c, v in cohorts.items() if not v["covered"]],
+            "stages": [s for s, v in stages.items() if not v["covered"] and v["known"]],
+            "cohorts": [c for c, v in cohorts.items() if not v["covered"] and v["known"]],
+        },
+        "not_compiled": {
+            "stages": [s for s, v in stages.items() if not v["known"]],
+            "cohorts": [c for c, v in cohorts.items() if not v["known"]],
         },
         "data_quality": {
             "local_services": len(recorded),

@@ -4,7 +4,9 @@ One row per area, one column per figure (``therapeutic_support_covered``,
 ``age_16_to_17_covered`` ...), so a commissioner can sort and filter in a spreadsheet; the
 area's children, identified need and services per 10,000 children come first. Both can be
 cut to one commissioner's stages, and the workbook has one sheet per commissioner listing
-its gaps (:mod:`.by_commissioner`).
+its gaps (:mod:`.by_commissioner`). Each
+stage and cohort also has a ``_status`` in words, where "Not compiled" (the area's local
+services are not listed yet) is its own status and never counted in ``stage_gaps``.
 Text cells that a spreadsheet would run as a formula (starting ``=``, ``+``, ``-``, ``@``)
 are prefixed with an apostrophe.
 """
@@ -19,12 +21,13 @@ from typing import Any
 from .analysis import RULES, GapReport
 from .by_commissioner import commissioner_rows, stages_of
 from .need import MEASURE, commissioners_for, report_context
+from .status import STATUS_COLOURS, cell_status
 
 __all__ = ["table_rows", "to_csv", "to_excel", "STAGE_FIELDS", "COHORT_FIELDS"]
 
-STAGE_FIELDS = ("covered", "national_only", "services", "local_services", "national_services",
+STAGE_FIELDS = ("status", "covered", "known", "national_only", "services", "local_services", "national_services",
                 "nearest_km", "p90_km", "waiting_weeks", "services_per_10k_children")
-COHORT_FIELDS = ("covered", "national_only", "nearest_km")
+COHORT_FIELDS = ("status", "covered", "known", "national_only", "nearest_km")
 
 
 def _figures(a: dict[str, Any]) -> dict[str, Any]:
@@ -59,8 +62,11 @@ def table_rows(report: GapReport, *, commissioners: Sequence[str] = ()) -> list[
             "code": a["code"],
             "name": a["name"],
             "region": a["region"],
+            "coverage": a["coverage"],
             "stage_gaps": len([s for s in a["gaps"]["stages"] if stages is None or s in stages]),
             "cohort_gaps": len(a["gaps"]["cohorts"]) if stages is None else None,
+            "stages_not_compiled": len([s for s in a["not_compiled"]["stages"] if stages is None or s in stages]),
+            "cohorts_not_compiled": len(a["not_compiled"]["cohorts"]) if stages is None else None,
             **_figures(a),
             "local_services": a["data_quality"]["local_services"],
             "stale_share": a["data_quality"]["stale_share"],
@@ -69,9 +75,11 @@ def table_rows(report: GapReport, *, commissioners: Sequence[str] = ()) -> list[
             del row["cohort_gaps"]
         for stage, v in a["stages"].items():
             if stages is None or stage in stages:
+                v = {**v, "status": cell_status(a, "stage", stage)}
                 row.update({f"{stage}_{f}": v.get(f) for f in STAGE_FIELDS})
         if stages is None:
             for cohort, v in a["cohorts"].items():
+                v = {**v, "status": cell_status(a, "cohort", cohort)}
                 row.update({f"{cohort}_{f}": v[f] for f in COHORT_FIELDS})
         rows.append(row)
     return rows
@@ -99,7 +107,7 @@ def to_excel(report: GapReport, *, commissioners: Sequence[str] = ()) -> bytes:
     """A workbook: Areas (the table), one sheet per commissioner listing the gaps at the
     stages it leads, Statements, Cohorts (with the findings), Commissioners, Sources, Rules."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
+    from openpyxl.styles import Font, PatternFill
 
     wb = Workbook()
     bold = Font(bold=True)
@@ -128,6 +136,15 @@ def to_excel(report: GapReport, *, commissioners: Sequence[str] = ()) -> bytes:
             continue
         gap_rows = commissioner_rows(report, c)
         sheet(book_c.name(c)[:31], columns, [[r[k] for k in columns] for r in gap_rows])
+    # Each status cell in its legend colour ("Not compiled" its own, never a gap's).
+    fills = {name: PatternFill("solid", fgColor=colour.lstrip("#").upper()) for name, colour in STATUS_COLOURS.items()}
+    white = Font(color="FFFFFF")
+    for row in wb["Areas"].iter_rows(min_row=2):
+        for cell in row:
+            if cell.value in fills:
+                cell.fill = fills[cell.value]
+                if cell.value != "No local records":
+                    cell.font = white
     sheet("Statements", ["code", "name", "statement"],
           [[a["code"], a["name"], s] for a in report.areas for s in a["statements"]])
     book = report.model.book

@@ -52,6 +52,13 @@ def area_statements(model: GapModel, record: dict[str, Any]) -> list[str]:
     name = record["name"]
     settings = model.settings
     quality = record["data_quality"]
+    if record.get("coverage") == "statutory":
+        unknown = len(record["not_compiled"]["stages"])
+        return [
+            f"{name}: local services are not yet compiled in the directory (only the statutory front door, "
+            f"police and, where one was found, medical route are listed), so {unknown} stage{'s' if unknown != 1 else ''} without a "
+            f"listed service {'are' if unknown != 1 else 'is'} unknown rather than {'gaps' if unknown != 1 else 'a gap'}"
+        ]
     if quality["local_services"] == 0 and not any(v["local_services"] for v in record["stages"].values()):
         return [
             f"{name}: no local services are recorded in the directory, so every stage relies on "

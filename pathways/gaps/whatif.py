@@ -115,7 +115,10 @@ def hypothetical_service(directory: Directory, h: Hypothetical, *, today: dt.dat
 
 
 def _closed(before: dict[str, Any], after: dict[str, Any], kind: str) -> list[str]:
-    return [k for k, v in after[kind].items() if v["covered"] and not before[kind][k]["covered"]]
+    # Only a known gap closes: in an area whose local services are not compiled, a stage
+    # without a service was unknown, not missing.
+    return [k for k, v in after[kind].items()
+            if v["covered"] and not before[kind][k]["covered"] and before[kind][k].get("known", True)]
 
 
 def _nearer(before: dict[str, Any], after: dict[str, Any], kind: str) -> list[dict[str, Any]]:

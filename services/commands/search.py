@@ -9,6 +9,7 @@ from ..clitools import print_json, whole_number
 from ..directory import directories
 from ..freshness import OUT_OF_DATE, labels
 from ..search import SearchFilters, search, service_summary
+from ..sections import not_yet_listed
 from ..vocabulary import SERVICE_TYPES, STAGES
 
 
@@ -65,7 +66,9 @@ def run(args: argparse.Namespace) -> int:
         language=args.language,
     )
     hits = search(directory, place, filters, limit=args.limit)
-    area = {"code": place.authority.code, "name": place.authority.name} if place.authority else None
+    coverage = directory.coverage.of(place.authority.code) if place.authority else None
+    area = ({"code": place.authority.code, "name": place.authority.name, "coverage": coverage}
+            if place.authority else None)
     if args.json:
         print_json({
             "place": {"label": place.label, "kind": place.kind, "lat": place.lat, "lon": place.lon, "area": area},
@@ -76,7 +79,12 @@ def run(args: argparse.Namespace) -> int:
     print("If a child is in immediate danger, call 999.\n")
     if not hits:
         print("No services match these filters here.")
+    # In an area not compiled yet: the statutory services, then one sentence, then national ones.
+    not_listed = not_yet_listed(area["name"], coverage) if area and coverage else None
     for h in hits:
+        if not_listed and not h.local:
+            print(f"\n{not_listed}\n")
+            not_listed = None
         s = h.service
         where = f"{h.distance_km:.1f} km" if h.distance_km is not None else ("national" if not h.local else "covers this area")
         print(f"- {s.name} [{where}]" + (" — TEMPORARILY CLOSED" if s.status == "temporarily closed" else ""))
@@ -95,4 +103,6 @@ def run(args: argparse.Namespace) -> int:
                 print(f"    ({label.text})")
             else:
                 print("    (not checked with the organisation: confirm before relying on it)")
+    if not_listed and hits:
+        print(f"\n{not_listed}")
     return 0

@@ -1,0 +1,51 @@
+"""One word for each cell of the gap table, shared by the map, the tables and the downloads.
+
+"Not compiled" is its own status, never a kind of gap: in an area whose local services have
+not been compiled (coverage ``statutory``), a stage without a listed service is unknown.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "COVERED",
+    "GAP_STATUSES",
+    "NATIONAL_ONLY",
+    "NOT_COMPILED",
+    "NOT_COVERED",
+    "NO_RECORDS",
+    "STATUSES",
+    "cell_status",
+]
+
+COVERED = "Covered locally"
+NATIONAL_ONLY = "National services only"
+NOT_COVERED = "Not covered"
+NO_RECORDS = "No local records"
+NOT_COMPILED = "Not compiled"
+#: Every status, in legend order.
+STATUSES = (COVERED, NATIONAL_ONLY, NOT_COVERED, NO_RECORDS, NOT_COMPILED)
+#: The statuses that are gaps ("Not compiled" is not one).
+GAP_STATUSES = (NATIONAL_ONLY, NOT_COVERED, NO_RECORDS)
+#: GOV.UK palette, one colour per status: the map, the chart and the Excel cells agree.
+STATUS_COLOURS = {COVERED: "#00703c", NATIONAL_ONLY: "#f47738", NOT_COVERED: "#d4351c", NO_RECORDS: "#b1b4b6",
+                  NOT_COMPILED: "#4c2c92"}
+
+
+def cell_status(area: dict[str, Any], kind: str, ident: str) -> str:
+    """The status of one stage (``kind`` "stage") or cohort ("cohort") in an area's gap record.
+
+    >>> area = {"coverage": "statutory", "data_quality": {"local_services": 3},
+    ...         "stages": {"advocacy": {"covered": False, "known": False, "national_only": False}}}
+    >>> cell_status(area, "stage", "advocacy")
+    'Not compiled'
+    """
+    v = area["stages" if kind == "stage" else "cohorts"][ident]
+    if v["covered"]:
+        return COVERED
+    if not v.get("known", True):
+        return NOT_COMPILED
+    if area["data_quality"]["local_services"] == 0:
+        return NO_RECORDS
+    return NATIONAL_ONLY if v["national_only"] else NOT_COVERED
