@@ -61,6 +61,8 @@ class RunResult:
     #: st.error messages (a page may show one on purpose: Waymark's 999 banner)
     error_alerts: list[str] = field(default_factory=list)
     widgets: dict[str, tuple[str, str]] = field(default_factory=dict)  # label -> (kind, id)
+    #: the body of every st.markdown element (service names, distances, notes)
+    markdown: list[str] = field(default_factory=list)
     elements: int = 0
     bytes: int = 0
 
@@ -205,6 +207,8 @@ class Session:
             result.headings.append(text)
             if until_heading and result.heading_seconds is None and text.startswith(until_heading):
                 result.heading_seconds = time.perf_counter() - start
+        elif what == "markdown":
+            result.markdown.append(element.markdown.body)
         elif what in _WIDGET_KINDS:
             w = getattr(element, what)
             result.widgets.setdefault(w.label, (what, w.id))
