@@ -11,11 +11,11 @@ the load generator costs a few per cent of one core and does not starve the serv
 
 Two phases per configuration:
 
-* **held** — ``--sessions`` sessions open at once (a person's tab each). Each loads the
-  first page, then loops until ``--seconds`` run out: a Find support search (a place and,
-  often, an age), a pause of ``--think`` seconds (uniform; a person reading), a Referral
-  pathway plan, another pause. This is the "50 concurrent sessions" figure: sessions held,
-  errors, p50/p95 time to result for a search and a plan.
+* **held** — ``--sessions`` sessions open at once (a person's tab each). Half are families
+  on Find support, half practitioners on Referral pathway: each loads its page, then loops
+  until ``--seconds`` run out: a search (a place) or a plan (a place and an age), then a
+  pause of ``--think`` seconds (uniform; a person reading). This is the "50 concurrent
+  sessions" figure: sessions held, errors, p50/p95 time to result for a search and a plan.
 * **saturation** — ``--busy-sessions`` sessions with no pause for ``--busy-seconds``:
   the most results per second the configuration gives; the ratio between replica counts
   is the scaling figure.
@@ -207,27 +207,30 @@ class Phase:
     client_cpu_s: float = 0.0
 
 
-async def _session(url: str, deadline: float, think: tuple[float, float], rng: random.Random, acc: dict, held: list[int]) -> None:
+async def _session(url: str, deadline: float, think: tuple[float, float], rng: random.Random, acc: dict, held: list[int],
+                   kind: str) -> None:
+    """One person's tab: a family searching on Find support, or a practitioner planning on
+    Referral pathway, again and again on the same page (as the browser does: a button
+    inside a fragment reruns only that fragment)."""
     s = Session(url, timeout=30)
     try:
         await s.connect()
         first = await s.run()
         acc["first"].append(first.seconds)
-        await s.run(page="referral-pathway")  # learn the plan form's widgets
+        if kind == "plan":
+            await s.run(page="referral-pathway")
         held[0] += 1
         i = rng.randrange(len(PLACES))
         while time.monotonic() < deadline:
             place = PLACES[i % len(PLACES)]
             i += 1
-            values = {SEARCH_FORM["place"]: place}
-            r = await s.run(page="", values=values, submit=SEARCH_FORM["submit"], until_heading=SEARCH_FORM["result"])
-            _count(acc, "search", r, SEARCH_FORM["result"])
-            await asyncio.sleep(rng.uniform(*think))
-            if time.monotonic() >= deadline:
-                break
-            values = {PLAN_FORM["age"]: rng.randrange(1, 18), PLAN_FORM["place"]: place}
-            r = await s.run(page="referral-pathway", values=values, submit=PLAN_FORM["submit"], until_heading=PLAN_FORM["result"])
-            _count(acc, "plan", r, PLAN_FORM["result"])
+            if kind == "search":
+                r = await s.run(values={SEARCH_FORM["place"]: place}, submit=SEARCH_FORM["submit"], until_heading=SEARCH_FORM["result"])
+                _count(acc, "search", r, SEARCH_FORM["result"])
+            else:
+                values = {PLAN_FORM["age"]: rng.randrange(1, 18), PLAN_FORM["place"]: place}
+                r = await s.run(values=values, submit=PLAN_FORM["submit"], until_heading=PLAN_FORM["result"])
+                _count(acc, "plan", r, PLAN_FORM["result"])
             await asyncio.sleep(rng.uniform(*think))
     except (SessionError, OSError, asyncio.TimeoutError) as exc:
         acc["errors"].append(f"{type(exc).__name__}: {exc}"[:200])
@@ -257,7 +260,8 @@ async def _drive(url: str, sessions: int, seconds: float, think: tuple[float, fl
     deadline = start + seconds
     tasks = []
     for i in range(sessions):
-        tasks.append(asyncio.create_task(_session(url, deadline, think, random.Random(rng.random()), acc, held)))
+        kind = "search" if i % 2 == 0 else "plan"  # half families searching, half practitioners planning
+        tasks.append(asyncio.create_task(_session(url, deadline, think, random.Random(rng.random()), acc, held, kind)))
         await asyncio.sleep(min(0.05, 2.0 / max(sessions, 1)))  # a ramp of about two seconds
     # Bounded: every task ends by the deadline plus one request's timeout.
     done, pending = await asyncio.wait(tasks, timeout=seconds + 60)

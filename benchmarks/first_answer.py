@@ -127,13 +127,15 @@ def start(app: App, log_dir: Path) -> None:
     raise RuntimeError(f"{app.name} did not start")
 
 
-def front_with_nginx(app: App, log_dir: Path) -> None:
+def front_with_nginx(app: App, log_dir: Path, *, preload: bool = True) -> None:
     """Put deploy/'s nginx in front of a started app; ``app.url`` becomes nginx's."""
     run = log_dir / f"nginx-{app.name}"
     run.mkdir(parents=True, exist_ok=True)
     listen = f"127.0.0.1:{free_port()}"
     env = {**os.environ, "PYTHON": sys.executable, "WAYMARK_RUN_DIR": str(run), "WAYMARK_LISTEN": listen,
-           "WAYMARK_APP_SERVERS": urlparse(app.url).netloc, "WAYMARK_API_SERVERS": "127.0.0.1:9"}
+           "WAYMARK_APP_SERVERS": urlparse(app.url).netloc, "WAYMARK_API_SERVERS": "127.0.0.1:9",
+           # The preload list is Waymark's first page: the bare app gets none (it would only cost it).
+           "WAYMARK_PRELOAD": "1" if app.name.startswith("waymark") and preload else "0"}
     conf = subprocess.run(["bash", str(ROOT / "deploy" / "serve.sh"), "conf"], env=env, capture_output=True, text=True, check=True)
     (run / "nginx.conf").write_text(conf.stdout)
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -214,6 +216,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--first-repeat", type=int, default=4, help="first-input loads per app (default 4, at most 20)")
     p.add_argument("--before", type=Path, help="another Waymark checkout to measure in the same run (e.g. /work/main)")
     p.add_argument("--via-nginx", action="store_true", help="put every app behind its own nginx (deploy/)")
+    p.add_argument("--no-preload", action="store_true", help="with --via-nginx: leave out the first page's preload header")
     p.add_argument("--json", action="store_true")
     p.add_argument("--out", type=Path)
     args = p.parse_args(argv)
@@ -239,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         for app in apps:
             start(app, log_dir)
             if args.via_nginx:
-                front_with_nginx(app, log_dir)
+                front_with_nginx(app, log_dir, preload=not args.no_preload)
         with sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
             try:
@@ -279,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         "load_end": [round(x, 2) for x in load_end],
         "cpus": os.cpu_count(),
         "via_nginx": bool(args.via_nginx),
+        "preload": bool(args.via_nginx and not args.no_preload),
         "apps": {a.name: {"first_input": summary(a.first_input_s), "enter_to_result": summary(a.enter_to_result_s),
                           "errors": a.errors, "raw_first_input_s": [round(x, 3) for x in a.first_input_s],
                           "raw_enter_to_result_s": [round(x, 3) for x in a.enter_to_result_s]} for a in apps},

@@ -61,10 +61,14 @@ class RunResult:
     #: st.error messages (a page may show one on purpose: Waymark's 999 banner)
     error_alerts: list[str] = field(default_factory=list)
     widgets: dict[str, tuple[str, str]] = field(default_factory=dict)  # label -> (kind, id)
+    #: widget id -> the fragment it is drawn in (its reruns are that fragment's, as in a browser)
+    fragments: dict[str, str] = field(default_factory=dict)
     #: the body of every st.markdown element (service names, distances, notes)
     markdown: list[str] = field(default_factory=list)
     elements: int = 0
     bytes: int = 0
+    #: the run was a fragment's only (the page around it was not rerun)
+    fragment_run: bool = False
 
 
 _WIDGET_KINDS = ("text_input", "number_input", "button", "checkbox", "selectbox", "text_area", "toggle")
@@ -80,7 +84,9 @@ class Session:
         self.pages: dict[str, str] = {}  # url_pathname -> page_script_hash
         self.page_hash = ""
         self.widgets: dict[str, dict[str, tuple[str, str]]] = {}  # page hash -> label -> (kind, id)
+        self.fragments: dict[str, str] = {}  # widget id -> fragment id
         self.cookie = ""
+        self._last_page: str | None = None
         self._ws: Any = None
 
     def _fetch_cookies(self) -> str:
@@ -128,7 +134,7 @@ class Session:
         """
         if self._ws is None:
             raise SessionError("not connected")
-        if page is not None:
+        if page is not None and (page or self.pages):  # "" before the first run: the default page
             if page not in self.pages:
                 raise SessionError(f"no page {page!r} (pages: {', '.join(self.pages) or 'none yet'})")
             self.page_hash = self.pages[page]
@@ -146,19 +152,25 @@ class Session:
             else:
                 state.string_value = str(value)
             states.append(state)
+        fragment = ""
         if submit is not None:
             if submit not in known:
                 raise SessionError(f"no button labelled {submit!r} on this page")
             states.append(WidgetState(id=known[submit][1], trigger_value=True))
+            fragment = self.fragments.get(known[submit][1], "") if page is None or page == self._last_page else ""
         msg = BackMsg()
         msg.rerun_script.page_script_hash = self.page_hash
         msg.rerun_script.query_string = ""
         msg.rerun_script.widget_states.widgets.extend(states)
+        # A button inside an st.fragment reruns only that fragment, as the browser asks for.
+        msg.rerun_script.fragment_id = fragment
         start = time.perf_counter()
         await self._ws.send(msg.SerializeToString())
         result = await asyncio.wait_for(self._receive(start, until_heading), self.timeout)
         if self.page_hash or not result.widgets:
             self.widgets.setdefault(self.page_hash, {}).update(result.widgets)
+        self.fragments.update(result.fragments)
+        self._last_page = page if page is not None else self._last_page
         return result
 
     async def _receive(self, start: float, until_heading: str | None) -> RunResult:
@@ -180,9 +192,11 @@ class Session:
             elif kind == "navigation":
                 self._learn_pages(fwd.navigation.app_pages, fwd.navigation.page_script_hash)
             elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
-                self._element(fwd.delta.new_element, result, start, until_heading)
+                self._element(fwd.delta.new_element, result, start, until_heading, fwd.delta.fragment_id)
             elif kind == "script_finished":
                 status = fwd.script_finished
+                if status == ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
+                    result.fragment_run = True
                 if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                     continue  # interrupted by a rerun we asked for: the next finish counts
                 if status == ForwardMsg.FINISHED_WITH_COMPILE_ERROR:
@@ -199,7 +213,7 @@ class Session:
             self.page_hash = current
 
     @staticmethod
-    def _element(element: Any, result: RunResult, start: float, until_heading: str | None) -> None:
+    def _element(element: Any, result: RunResult, start: float, until_heading: str | None, fragment_id: str = "") -> None:
         result.elements += 1
         what = element.WhichOneof("type")
         if what == "heading":
@@ -212,6 +226,8 @@ class Session:
         elif what in _WIDGET_KINDS:
             w = getattr(element, what)
             result.widgets.setdefault(w.label, (what, w.id))
+            if fragment_id:
+                result.fragments[w.id] = fragment_id
         elif what == "exception":
             result.errors.append(f"exception on the page: {element.exception.type or 'error'}")
         elif what == "alert" and element.alert.format == 1:  # ERROR

@@ -17,7 +17,8 @@
 # cache; default $WAYMARK_RUN_DIR/cache), PYTHON (default .venv/bin/python, else python3).
 # For `conf` only (containers): WAYMARK_APP_SERVERS and WAYMARK_API_SERVERS, space-separated
 # host:port lists, replace the loopback replicas; WAYMARK_ERROR_LOG (default
-# $WAYMARK_RUN_DIR/nginx-error.log; /dev/stderr in a container).
+# $WAYMARK_RUN_DIR/nginx-error.log; /dev/stderr in a container); WAYMARK_PRELOAD=0 leaves out
+# the Link header that preloads the first page's front-end code (deploy/preload.py).
 #
 # Replicas share nothing but the data folder (read only) and the warm-start cache (written
 # atomically). Each notices a data update on its next page run, without a restart, and
@@ -69,6 +70,9 @@ conf() {
   template="${template//@WORKERS@/${WAYMARK_NGINX_WORKERS:-1}}"
   template="${template//@STREAMLIT_STATIC@/$(streamlit_static)}"
   template="${template//@APP_STATIC@/$ROOT/static}"
+  local preload=""
+  if [ "${WAYMARK_PRELOAD:-1}" != 0 ]; then preload="$("$PYTHON" "$ROOT/deploy/preload.py" 2>/dev/null || true)"; fi
+  template="${template//@PRELOAD@/$preload}"
   printf '%s\n' "$template"
 }
 
