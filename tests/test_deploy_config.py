@@ -103,3 +103,16 @@ def test_preload_names_the_first_pages_code_and_what_it_imports() -> None:
 def test_preload_of_unknown_elements_is_empty(tmp_path: Path) -> None:
     assert preload.preload_paths(("NoSuchElement",)) == []
     assert preload.preload_paths(root=tmp_path) == []  # no Streamlit files there: no header, no error
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--root-path", "api"], "--root-path 'api': a path prefix starts with /"),
+        (["--workers", "0"], "--workers: 0 must be from 1 to 64"),
+    ],
+)
+def test_serve_api_names_a_bad_option(args: list[str], message: str) -> None:
+    out = subprocess.run([sys.executable, "-m", "services", "serve-api", *args], cwd=ROOT, capture_output=True, text=True,
+                         env={**os.environ, "PYTHONPATH": str(ROOT)}, timeout=60)
+    assert out.returncode == 2 and message in out.stderr and "Traceback" not in out.stderr
