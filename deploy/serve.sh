@@ -17,7 +17,8 @@
 # cache; default $WAYMARK_RUN_DIR/cache), PYTHON (default .venv/bin/python, else python3).
 # For `conf` only (containers): WAYMARK_APP_SERVERS and WAYMARK_API_SERVERS, space-separated
 # host:port lists, replace the loopback replicas; WAYMARK_ERROR_LOG (default
-# $WAYMARK_RUN_DIR/nginx-error.log; /dev/stderr in a container); WAYMARK_PRELOAD=0 leaves out
+# $WAYMARK_RUN_DIR/nginx-error.log; /dev/stderr in a container) and WAYMARK_ERROR_LEVEL
+# (default crit: lower levels log client addresses and request lines); WAYMARK_PRELOAD=0 leaves out
 # the Link header that preloads the first page's front-end code (deploy/preload.py).
 #
 # Replicas share nothing but the data folder (read only) and the warm-start cache (written
@@ -65,6 +66,7 @@ conf() {
   template="${template//@APP_SERVERS@/${app_servers%$'\n'}}"
   template="${template//@API_SERVERS@/${api_servers%$'\n'}}"
   template="${template//@ERROR_LOG@/${WAYMARK_ERROR_LOG:-$RUN/nginx-error.log}}"
+  template="${template//@ERROR_LEVEL@/${WAYMARK_ERROR_LEVEL:-crit}}"
   template="${template//@RUN@/$RUN}"
   template="${template//@LISTEN@/$LISTEN}"
   template="${template//@WORKERS@/${WAYMARK_NGINX_WORKERS:-1}}"

@@ -228,5 +228,9 @@ def test_a_dead_replica_is_taken_out(deployment: Deployment, page) -> None:
     for _ in range(8):
         result = _search(deployment.url, "Derby")
         assert result.heading_seconds is not None and not result.errors
+    # The failure left no trace of who was connected or what they asked for.
+    log = deployment.run_dir / "nginx-error.log"
+    text = log.read_text(errors="replace") if log.exists() else ""
+    assert "client:" not in text and "request:" not in text, text[-500:]
     status = deployment.status()
     assert status.returncode == 1 and "replica-1" in status.stdout and "DOWN" in status.stdout, status.stdout
