@@ -82,3 +82,31 @@ def test_search_show_more_and_full_details_in_a_browser(app_server, page) -> Non
         expect(page.get_by_role("button", name="← Back to all services")).to_be_visible()
         expect(page.get_by_role("heading", name=name).first).to_be_visible()
         assert "/directory" in page.url
+
+
+def test_map_data_is_rendered_once_never_compiled_as_a_template(monkeypatch) -> None:
+    """Lighter map rendering: marker and boundary data go into the page as text, not
+    through a second Jinja compile (which cost a third of a search's server time and is
+    where a name like ``{{ 7*7 }}`` could once have been evaluated)."""
+    import jinja2
+
+    from app.maps import MapPoint, build_map
+
+    compiled: list[str] = []
+    real = jinja2.Environment.from_string
+
+    def spy(self, source, *args, **kwargs):
+        compiled.append(str(source))
+        return real(self, source, *args, **kwargs)
+
+    monkeypatch.setattr(jinja2.Environment, "from_string", spy)
+    feature = {"type": "Feature", "properties": {"label": "Area {{ 6*7 }}", "focus": True},
+               "geometry": {"type": "Polygon", "coordinates": [[[-1.1, 53.9], [-1.0, 53.9], [-1.0, 54.0], [-1.1, 53.9]]]}}
+    points = [MapPoint(53.95, -1.08, "Service {{ 7*7 }}", ("A line {% if 1 %}x{% endif %}",))]
+    html = build_map(features=[feature], points=points, centre=(53.95, -1.08), you=(53.95, -1.08, "You {{ 8*8 }}")) \
+        .get_root().render()
+    assert not [s for s in compiled if "Service" in s or "Area" in s or "You " in s], "data was compiled as a template"
+    for marker in ("49", "42", "64"):
+        assert f"Service {marker}" not in html and f"Area {marker}" not in html and f"You {marker}" not in html
+    assert "Service \\u007b{ 7*7 }}" in html, "the name is there, its braces escaped for the browser"
+    assert "leaflet.js" in html and "L.marker" in html and "L.geoJSON" in html
