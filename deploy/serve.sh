@@ -90,6 +90,7 @@ pids() { ls "$RUN"/*.pid 2>/dev/null | grep -v nginx.pid || true; }
 
 stop() {
   local f pid
+  [ -d "$RUN" ] && touch "$RUN/stopped"  # tells a running `start` this was on purpose
   if [ -f "$RUN/nginx.pid" ] && [ -f "$RUN/nginx.conf" ]; then
     "$NGINX" -p "$RUN" -c "$RUN/nginx.conf" -s quit 2>/dev/null || true
   fi
@@ -132,7 +133,7 @@ start() {
     say "an earlier run left pid files in $RUN: stopping it first"
     stop
   fi
-  rm -f "$RUN"/replica-*.port
+  rm -f "$RUN"/replica-*.port "$RUN/stopped"
   trap 'say "stopping"; stop; exit 0' INT TERM
   trap 'stop' EXIT
 
@@ -173,8 +174,13 @@ start() {
   # Stay in the foreground until stopped; exit (and clean up) if every replica has died.
   while :; do
     local any=0
-    for ((i = 1; i <= n; i++)); do kill -0 "$(cat "$RUN/replica-$i.pid" 2>/dev/null || echo 0)" 2>/dev/null && any=1; done
-    [ "$any" = 1 ] || die "every replica has stopped"
+    for ((i = 1; i <= n; i++)); do
+      local p
+      p="$(cat "$RUN/replica-$i.pid" 2>/dev/null || true)"
+      [ -n "$p" ] && kill -0 "$p" 2>/dev/null && any=1
+    done
+    if [ -e "$RUN/stopped" ]; then say "stopped (serve.sh stop)"; exit 0; fi
+    [ "$any" = 1 ] || die "every replica has stopped (serve.sh stop, or they failed: see $RUN/replica-*.log)"
     sleep 1 &
     wait $! || true
   done
