@@ -44,12 +44,10 @@ import resource
 import shutil
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -233,7 +231,7 @@ async def _session(url: str, deadline: float, think: tuple[float, float], rng: r
                 r = await s.run(values=values, submit=PLAN_FORM["submit"], until_heading=PLAN_FORM["result"])
                 _count(acc, "plan", r, PLAN_FORM["result"])
             await asyncio.sleep(rng.uniform(*think))
-    except (SessionError, OSError, asyncio.TimeoutError) as exc:
+    except (TimeoutError, SessionError, OSError) as exc:
         acc["errors"].append(f"{type(exc).__name__}: {exc}"[:200])
     except Exception as exc:  # a protocol surprise is an error in the figures, not a crash
         acc["errors"].append(f"{type(exc).__name__}: {exc}"[:200])
@@ -265,7 +263,7 @@ async def _drive(url: str, sessions: int, seconds: float, think: tuple[float, fl
         tasks.append(asyncio.create_task(_session(url, deadline, think, random.Random(rng.random()), acc, held, kind)))
         await asyncio.sleep(min(0.05, 2.0 / max(sessions, 1)))  # a ramp of about two seconds
     # Bounded: every task ends by the deadline plus one request's timeout.
-    done, pending = await asyncio.wait(tasks, timeout=seconds + 60)
+    _, pending = await asyncio.wait(tasks, timeout=seconds + 60)
     for t in pending:
         t.cancel()
         acc["errors"].append("session still running after the time limit")
@@ -277,7 +275,7 @@ def run_phase(name: str, url: str, sessions: int, seconds: float, think: tuple[f
     seconds = min(seconds, MAX_SECONDS)
     phase = Phase(name, sessions, seconds, think, load_before=round(load_average(), 2))
     cpu0 = resource.getrusage(resource.RUSAGE_SELF)
-    acc, held, elapsed = asyncio.run(_drive(url, sessions, seconds, think, seed))
+    acc, held, _ = asyncio.run(_drive(url, sessions, seconds, think, seed))
     cpu1 = resource.getrusage(resource.RUSAGE_SELF)
     phase.client_cpu_s = round((cpu1.ru_utime + cpu1.ru_stime) - (cpu0.ru_utime + cpu0.ru_stime), 2)
     phase.load_after = round(load_average(), 2)
@@ -344,7 +342,7 @@ def measure(dataset: str, data: Path | None, replicas: int, args: argparse.Names
 
 def count_services(data: Path | None) -> int | None:
     try:
-        from services.directory import load_directory, default_data_dir
+        from services.directory import default_data_dir, load_directory
 
         return len(load_directory(data or default_data_dir()))
     except Exception:

@@ -37,14 +37,14 @@ import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, free_port
 
 PLACES = ["York", "Truro", "Derby", "YO10 5DD", "Shrewsbury", "TR1", "Bracknell", "N7 8DB", "Islington", "TR1 3LJ"]
 NAMES = ["Ada", "Bea", "Cal", "Dee", "Eve", "Fay", "Gus", "Hal", "Ida", "Jo"]

@@ -132,7 +132,7 @@ def _get(url: str) -> tuple[int, dict[str, str], bytes]:
         return resp.status, {k.lower(): v for k, v in resp.headers.items()}, resp.read()
 
 
-def _search(url: str, place: str) -> "object":
+def _search(url: str, place: str) -> object:
     async def go():
         s = Session(url, timeout=60)
         await s.connect()

@@ -37,7 +37,7 @@ def test_conf_for_n_loopback_replicas(tmp_path: Path) -> None:
     assert "server 127.0.0.1:18604" not in conf
     assert "listen 127.0.0.1:18080;" in conf, "loopback only unless the operator says otherwise"
     assert "access_log off;" in conf and "log_format" not in conf
-    assert re.search(r"^error_log \S+ crit;$", conf, re.M), "no per-request error lines (client address, request line)"
+    assert re.search(r"^error_log \S+ crit;$", conf, re.MULTILINE), "no per-request error lines (client address, request line)"
     assert "hash $waymark_route consistent;" in conf
     assert "location = /_stcore/stream" in conf and "proxy_set_header Upgrade $http_upgrade;" in conf
     assert f"alias {ROOT}/static/;" in conf

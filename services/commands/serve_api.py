@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
         raise InvalidInput(f"--root-path {args.root_path!r}: a path prefix starts with / (for example /api/oruk)")
     directories.get(args.data)  # fail now, with a clear message, if the data cannot be read
     print(f"Open Referral UK API on http://{args.host}:{args.port}/ (OpenAPI: /openapi.json); Ctrl+C stops it")
-    options = dict(host=args.host, port=args.port, access_log=False, log_level="warning", root_path=root_path)
+    options = {"host": args.host, "port": args.port, "access_log": False, "log_level": "warning", "root_path": root_path}
     if args.workers > 1:
         # Worker processes import the app themselves: a factory, the data folder by env.
         if args.data is not None:
