@@ -142,6 +142,14 @@ def _later_item(hit: Hit, taxonomy, *, waiting: bool) -> None:
 
 
 def render() -> None:
+    """The page, as a fragment: a search, "Show more" or the street-map toggle reruns this
+    page only, not the app around it (navigation, 999 banner, quick exit, footer)."""
+    _page()
+
+
+@st.fragment
+def _page() -> None:
+    context.follow_pending_switch()  # "Full details" opens the Directory (a whole-app rerun)
     st.title("Find support")
     st.markdown(
         "Worried that a child is being sexually abused, or has been? Find the support you can get "

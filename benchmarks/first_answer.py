@@ -1,0 +1,333 @@
+"""First answer: Waymark's Find support beside a bare Streamlit app, same run, same browser.
+
+    python -m benchmarks.first_answer                       # bare app and this checkout
+    python -m benchmarks.first_answer --before /work/main   # ... and another checkout, to compare
+    python -m benchmarks.first_answer --via-nginx                # each app behind deploy/'s nginx
+    python -m benchmarks.first_answer --repeat 10 --json --out /tmp/first-answer.json
+
+Each app runs as its own ``streamlit run`` on 127.0.0.1 with the same flags the tests use;
+one Debian chromium (flags from tests/browser_support.py) visits them in turn, so every app
+sees the same browser and, measurement by measurement, the same machine load.
+
+* **First input**: a new browser context (empty cache, no cookies) opens the page; the time
+  from navigation start to the moment the text input is in the page and enabled, measured
+  inside the page (``performance.now()``, a MutationObserver installed before any script).
+* **Enter → results**: on a loaded page, type a place (Waymark: a town or postcode, a
+  different one each time; the bare app: a name) and press Enter; the time from the Enter
+  keydown to the result heading (Waymark: "Support near ..."; bare: "Hello ...") in the
+  page and painted (one animation frame later), both stamps taken inside the page.
+
+With ``--via-nginx`` each app (the bare one too) sits behind its own nginx rendered from
+deploy/nginx.conf.template, as ``make serve`` runs it: Streamlit's front-end files then come
+from nginx (compressed, cached) instead of the app's Python process.
+
+The apps are measured alternately (bare, Waymark, [before], bare, Waymark, ...) so a burst
+of load on the shared machine falls on all of them. Ratios are Waymark over bare. Bounded:
+``--repeat`` at most 50, every request off 127.0.0.1 is aborted, each app stops at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlparse
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, free_port
+
+PLACES = ["York", "Truro", "Derby", "YO10 5DD", "Shrewsbury", "TR1", "Bracknell", "N7 8DB", "Islington", "TR1 3LJ"]
+NAMES = ["Ada", "Bea", "Cal", "Dee", "Eve", "Fay", "Gus", "Hal", "Ida", "Jo"]
+
+# Installed before any page script: stamps when the input first exists and is enabled.
+FIRST_INPUT_JS = """
+(() => {
+  const label = %s;
+  window.__firstInput = null;
+  const check = () => {
+    if (window.__firstInput !== null) return;
+    const el = document.querySelector(`input[aria-label="${label}"]`);
+    if (el && !el.disabled) {
+      const t = performance.now();
+      requestAnimationFrame(() => { window.__firstInput = t; window.__firstInputPainted = performance.now(); });
+    }
+  };
+  new MutationObserver(check).observe(document, {subtree: true, childList: true, attributes: true});
+})();
+"""
+
+# Arms a watch: the Enter keydown stamp, then the first new heading with the prefix.
+ARM_JS = """
+(prefix) => {
+  window.__enter = null; window.__result = null;
+  const before = new Set([...document.querySelectorAll('h1,h2,h3')].map(h => h.textContent));
+  document.addEventListener('keydown', e => { if (e.key === 'Enter' && window.__enter === null) window.__enter = performance.now(); },
+                            {capture: true, once: true});
+  const obs = new MutationObserver(() => {
+    if (window.__enter === null || window.__result !== null) return;
+    for (const h of document.querySelectorAll('h1,h2,h3')) {
+      const text = h.textContent;
+      if (text.startsWith(prefix) && !before.has(text)) {
+        obs.disconnect();
+        requestAnimationFrame(() => { window.__result = performance.now(); });
+        return;
+      }
+    }
+  });
+  obs.observe(document.body, {subtree: true, childList: true, characterData: true});
+}
+"""
+
+
+@dataclass
+class App:
+    name: str
+    script: Path
+    cwd: Path
+    label: str
+    result_prefix: str
+    inputs: list[str]
+    url: str = ""
+    process: subprocess.Popen | None = None
+    nginx_dir: Path | None = None
+    first_input_s: list[float] = field(default_factory=list)
+    enter_to_result_s: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+def start(app: App, log_dir: Path) -> None:
+    port = free_port()
+    env = {**os.environ, "PYTHONUNBUFFERED": "1", "PYTHONPATH": str(app.cwd)}
+    env.pop("WAYMARK_DATA", None)
+    cmd = [sys.executable, "-m", "streamlit", "run", str(app.script), "--server.address", "127.0.0.1",
+           "--server.port", str(port), "--server.headless", "true", "--browser.gatherUsageStats", "false",
+           "--server.fileWatcherType", "none", "--server.runOnSave", "false"]
+    log = open(log_dir / f"{app.name}.log", "wb")
+    app.process = subprocess.Popen(cmd, cwd=app.cwd, env=env, stdout=log, stderr=subprocess.STDOUT)
+    app.url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if app.process.poll() is not None:
+            raise RuntimeError(f"{app.name} exited; see {log_dir / (app.name + '.log')}")
+        try:
+            with urllib.request.urlopen(app.url + "/_stcore/health", timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise RuntimeError(f"{app.name} did not start")
+
+
+def front_with_nginx(app: App, log_dir: Path, *, preload: bool = True) -> None:
+    """Put deploy/'s nginx in front of a started app; ``app.url`` becomes nginx's."""
+    run = log_dir / f"nginx-{app.name}"
+    run.mkdir(parents=True, exist_ok=True)
+    listen = f"127.0.0.1:{free_port()}"
+    env = {**os.environ, "PYTHON": sys.executable, "WAYMARK_RUN_DIR": str(run), "WAYMARK_LISTEN": listen,
+           "WAYMARK_APP_SERVERS": urlparse(app.url).netloc, "WAYMARK_API_SERVERS": "127.0.0.1:9",
+           # The preload list is Waymark's first page: the bare app gets none (it would only cost it).
+           "WAYMARK_PRELOAD": "1" if app.name.startswith("waymark") and preload else "0"}
+    conf = subprocess.run(["bash", str(ROOT / "deploy" / "serve.sh"), "conf"], env=env, capture_output=True, text=True, check=True)
+    (run / "nginx.conf").write_text(conf.stdout)
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    subprocess.run([nginx, "-p", str(run), "-c", str(run / "nginx.conf"), "-g", "daemon on;"], check=True)
+    app.nginx_dir = run
+    app.url = f"http://{listen}"
+
+
+def stop(app: App) -> None:
+    if app.nginx_dir is not None and (app.nginx_dir / "nginx.pid").exists():
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        subprocess.run([nginx, "-p", str(app.nginx_dir), "-c", str(app.nginx_dir / "nginx.conf"), "-s", "quit"], check=False,
+                       stderr=subprocess.DEVNULL)
+    if app.process and app.process.poll() is None:
+        app.process.terminate()
+        try:
+            app.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            app.process.kill()
+
+
+def _context(browser):
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+
+    def route(r):
+        url = r.request.url
+        if urlparse(url).hostname == "127.0.0.1" or url.startswith(("data:", "blob:")):
+            r.continue_()
+        else:
+            r.abort()
+
+    ctx.route("**/*", route)
+    return ctx
+
+
+def first_input(browser, app: App) -> float:
+    ctx = _context(browser)
+    try:
+        ctx.add_init_script(FIRST_INPUT_JS % json.dumps(app.label))
+        page = ctx.new_page()
+        page.goto(app.url + "/", wait_until="commit")
+        page.wait_for_function("() => window.__firstInputPainted !== undefined && window.__firstInput !== null", timeout=60_000)
+        return page.evaluate("() => window.__firstInputPainted") / 1000
+    finally:
+        ctx.close()
+
+
+def _settle(page) -> None:
+    page.wait_for_function(
+        """() => { const a = document.querySelector('[data-testid="stApp"]');
+                   return a && a.getAttribute('data-test-script-state') !== 'running'; }""",
+        timeout=60_000,
+    )
+    page.wait_for_timeout(400)
+
+
+def enter_to_result(page, app: App, text: str) -> float:
+    box = page.get_by_role("textbox", name=app.label)
+    box.fill(text)
+    page.evaluate(ARM_JS, app.result_prefix)
+    box.press("Enter")
+    page.wait_for_function("() => window.__result !== null", timeout=60_000)
+    t = page.evaluate("() => window.__result - window.__enter") / 1000
+    _settle(page)
+    return t
+
+
+def summary(values: list[float]) -> dict:
+    if not values:
+        return {"n": 0}
+    return {"n": len(values), "median_s": round(statistics.median(values), 3), "max_s": round(max(values), 3),
+            "min_s": round(min(values), 3)}
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(prog="python -m benchmarks.first_answer", description=__doc__.split("\n\n")[0])
+    p.add_argument("--repeat", type=int, default=8, help="searches per app (default 8, at most 50)")
+    p.add_argument("--first-repeat", type=int, default=4, help="first-input loads per app (default 4, at most 20)")
+    p.add_argument("--before", type=Path, help="another Waymark checkout to measure in the same run (e.g. /work/main)")
+    p.add_argument("--via-nginx", action="store_true", help="put every app behind its own nginx (deploy/)")
+    p.add_argument("--no-preload", action="store_true", help="with --via-nginx: leave out the first page's preload header")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--out", type=Path)
+    args = p.parse_args(argv)
+    args.repeat = max(1, min(args.repeat, 50))
+    args.first_repeat = max(1, min(args.first_repeat, 20))
+    if not Path(CHROMIUM).exists():
+        print(f"{CHROMIUM} is not installed (apt-get install chromium)", file=sys.stderr)
+        return 2
+    if args.before is not None and not (args.before / "streamlit_app.py").is_file():
+        p.error(f"--before {args.before}: no streamlit_app.py there")
+
+    apps = [App("bare", ROOT / "benchmarks" / "bare_app.py", ROOT, "Your name", "Hello ", NAMES),
+            App("waymark", ROOT / "streamlit_app.py", ROOT, "Your postcode or town", "Support near", PLACES)]
+    if args.before is not None:
+        apps.append(App("waymark-before", args.before / "streamlit_app.py", args.before, "Your postcode or town",
+                        "Support near", PLACES))
+    log_dir = Path(os.environ.get("TMPDIR", "/tmp")) / "waymark-first-answer"
+    log_dir.mkdir(parents=True, exist_ok=True)
+    load_start = os.getloadavg()
+    from playwright.sync_api import sync_playwright
+
+    try:
+        for app in apps:
+            start(app, log_dir)
+            if args.via_nginx:
+                front_with_nginx(app, log_dir, preload=not args.no_preload)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+            try:
+                # One untimed visit each: the server's first script run imports everything.
+                for app in apps:
+                    first_input(browser, app)
+                for i in range(args.first_repeat):
+                    for app in apps:
+                        try:
+                            app.first_input_s.append(first_input(browser, app))
+                        except Exception as exc:  # a slow or broken page is a result, not a crash
+                            app.errors.append(f"first input: {type(exc).__name__}: {str(exc)[:120]}")
+                pages = {}
+                for app in apps:
+                    ctx = _context(browser)
+                    page = ctx.new_page()
+                    page.goto(app.url + "/")
+                    page.get_by_role("textbox", name=app.label).wait_for(timeout=60_000)
+                    _settle(page)
+                    enter_to_result(page, app, app.inputs[-1])  # warm: first search in the session
+                    pages[app.name] = page
+                for i in range(args.repeat):
+                    for app in apps:
+                        try:
+                            app.enter_to_result_s.append(enter_to_result(pages[app.name], app, app.inputs[i % len(app.inputs)]))
+                        except Exception as exc:
+                            app.errors.append(f"enter to result: {type(exc).__name__}: {str(exc)[:120]}")
+            finally:
+                browser.close()
+    finally:
+        for app in apps:
+            stop(app)
+    load_end = os.getloadavg()
+
+    report = {
+        "load_start": [round(x, 2) for x in load_start],
+        "load_end": [round(x, 2) for x in load_end],
+        "cpus": os.cpu_count(),
+        "via_nginx": bool(args.via_nginx),
+        "preload": bool(args.via_nginx and not args.no_preload),
+        "apps": {a.name: {"first_input": summary(a.first_input_s), "enter_to_result": summary(a.enter_to_result_s),
+                          "errors": a.errors, "raw_first_input_s": [round(x, 3) for x in a.first_input_s],
+                          "raw_enter_to_result_s": [round(x, 3) for x in a.enter_to_result_s]} for a in apps},
+    }
+    bare = report["apps"]["bare"]
+    for name, r in report["apps"].items():
+        if name == "bare" or not r["enter_to_result"].get("n") or not bare["enter_to_result"].get("n"):
+            continue
+        r["ratios"] = {
+            "enter_median": round(r["enter_to_result"]["median_s"] / bare["enter_to_result"]["median_s"], 2),
+            "enter_slowest": round(r["enter_to_result"]["max_s"] / bare["enter_to_result"]["max_s"], 2),
+            "first_input_median": round(r["first_input"]["median_s"] / bare["first_input"]["median_s"], 2)
+            if r["first_input"].get("n") and bare["first_input"].get("n") else None,
+        }
+    if args.out:
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        args.out.write_text(json.dumps(report, indent=2))
+    if args.json:
+        print(json.dumps(report, indent=2))
+    else:
+        print(render(report))
+    return 0
+
+
+def render(report: dict) -> str:
+    via = "each app behind nginx" if report.get("via_nginx") else "each app served by Streamlit directly"
+    lines = [f"First answer ({via}), {report['cpus']} CPUs, load average {' '.join(map(str, report['load_start']))} at start, "
+             f"{' '.join(map(str, report['load_end']))} at end", "",
+             f"{'app':16} {'first input s (median / max)':30} {'Enter→results s (median / max)':32} ratios to bare (Enter median / slowest / first input)"]
+    for name, r in report["apps"].items():
+        fi, er = r["first_input"], r["enter_to_result"]
+        ratio = r.get("ratios")
+        rtxt = f"{ratio['enter_median']}× / {ratio['enter_slowest']}× / {ratio['first_input_median']}×" if ratio else "—"
+        lines.append(f"{name:16} {str(fi.get('median_s')) + ' / ' + str(fi.get('max_s')):30} "
+                     f"{str(er.get('median_s')) + ' / ' + str(er.get('max_s')):32} {rtxt}")
+        for e in r["errors"][:3]:
+            lines.append(f"    error: {e}")
+    lines += ["", "Targets: Enter→results median ≤ 2× bare, slowest ≤ 3×; first input ≤ 1.2× bare."]
+    for name, r in report["apps"].items():
+        ratio = r.get("ratios")
+        if ratio:
+            ok = ratio["enter_median"] <= 2 and ratio["enter_slowest"] <= 3 and (ratio["first_input_median"] or 99) <= 1.2
+            lines.append(f"  {'MET ' if ok else 'MISS'} {name}")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
