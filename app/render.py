@@ -37,6 +37,7 @@ __all__ = [
     "source_links",
     "service_card",
     "type_name",
+    "small_print",
 ]
 
 #: Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping all
@@ -191,13 +192,19 @@ def contact_and_freshness(service: Service) -> None:
     freshness_notes(service)
 
 
+def small_print(markdown: str) -> None:
+    """Quiet text at full contrast: Streamlit's grey ``st.caption`` fails WCAG AA contrast,
+    so every note, year and source goes through here. ``markdown`` must already be escaped."""
+    st.markdown(f":small[{markdown}]")
+
+
 def freshness_notes(service: Service) -> None:
     """"Out of date" as a warning; "not checked with the organisation" as a quieter note."""
     for label in freshness_labels(service):
         if label.id == OUT_OF_DATE:
             st.warning(md(label.text), icon=":material/info:")
         else:
-            st.caption(md(label.text))
+            small_print(md(label.text))
 
 
 def service_card(

@@ -63,6 +63,20 @@ def test_where_box_becomes_postcode_or_place(where, key):
     assert out == {"age": 9, key: where}
 
 
+def test_zero_is_an_answer_not_a_blank():
+    # a baby (age 0), abuse today (0 days) and no other children are answers the plan needs
+    out = situation_from_form({"age": 0, "where": "York", "days_since_last_abuse": 0, "other_children": 0,
+                               "retracted": False, "indicators": []})
+    assert out == {"age": 0, "place": "York", "days_since_last_abuse": 0, "other_children": 0}
+
+
+def test_plan_for_a_baby(shipped):
+    at = fill(shipped, age=0, where="YO10 5DD", concern="signs_only")
+    assert not at.exception
+    assert "Plan for a child in York" in headings(at)
+    assert not [e.value for e in at.error]
+
+
 def test_empty_form_shows_no_plan(shipped):
     assert not shipped.exception
     assert headings(shipped) == ["Referral pathway", "The child", "Tick all that apply"]

@@ -36,7 +36,7 @@ from services.geography import looks_like_postcode
 from .. import context
 from ..errors import Failed, shown
 from ..printable import plan_html
-from ..render import contact_lines, distance_text, during_investigation_text, md
+from ..render import contact_lines, distance_text, during_investigation_text, md, small_print
 
 __all__ = ["render", "FORM_FIELDS", "PLAN_KEY", "situation_from_form"]
 
@@ -120,13 +120,19 @@ def _options(field: str, labels: dict[Any, str]) -> list[Any]:
     return [None, *values]
 
 
+def _unanswered(value: Any) -> bool:
+    """Left blank or unticked. Not ``value in (None, "", False)``: 0 == False, and an age of
+    0 or "0 days since" is an answer."""
+    return value is None or value is False or (isinstance(value, (str, list, tuple)) and not value)
+
+
 def situation_from_form(values: dict[str, Any]) -> dict[str, Any]:
     """Form values → raw situation values (validated by the planner, not here).
 
     "Where" is one box: text shaped like a postcode is a postcode, anything else a place
     (a town or a local authority; the geography resolves both).
     """
-    out = {k: v for k, v in values.items() if k != "where" and v not in (None, "", False, [], ())}
+    out = {k: v for k, v in values.items() if k != "where" and not _unanswered(v)}
     where = (values.get("where") or "").strip()
     if where:
         out["postcode" if looks_like_postcode(where) else "place"] = where
@@ -242,7 +248,7 @@ def _step(step: PlanStep, titles: dict[str, str], agency) -> None:
             st.markdown("**Who:** " + md(", ".join(agency(a) for a in step.agencies)))
         if step.gap and not step.not_compiled:  # not compiled: said once, above the plan
             extra = " The national options below can help meanwhile." if step.services else ""
-            st.caption(md("No local service in the directory for this step." + extra))
+            small_print(md("No local service in the directory for this step." + extra))
         if step.services:
             st.markdown("\n".join(f"- {_service_line(ps)}" for ps in step.services))
 

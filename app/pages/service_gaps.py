@@ -48,7 +48,7 @@ from services.vocabulary import SERVICE_TYPES
 from .. import context
 from ..errors import Failed, shown
 from ..maps import ATTRIBUTION, LocalMap, _js_json, boundary_features, vendor_ready
-from ..render import h, md, type_name
+from ..render import h, md, small_print, type_name
 
 __all__ = ["render", "STATUS_COLOURS", "gap_rows", "WHAT_IF_KEY", "ALL_COMMISSIONERS"]
 
@@ -258,7 +258,7 @@ def _map(report: GapReport, choice: tuple[str, str]) -> None:
     st_folium(fmap, key=f"gaps-map-{choice[0]}-{choice[1]}", height=520, use_container_width=True, returned_objects=[])
     if choice[0] == "count":
         st.markdown(f":{_LEGEND[NOT_COMPILED]}[■] {NOT_COMPILED}: local services not listed yet, so gaps are unknown")
-        st.caption("Darker blue: more stages and cohorts without local cover. " + ATTRIBUTION + ".")
+        small_print("Darker blue: more stages and cohorts without local cover. " + ATTRIBUTION + ".")
     elif choice[0] in ("rate", "need"):
         # Swatches carry their own words, dark on light and white on dark, so they read at AA contrast.
         def swatch(fill: str, words: str, ink: str = "#0b0c0c") -> str:
@@ -268,10 +268,10 @@ def _map(report: GapReport, choice: tuple[str, str]) -> None:
                           for i, (c, e) in enumerate(zip(_BLUES, edges)))
         grey = "not compiled (no comparison)" if choice[0] == "rate" else f"{SUPPRESSED_WORDS} or not published"
         st.markdown(f"Per 10,000 children: {classes}{swatch(_NO_FIGURE, grey)}", unsafe_allow_html=True)
-        _note(md(_rate_caption(report, choice) + " " + ATTRIBUTION + "."))
+        small_print(md(_rate_caption(report, choice) + " " + ATTRIBUTION + "."))
     else:
         st.markdown("  ".join(f":{_LEGEND[name]}[■] {name}" for name in STATUS_COLOURS))
-        st.caption(ATTRIBUTION + ".")
+        small_print(ATTRIBUTION + ".")
 
 
 # -- sections -------------------------------------------------------------------------------
@@ -321,7 +321,7 @@ def _summary(report: GapReport, choice: tuple[str, str]) -> None:
     statuses = [_status(a, choice) for a in report.areas]
     st.markdown(" · ".join(f"**{statuses.count(s)}** {s.lower()}" for s in STATUS_COLOURS))
     if unknown:
-        st.caption(not_yet.replace("**", ""))
+        small_print(not_yet.replace("**", ""))
 
 
 def _status_style(value: Any) -> str:
@@ -375,10 +375,10 @@ def _table(report: GapReport, choice: tuple[str, str]) -> pd.DataFrame:
                 help="Local services at this stage per 10,000 children; blank where not compiled"),
         },
     )
-    st.caption(f"{len(shown_df)} of {len(df)} areas shown. Click a column heading to sort.")
+    small_print(f"{len(shown_df)} of {len(df)} areas shown. Click a column heading to sort.")
     england = report_context(report.model)["england"]
     year, years = (england["children"] or {}).get("year"), england["need"]["years"]
-    _note(md(f"Children 0-17: ONS mid-{year} estimates. Identified need: assessments ending with sexual abuse "
+    small_print(md(f"Children 0-17: ONS mid-{year} estimates. Identified need: assessments ending with sexual abuse "
              f"identified as a factor, {years} (years to 31 March), a year per 10,000 children (DfE, Characteristics "
              f"of children in need; England {england['need']['per_10k_children']:g}); children assessed with the "
              "factor, not prevalence; blank where DfE suppressed a small count or did not publish. Services per "
@@ -406,7 +406,7 @@ def _chart(df: pd.DataFrame, choice: tuple[str, str]) -> None:
     elif choice[0] == "count":
         compiled = df[df["Coverage"] != NOT_COMPILED]
         if compiled.empty:
-            st.caption("No area's local services are compiled yet, so there are no gaps to average by region.")
+            small_print("No area's local services are compiled yet, so there are no gaps to average by region.")
             return
         data = compiled.assign(Gaps=compiled["Stage gaps"] + compiled["Cohort gaps"]).groupby(
             "Region", as_index=False)["Gaps"].mean()
@@ -427,36 +427,30 @@ def _chart(df: pd.DataFrame, choice: tuple[str, str]) -> None:
     st.altair_chart(chart.properties(height=32 * df["Region"].nunique()), width="stretch")
 
 
-def _note(markdown: str) -> None:
-    """Small print at full contrast (Streamlit's grey caption fails WCAG AA contrast): the
-    year and source under a figure. ``markdown`` must already be escaped."""
-    st.markdown(f":small[{markdown}]")
-
-
 def _area_figures(report: GapReport, area: dict[str, Any]) -> None:
     """Children, identified need and services per 10,000 children, each with its year and source."""
     children, need = area.get("children"), area.get("need") or {}
     left, mid, right = st.columns(3)
     with left:
         st.metric("Children aged 0-17", f"{children['count']:,}" if children else "no figure")
-        _note(md(f"ONS mid-{children['year']} estimate" if children else "No ONS estimate for this area."))
+        small_print(md(f"ONS mid-{children['year']} estimate" if children else "No ONS estimate for this area."))
     with mid:
         rate = need.get("per_10k_children")
         st.metric(f"Sexual abuse identified at assessment, {need.get('years') or '-'}",
                   f"{rate:g} per 10,000" if rate is not None else (SUPPRESSED_WORDS if need.get("suppressed") else "not computed"))
-        _note(md(need.get("text") or "no published figures") + ". DfE, Characteristics of children in need.")
+        small_print(md(need.get("text") or "no published figures") + ". DfE, Characteristics of children in need.")
     with right:
         rates = area.get("service_rates") or {}
         value = area.get("services_per_10k_children")
         st.metric("Local services per 10,000 children", f"{value:g}" if value is not None else "no comparison")
-        _note(md(rates.get("reason") or f"This directory's local records; children: ONS mid-{rates.get('year')}."))
+        small_print(md(rates.get("reason") or f"This directory's local records; children: ONS mid-{rates.get('year')}."))
     cse = need.get("child_sexual_exploitation") or {}
     notes = [f"Child sexual exploitation, shown separately and not added in: {md(cse.get('text') or 'no figure')}."]
     if need.get("note"):
         notes.append(md(need["note"]))
     if (area.get("service_rates") or {}).get("small_population"):
         notes.append("Few children live here: one service more or less moves the rate a long way.")
-    _note(" ".join(notes) + " " + md(MEASURE))
+    small_print(" ".join(notes) + " " + md(MEASURE))
 
 
 def _neighbours(report: GapReport, area: dict[str, Any], choice: tuple[str, str]) -> None:
@@ -484,7 +478,7 @@ def _neighbours(report: GapReport, area: dict[str, Any], choice: tuple[str, str]
                         service_dots.properties(width=260, height=26 * len(names)))
     st.altair_chart(chart, width="content")
     year = (area.get("children") or {}).get("year")
-    _note(md(f"Neighbours: DfE children's services statistical neighbours (May 2025), closest first. Need: DfE "
+    small_print(md(f"Neighbours: DfE children's services statistical neighbours (May 2025), closest first. Need: DfE "
                f"Characteristics of children in need, factors identified at the end of assessment, {england['years']} "
                f"(years to 31 March), per 10,000 children (ONS mid-year estimates); dashed line: England "
                f"{england['per_10k_children']:g}. Services: this directory's local records per 10,000 children "
@@ -535,7 +529,7 @@ def _drill_down(report: GapReport, choice: tuple[str, str]) -> None:
         st.dataframe(_coloured(cohorts), hide_index=True, width="stretch")
     dq = area["data_quality"]
     if dq["local_services"]:
-        st.caption(f"{dq['stale']} of {dq['local_services']} local records are not confirmed with the organisation, "
+        small_print(f"{dq['stale']} of {dq['local_services']} local records are not confirmed with the organisation, "
                    f"not checked in the last {model.settings.stale_months} months, or rest on pages over two years old.")
     st.markdown("#### Beside its statistical neighbours")
     _neighbours(report, area, choice)
@@ -554,7 +548,7 @@ def _downloads(report: GapReport, commissioner: str | None) -> None:
         st.download_button("Download the workbook (Excel)", data=lambda: to_excel(report, commissioners=wanted),
                            file_name=f"waymark-service-gaps{suffix}.xlsx", on_click="ignore", icon=":material/download:",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    _note(md(("Only the steps " + book.name(commissioner) + " leads. " if commissioner else "")
+    small_print(md(("Only the steps " + book.name(commissioner) + " leads. " if commissioner else "")
              + "The workbook has one sheet per commissioner listing the gaps at the steps it leads, so a "
              "partnership can send each body its own list; the Sources sheet names every figure's year and source."))
 
