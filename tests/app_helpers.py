@@ -12,11 +12,19 @@ ROOT = Path(__file__).resolve().parent.parent
 TIMEOUT = 60
 
 _UNESCAPE = re.compile(r"\\(.)")
+_SMALL = re.compile(r"^:small\[(.*)\]$", re.S)
+
+
+def small_print(at: AppTest) -> list[str]:
+    """The readable text of every small-print note (``app.render.small_print``) on the page."""
+    return [plain(str(m.value)) for m in at.markdown if str(m.value).startswith(":small[")]
 
 
 def plain(markdown: str) -> str:
-    """Markdown source as the reader sees it (escapes and bold/italic markers removed)."""
-    text = re.sub(r"(?<!\\)\*\*?", "", markdown)
+    """Markdown source as the reader sees it (escapes, bold/italic markers and the
+    ``:small[...]`` small-print directive removed)."""
+    text = _SMALL.sub(r"\1", markdown)
+    text = re.sub(r"(?<!\\)\*\*?", "", text)
     return _UNESCAPE.sub(r"\1", text)
 
 

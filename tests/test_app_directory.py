@@ -10,7 +10,7 @@ import pytest
 from app.context import SELECTED_SERVICE
 from services.catalogue import NATIONAL_ONLY, PAGE_SIZE
 from services.directory import directories
-from tests.app_helpers import headings, page_test, plain, texts, warm
+from tests.app_helpers import headings, page_test, plain, small_print, texts, warm
 from tests.conftest import YORK, service, write_data_dir
 
 DETAIL_SECTIONS = [
@@ -95,7 +95,7 @@ def test_opening_a_listing_uses_session_state_and_shows_every_section(shipped):
     assert "Yes: this service can help during a police investigation." in body
     assert "Children and young people up to age 15" in body
     assert "Last checked:" in body
-    assert any(str(c.value).startswith("Not checked with the organisation") for c in at.caption)
+    assert any(t.startswith("Not checked with the organisation") for t in small_print(at))
     assert not at.warning  # compiled from current pages this week: not "out of date"
     assert "Report a problem with this listing" in body
     # back to the list
@@ -166,7 +166,7 @@ def test_stale_listing_is_flagged(small):
 def test_unverified_listing_is_flagged(small):
     # Compiled recently but not confirmed with the organisation: its own label, not "out of date".
     at = _open(small, "unchecked")
-    assert any(str(c.value).startswith("Not checked with the organisation") for c in at.caption)
+    assert any(t.startswith("Not checked with the organisation") for t in small_print(at))
     assert not any("Out of date" in w.value for w in at.warning)
 
 
