@@ -548,11 +548,8 @@ def _frequency_words(s: dict[str, Any]) -> str | None:
     return ", ".join(words) or None
 
 
-def _schedules(raw: dict[str, Any], ctx: Context, problems: Problems, *, origin: bool = False,
-               attending: list[str] | None = None) -> list[dict[str, Any]]:
-    """Opening hours and closures that are (or will be) current; expired ones are reported.
-
-    ``attending`` collects how people attend, from each schedule's ``attending_type``."""
+def _schedule_sources(raw: dict[str, Any]) -> list[tuple[str, Any, bool]]:
+    """Every schedule a record carries, where it sits, and whether it is a holiday schedule."""
     sources: list[tuple[str, Any, bool]] = []
     for i, s in enumerate(_items(raw.get("schedules"))):
         sources.append((f"schedules[{i}]", s, False))
@@ -568,73 +565,98 @@ def _schedules(raw: dict[str, Any], ctx: Context, problems: Problems, *, origin:
             sources.append((f"service_at_locations[{i}].holiday_schedules[{j}]", s, True))
         for j, s in enumerate(_items(_dict(sal.get("location")).get("schedules"))):
             sources.append((f"service_at_locations[{i}].location.schedules[{j}]", s, False))
+    return sources
+
+
+def _schedules(raw: dict[str, Any], ctx: Context, problems: Problems, *, origin: bool = False,
+               attending: list[str] | None = None) -> list[dict[str, Any]]:
+    """Opening hours and closures that are (or will be) current; expired ones are reported.
+
+    ``attending`` collects how people attend, from each schedule's ``attending_type``."""
     out: list[dict[str, Any]] = []
-    for where, s, holiday in sources:
+    for where, s, holiday in _schedule_sources(raw):
         if not isinstance(s, dict):
             problems.append((where, "is not a schedule object; left out"))
             continue
-        fields = _field_attributes(s, T.SCHEDULE_FIELDS, f"{where}.", problems)
-        mode_text = _text(s.get("attending_type"))
-        if mode_text and attending is not None:
-            modes = attending_modes(mode_text)
-            attending.extend(m for m in modes if m not in attending)
-            if not modes:
-                problems.append((f"{where}.attending_type", f"{mode_text!r} says neither in person, phone nor "
-                                 "online; kept in the schedule's description"))
-        start, end, expired = _validity(s, where, ctx, problems, origin)
-        if expired:
-            continue
-        if origin:  # from a Waymark export: kept as written
-            byday = _text(s.get("byday"))
-        else:
-            byday = _byday(s.get("byday")) or _byday(s.get("weekday"))
-        times: dict[str, dt.time | None] = {}
-        for key in ("opens_at", "closes_at"):
-            value = s.get(key)
-            times[key] = parse_time(value)
-            if _text(value) and times[key] is None:
-                problems.append((f"{where}.{key}", f"{value!r} is not a time of day; left out"))
-        given_closed = s.get("closed")
-        closed = fields.get("closed") is True or (holiday and (given_closed is True or (
-            given_closed is None and not (times["opens_at"] or times["closes_at"]))))
-        description = _text(s.get("description"))
-        if description is None:
-            hours = _describe_hours(byday, times["opens_at"], times["closes_at"])
-            extra = None if origin else _frequency_words(s)
-            if holiday:
-                span = " to ".join(f"{d.day} {d:%b %Y}" for d in dict.fromkeys(x for x in (start, end) if x))
-                head = "Closed" if closed else "Holiday hours"
-                description = " ".join(x for x in (head, span, "" if closed else (hours or "")) if x) or None
-            else:
-                description = ", ".join(x for x in (hours, extra) if x) or None
-        notes = _text(s.get("notes"))
-        if notes and notes != description:
-            description = sentences([description, notes])
-        link = _text(s.get("schedule_link"))
-        if link and link not in (description or ""):
-            description = sentences([description, f"Details: {link}"])
-        if mode_text and not attending_modes(mode_text) and mode_text not in (description or ""):
-            description = sentences([description, mode_text])
-        if description is None:
-            problems.append((where, "has no description, days or times; left out"))
-            continue
-        item: dict[str, Any] = {"description": description}
-        if byday:
-            item["byday"] = byday
-        for key, value in times.items():
-            if value is not None:
-                item[key] = value.isoformat()
-        if fields.get("open_24_7") is True:
-            item["open_24_7"] = True
-        if start:
-            item["valid_from"] = start.isoformat()
-        if end:
-            item["valid_to"] = end.isoformat()
-        if closed:
-            item["closed"] = True
-        if item not in out or origin:
+        item = _read_schedule(s, where, holiday, ctx, problems, origin, attending)
+        if item is not None and (item not in out or origin):
             out.append(item)
     return out
+
+
+def _read_schedule(s: dict[str, Any], where: str, holiday: bool, ctx: Context, problems: Problems, origin: bool,
+                   attending: list[str] | None) -> dict[str, Any] | None:
+    """One Waymark schedule, or None when it has expired or says nothing."""
+    fields = _field_attributes(s, T.SCHEDULE_FIELDS, f"{where}.", problems)
+    mode_text = _text(s.get("attending_type"))
+    if mode_text and attending is not None:
+        modes = attending_modes(mode_text)
+        attending.extend(m for m in modes if m not in attending)
+        if not modes:
+            problems.append((f"{where}.attending_type", f"{mode_text!r} says neither in person, phone nor "
+                             "online; kept in the schedule's description"))
+    start, end, expired = _validity(s, where, ctx, problems, origin)
+    if expired:
+        return None
+    if origin:  # from a Waymark export: kept as written
+        byday = _text(s.get("byday"))
+    else:
+        byday = _byday(s.get("byday")) or _byday(s.get("weekday"))
+    times: dict[str, dt.time | None] = {}
+    for key in ("opens_at", "closes_at"):
+        value = s.get(key)
+        times[key] = parse_time(value)
+        if _text(value) and times[key] is None:
+            problems.append((f"{where}.{key}", f"{value!r} is not a time of day; left out"))
+    given_closed = s.get("closed")
+    closed = fields.get("closed") is True or (holiday and (given_closed is True or (
+        given_closed is None and not (times["opens_at"] or times["closes_at"]))))
+    description = _schedule_description(s, byday, times, start, end, holiday=holiday, closed=closed,
+                                        origin=origin, mode_text=mode_text)
+    if description is None:
+        problems.append((where, "has no description, days or times; left out"))
+        return None
+    item: dict[str, Any] = {"description": description}
+    if byday:
+        item["byday"] = byday
+    for key, value in times.items():
+        if value is not None:
+            item[key] = value.isoformat()
+    if fields.get("open_24_7") is True:
+        item["open_24_7"] = True
+    if start:
+        item["valid_from"] = start.isoformat()
+    if end:
+        item["valid_to"] = end.isoformat()
+    if closed:
+        item["closed"] = True
+    return item
+
+
+def _schedule_description(s: dict[str, Any], byday: str | None, times: dict[str, dt.time | None],
+                          start: dt.date | None, end: dt.date | None, *, holiday: bool, closed: bool,
+                          origin: bool, mode_text: str | None) -> str | None:
+    """The feed's description, or one written from the days, times and dates; with the
+    schedule's notes, link and an attending type that names no mode added."""
+    description = _text(s.get("description"))
+    if description is None:
+        hours = _describe_hours(byday, times["opens_at"], times["closes_at"])
+        extra = None if origin else _frequency_words(s)
+        if holiday:
+            span = " to ".join(f"{d.day} {d:%b %Y}" for d in dict.fromkeys(x for x in (start, end) if x))
+            head = "Closed" if closed else "Holiday hours"
+            description = " ".join(x for x in (head, span, "" if closed else (hours or "")) if x) or None
+        else:
+            description = ", ".join(x for x in (hours, extra) if x) or None
+    notes = _text(s.get("notes"))
+    if notes and notes != description:
+        description = sentences([description, notes])
+    link = _text(s.get("schedule_link"))
+    if link and link not in (description or ""):
+        description = sentences([description, f"Details: {link}"])
+    if mode_text and not attending_modes(mode_text) and mode_text not in (description or ""):
+        description = sentences([description, mode_text])
+    return description
 
 
 def _cost_options(raw: dict[str, Any], problems: Problems) -> list[dict[str, Any]]:
@@ -682,6 +704,20 @@ def _location(raw_loc: dict[str, Any], where: str, service_id: str, index: int, 
     for key in ("name", "description"):
         if _text(raw_loc.get(key)):
             loc[key] = _text(raw_loc.get(key))
+    line, postcode = _address(raw_loc, fields, from_waymark, where, loc, problems)
+    accessibility = _accessibility(raw_loc)
+    if accessibility:
+        loc["accessibility"] = accessibility
+    _position(raw_loc, fields, from_waymark, line, postcode, where, ctx, loc, problems)
+    if "latitude" not in loc and fields.get("precision"):
+        loc["precision"] = fields["precision"]
+    return loc
+
+
+def _address(raw_loc: dict[str, Any], fields: dict[str, Any], from_waymark: bool, where: str,
+             loc: dict[str, Any], problems: Problems) -> tuple[str, str | None]:
+    """Address line, town and postcode (the physical address first); returns the line and the
+    postcode kept (a non-UK or malformed postcode is reported and left out)."""
     addresses = [a for a in _items(raw_loc.get("addresses")) + _items(raw_loc.get("physical_addresses"))
                  if isinstance(a, dict)]
     addresses.sort(key=lambda a: 0 if (_text(a.get("address_type")) or "physical") == "physical" else 1)
@@ -708,6 +744,11 @@ def _location(raw_loc: dict[str, Any], where: str, service_id: str, index: int, 
             postcode = None
         else:
             loc["postcode"] = postcode
+    return line, postcode
+
+
+def _accessibility(raw_loc: dict[str, Any]) -> list[str]:
+    """Accessibility statements (HSDS 3 ``accessibility``, ORUK 1 ``accessibility_for_disabilities``)."""
     accessibility: list[str] = []
     for a in _items(raw_loc.get("accessibility")) + _items(raw_loc.get("accessibility_for_disabilities")):
         if isinstance(a, str):
@@ -720,9 +761,13 @@ def _location(raw_loc: dict[str, Any], where: str, service_id: str, index: int, 
             text = None
         if text and text not in accessibility:
             accessibility.append(text)
-    if accessibility:
-        loc["accessibility"] = accessibility
+    return accessibility
 
+
+def _position(raw_loc: dict[str, Any], fields: dict[str, Any], from_waymark: bool, line: str,
+              postcode: str | None, where: str, ctx: Context, loc: dict[str, Any], problems: Problems) -> None:
+    """The feed's coordinates when they are in the UK, else the postcode's centre; what could
+    not be placed is kept without a map position and reported."""
     lat, lon = _number(raw_loc.get("latitude")), _number(raw_loc.get("longitude"))
     given = raw_loc.get("latitude") is not None or raw_loc.get("longitude") is not None
     if lat is not None and lon is not None:
@@ -757,9 +802,6 @@ def _location(raw_loc: dict[str, Any], where: str, service_id: str, index: int, 
             problems.append((f"{where}.latitude", f"{why} and {tail}; kept without a map position"))
         elif postcode:
             problems.append((f"{where}.postcode", f"cannot place the location ({why_not}); kept without a map position"))
-    if "latitude" not in loc and fields.get("precision"):
-        loc["precision"] = fields["precision"]
-    return loc
 
 
 def _locations(raw: dict[str, Any], service_id: str, ctx: Context, problems: Problems,
