@@ -8,7 +8,8 @@ one vectorised haversine over their locations.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -25,6 +26,9 @@ _STAGE_BIT = {s: 1 << i for i, s in enumerate(STAGES)}
 #: Each service type's and stage's bit in ``type_bits`` and ``stage_bits``.
 TYPE_BITS: dict[str, int] = dict(_TYPE_BIT)
 STAGE_BITS: dict[str, int] = dict(_STAGE_BIT)
+_TYPE_RANK = {t: i for i, t in enumerate(SERVICE_TYPES)}
+_TRISTATE = {None: -1, False: 0, True: 1}
+_NAN = float("nan")
 
 
 def type_mask(types: Sequence[str]) -> int:
@@ -73,112 +77,13 @@ class SearchIndex:
 
     @classmethod
     def build(cls, services: Sequence[Service], taxonomy: Taxonomy | None = None) -> SearchIndex:
-        n = len(services)
+        """One pass over the records collects each column into a list; then one array each."""
         source = services
         services = list(services) if not isinstance(services, (list, tuple)) else services
-        rank = {t: i for i, t in enumerate(SERVICE_TYPES)}
-        # One pass over the records (a national directory has 100,000): each column is
-        # collected into a list, type and stage masks are computed once per distinct list.
-        min_age: list[int] = []
-        max_age: list[int] = []
-        disclosure: list[bool] = []
-        during: list[int] = []
-        self_ref: list[int] = []
-        parents: list[bool] = []
-        free: list[int] = []
-        is_national: list[bool] = []
-        type_bits: list[int] = []
-        stage_bits: list[int] = []
-        type_rank: list[int] = []
-        loc_start: list[int] = []
-        loc_count: list[int] = []
-        checked: list[int] = []
-        verified: list[bool] = []
-        newest_source: list[int] = []
-        waiting: list[float] = []
-        accessible: list[bool] = []
-        active: list[bool] = []
-        offered: list[bool] = []
-        lats: list[float] = []
-        lons: list[float] = []
-        members: dict[str, list[int]] = {}
-        national: list[int] = []
-        type_cache: dict[tuple[str, ...], tuple[int, int]] = {}
-        stage_cache: dict[tuple[str, ...], int] = {}
-        tristate = {None: -1, False: 0, True: 1}
-        nan = float("nan")
+        columns = _Columns()
         for i, s in enumerate(services):
-            start = len(lats)
-            loc_start.append(start)
-            any_access = False
-            for loc in s.locations:
-                if loc.latitude is not None and loc.longitude is not None:
-                    lats.append(loc.latitude)
-                    lons.append(loc.longitude)
-                if loc.accessibility:
-                    any_access = True
-            loc_count.append(len(lats) - start)
-            areas = s.service_areas
-            if NATIONAL in areas:
-                national.append(i)
-                is_national.append(True)
-            else:
-                is_national.append(False)
-                for area in areas:
-                    members.setdefault(area, []).append(i)
-            types = tuple(s.service_types)
-            bits = type_cache.get(types)
-            if bits is None:
-                bits = type_cache[types] = (type_mask(types), rank[types[0]])
-            type_bits.append(bits[0])
-            type_rank.append(bits[1])
-            stages = tuple(s.stages)
-            sbits = stage_cache.get(stages)
-            if sbits is None:
-                sbits = stage_cache[stages] = stage_mask(stages)
-            stage_bits.append(sbits)
-            min_age.append(s.min_age)
-            max_age.append(s.max_age)
-            disclosure.append(s.requires_disclosure)
-            during.append(tristate[s.available_during_investigation])
-            self_ref.append(tristate[s.accepts_self_referral])
-            parents.append(s.for_parents)
-            free.append(tristate[s.free])
-            checked.append(s.last_verified.toordinal())
-            verified.append(s.verified)
-            newest = s.newest_source_date()
-            newest_source.append(newest.toordinal() if newest else 0)
-            waiting.append(nan if s.waiting_weeks is None else s.waiting_weeks)
-            accessible.append(bool(s.accessibility) or any_access)
-            active.append(s.status == "active")
-            offered.append(s.is_offered)
-        return cls(
-            services=source,
-            min_age=np.array(min_age, dtype=np.int16).reshape(n),
-            max_age=np.array(max_age, dtype=np.int16).reshape(n),
-            requires_disclosure=np.array(disclosure, dtype=bool).reshape(n),
-            during_investigation=np.array(during, dtype=np.int8).reshape(n),
-            self_referral=np.array(self_ref, dtype=np.int8).reshape(n),
-            for_parents=np.array(parents, dtype=bool).reshape(n),
-            free=np.array(free, dtype=np.int8).reshape(n),
-            national=np.array(is_national, dtype=bool).reshape(n),
-            type_bits=np.array(type_bits, dtype=np.uint32).reshape(n),
-            stage_bits=np.array(stage_bits, dtype=np.uint32).reshape(n),
-            type_rank=np.array(type_rank, dtype=np.int16).reshape(n),
-            loc_start=np.array(loc_start, dtype=np.int64).reshape(n),
-            loc_count=np.array(loc_count, dtype=np.int64).reshape(n),
-            loc_lat=np.asarray(lats, dtype=np.float64),
-            loc_lon=np.asarray(lons, dtype=np.float64),
-            area_members={k: np.asarray(v, dtype=np.int64) for k, v in members.items()},
-            national_ids=np.asarray(national, dtype=np.int64),
-            checked=np.array(checked, dtype=np.int64).reshape(n),
-            verified=np.array(verified, dtype=bool).reshape(n),
-            newest_source=np.array(newest_source, dtype=np.int64).reshape(n),
-            waiting_weeks=np.array(waiting, dtype=np.float64).reshape(n),
-            accessible=np.array(accessible, dtype=bool).reshape(n),
-            active=np.array(active, dtype=bool).reshape(n),
-            offered=np.array(offered, dtype=bool).reshape(n),
-        )
+            columns.add(i, s)
+        return cls(services=source, **columns.arrays(len(source)))
 
     def candidates(self, area_code: str | None, *, include_national: bool = True) -> np.ndarray:
         """Services that apply at a place: local to its area, plus national ones."""
@@ -201,3 +106,126 @@ class SearchIndex:
         dist = haversine_km(lat, lon, self.loc_lat[rows], self.loc_lon[rows])
         out[has] = np.minimum.reduceat(dist, np.cumsum(cnt) - cnt)
         return out
+
+
+@dataclass
+class _Columns:
+    """The index's columns as lists, filled in one pass over the records (a national
+    directory has 100,000); type and stage masks are computed once per distinct list."""
+
+    min_age: list[int] = field(default_factory=list)
+    max_age: list[int] = field(default_factory=list)
+    disclosure: list[bool] = field(default_factory=list)
+    during: list[int] = field(default_factory=list)
+    self_ref: list[int] = field(default_factory=list)
+    parents: list[bool] = field(default_factory=list)
+    free: list[int] = field(default_factory=list)
+    is_national: list[bool] = field(default_factory=list)
+    type_bits: list[int] = field(default_factory=list)
+    stage_bits: list[int] = field(default_factory=list)
+    type_rank: list[int] = field(default_factory=list)
+    loc_start: list[int] = field(default_factory=list)
+    loc_count: list[int] = field(default_factory=list)
+    checked: list[int] = field(default_factory=list)
+    verified: list[bool] = field(default_factory=list)
+    newest_source: list[int] = field(default_factory=list)
+    waiting: list[float] = field(default_factory=list)
+    accessible: list[bool] = field(default_factory=list)
+    active: list[bool] = field(default_factory=list)
+    offered: list[bool] = field(default_factory=list)
+    lats: list[float] = field(default_factory=list)
+    lons: list[float] = field(default_factory=list)
+    members: dict[str, list[int]] = field(default_factory=dict)
+    national: list[int] = field(default_factory=list)
+    type_cache: dict[tuple[str, ...], tuple[int, int]] = field(default_factory=dict)
+    stage_cache: dict[tuple[str, ...], int] = field(default_factory=dict)
+
+    def add(self, i: int, s: Service) -> None:
+        """Row ``i``: service ``s``."""
+        any_access = self._add_places(i, s)
+        self._add_kinds(s)
+        self._add_facts(s, any_access)
+
+    def _add_places(self, i: int, s: Service) -> bool:
+        """Its mapped locations and the areas it serves; whether any location states accessibility."""
+        lats, lons = self.lats, self.lons
+        start = len(lats)
+        self.loc_start.append(start)
+        any_access = False
+        for loc in s.locations:
+            if loc.latitude is not None and loc.longitude is not None:
+                lats.append(loc.latitude)
+                lons.append(loc.longitude)
+            if loc.accessibility:
+                any_access = True
+        self.loc_count.append(len(lats) - start)
+        areas = s.service_areas
+        if NATIONAL in areas:
+            self.national.append(i)
+            self.is_national.append(True)
+        else:
+            self.is_national.append(False)
+            for area in areas:
+                self.members.setdefault(area, []).append(i)
+        return any_access
+
+    def _add_kinds(self, s: Service) -> None:
+        """Its service types (as bits, and the first type's rank) and stages (as bits)."""
+        types = tuple(s.service_types)
+        bits = self.type_cache.get(types)
+        if bits is None:
+            bits = self.type_cache[types] = (type_mask(types), _TYPE_RANK[types[0]])
+        self.type_bits.append(bits[0])
+        self.type_rank.append(bits[1])
+        stages = tuple(s.stages)
+        sbits = self.stage_cache.get(stages)
+        if sbits is None:
+            sbits = self.stage_cache[stages] = stage_mask(stages)
+        self.stage_bits.append(sbits)
+
+    def _add_facts(self, s: Service, any_access: bool) -> None:
+        """Ages, referral facts, dates, waiting time, accessibility and status."""
+        self.min_age.append(s.min_age)
+        self.max_age.append(s.max_age)
+        self.disclosure.append(s.requires_disclosure)
+        self.during.append(_TRISTATE[s.available_during_investigation])
+        self.self_ref.append(_TRISTATE[s.accepts_self_referral])
+        self.parents.append(s.for_parents)
+        self.free.append(_TRISTATE[s.free])
+        self.checked.append(s.last_verified.toordinal())
+        self.verified.append(s.verified)
+        newest = s.newest_source_date()
+        self.newest_source.append(newest.toordinal() if newest else 0)
+        self.waiting.append(_NAN if s.waiting_weeks is None else s.waiting_weeks)
+        self.accessible.append(bool(s.accessibility) or any_access)
+        self.active.append(s.status == "active")
+        self.offered.append(s.is_offered)
+
+    def arrays(self, n: int) -> dict[str, Any]:
+        """The columns as typed numpy arrays, by SearchIndex field name."""
+        return {
+            "min_age": np.array(self.min_age, dtype=np.int16).reshape(n),
+            "max_age": np.array(self.max_age, dtype=np.int16).reshape(n),
+            "requires_disclosure": np.array(self.disclosure, dtype=bool).reshape(n),
+            "during_investigation": np.array(self.during, dtype=np.int8).reshape(n),
+            "self_referral": np.array(self.self_ref, dtype=np.int8).reshape(n),
+            "for_parents": np.array(self.parents, dtype=bool).reshape(n),
+            "free": np.array(self.free, dtype=np.int8).reshape(n),
+            "national": np.array(self.is_national, dtype=bool).reshape(n),
+            "type_bits": np.array(self.type_bits, dtype=np.uint32).reshape(n),
+            "stage_bits": np.array(self.stage_bits, dtype=np.uint32).reshape(n),
+            "type_rank": np.array(self.type_rank, dtype=np.int16).reshape(n),
+            "loc_start": np.array(self.loc_start, dtype=np.int64).reshape(n),
+            "loc_count": np.array(self.loc_count, dtype=np.int64).reshape(n),
+            "loc_lat": np.asarray(self.lats, dtype=np.float64),
+            "loc_lon": np.asarray(self.lons, dtype=np.float64),
+            "area_members": {k: np.asarray(v, dtype=np.int64) for k, v in self.members.items()},
+            "national_ids": np.asarray(self.national, dtype=np.int64),
+            "checked": np.array(self.checked, dtype=np.int64).reshape(n),
+            "verified": np.array(self.verified, dtype=bool).reshape(n),
+            "newest_source": np.array(self.newest_source, dtype=np.int64).reshape(n),
+            "waiting_weeks": np.array(self.waiting, dtype=np.float64).reshape(n),
+            "accessible": np.array(self.accessible, dtype=bool).reshape(n),
+            "active": np.array(self.active, dtype=bool).reshape(n),
+            "offered": np.array(self.offered, dtype=bool).reshape(n),
+        }

@@ -221,6 +221,7 @@ def _schedule_fits(service: Service, day: str | None, start: dt.time | None, end
 
 
 Search = Annotated[str | None, Query(max_length=200, description="Words in the name, description or organisation")]
+SearchText = Annotated[str | None, Query(max_length=200, description="Same as search (older name)")]
 TaxonomyId = Annotated[str | None, Query(max_length=200, description=(
     "The Waymark taxonomy (its UUID or 'waymark'), or a term: its UUID, its key (waymark:service_type:sarc) or a "
     "bare Waymark service type or stage id (sarc)"))]
@@ -332,7 +333,6 @@ def create_app(data_dir: Path | str | None = None) -> FastAPI:
         dependencies=[Depends(_known_parameters)],
     )
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "OPTIONS"], allow_headers=["*"])
-    lean: dict[str, Any] = {"response_model_exclude_none": True, "response_model_exclude_unset": True}
 
     @app.exception_handler(DataError)
     async def _data_error(_request: Request, exc: DataError) -> JSONResponse:
@@ -343,10 +343,24 @@ def create_app(data_dir: Path | str | None = None) -> FastAPI:
         return {"version": HSDS_VERSION, "profile": PROFILE,
                 "openapi_url": str(request.base_url).rstrip("/") + (app.openapi_url or "")}
 
-    @app.get("/services", response_model=S.Page[S.Service], responses=_ERRORS, summary="Services, paged", **lean)
+    _service_routes(app, feed)
+    _service_at_location_routes(app, feed)
+    _organization_routes(app, feed)
+    _taxonomy_routes(app, feed)
+    return app
+
+
+#: Route options: ORUK bodies leave optional fields out rather than send null.
+_LEAN: dict[str, Any] = {"response_model_exclude_none": True, "response_model_exclude_unset": True}
+
+
+def _service_routes(app: FastAPI, feed: _Feed) -> None:
+    """``/services`` and ``/services/{id}``."""
+
+    @app.get("/services", response_model=S.Page[S.Service], responses=_ERRORS, summary="Services, paged", **_LEAN)
     def list_services(
         page: PageNo = 1, per_page: PerPage = 50, search: Search = None,
-        text: Annotated[str | None, Query(max_length=200, description="Same as search (older name)")] = None,
+        text: SearchText = None,
         taxonomy_id: TaxonomyId = None, taxonomy_term_id: TermId = None, organization_id: OrgId = None,
         modified_after: ModifiedAfter = None, minimum_age: MinAge = None, maximum_age: MaxAge = None,
         age: Age = None, day: Day = None, start_time: StartTime = None, end_time: EndTime = None,
@@ -359,18 +373,22 @@ def create_app(data_dir: Path | str | None = None) -> FastAPI:
                          proximity=proximity)
         return _page([e for _, e in chosen], page, per_page)
 
-    @app.get("/services/{id}", response_model=S.Service, responses=_NOT_FOUND, summary="One service, in full", **lean)
+    @app.get("/services/{id}", response_model=S.Service, responses=_NOT_FOUND, summary="One service, in full", **_LEAN)
     def get_service(id: str) -> dict[str, Any]:
         found = feed.get()["by_id"].get(id)
         if found is None:
             raise HTTPException(404, f"no service with id {id[:100]!r}")
         return found
 
+
+def _service_at_location_routes(app: FastAPI, feed: _Feed) -> None:
+    """``/service_at_locations`` and ``/service_at_locations/{id}``: where services are delivered."""
+
     @app.get("/service_at_locations", response_model=S.Page[S.ServiceAtLocation], responses=_ERRORS,
-             summary="Where services are delivered, paged", **lean)
+             summary="Where services are delivered, paged", **_LEAN)
     def list_service_at_locations(
         page: PageNo = 1, per_page: PerPage = 50, search: Search = None,
-        text: Annotated[str | None, Query(max_length=200, description="Same as search (older name)")] = None,
+        text: SearchText = None,
         service_id: Text = None, taxonomy_id: TaxonomyId = None, taxonomy_term_id: TermId = None,
         organization_id: OrgId = None, modified_after: ModifiedAfter = None, minimum_age: MinAge = None,
         maximum_age: MaxAge = None, age: Age = None, day: Day = None, start_time: StartTime = None,
@@ -400,15 +418,20 @@ def create_app(data_dir: Path | str | None = None) -> FastAPI:
         return _page(sals, page, per_page)
 
     @app.get("/service_at_locations/{id}", response_model=S.ServiceAtLocation, responses=_NOT_FOUND,
-             summary="One service at a location", **lean)
+             summary="One service at a location", **_LEAN)
     def get_service_at_location(id: str) -> dict[str, Any]:
         found = feed.get()["sal_by_id"].get(id)
         if found is None:
             raise HTTPException(404, f"no service_at_location with id {id[:100]!r}")
         return found
 
+
+
+def _organization_routes(app: FastAPI, feed: _Feed) -> None:
+    """``/organizations`` and ``/organizations/{id}``."""
+
     @app.get("/organizations", response_model=S.Page[S.OrganizationFull], responses=_ERRORS,
-             summary="Organisations that run the services, paged", **lean)
+             summary="Organisations that run the services, paged", **_LEAN)
     def list_organizations(page: PageNo = 1, per_page: PerPage = 50, search: Search = None,
                            full_service: Annotated[bool, Query(description="Include each organisation's services")] = False,
                            ) -> dict[str, Any]:
@@ -422,7 +445,7 @@ def create_app(data_dir: Path | str | None = None) -> FastAPI:
         return _page(orgs, page, per_page)
 
     @app.get("/organizations/{id}", response_model=S.OrganizationFull, responses=_NOT_FOUND,
-             summary="One organisation with its services", **lean)
+             summary="One organisation with its services", **_LEAN)
     def get_organization(id: str,
                          full_service: Annotated[bool, Query(description="Ignored: services are always included")] = True,
                          ) -> dict[str, Any]:
@@ -433,14 +456,19 @@ def create_app(data_dir: Path | str | None = None) -> FastAPI:
             raise HTTPException(404, f"no organization with id {id[:100]!r}")
         return {**found, "services": data["org_services"][org_id]}
 
+
+
+def _taxonomy_routes(app: FastAPI, feed: _Feed) -> None:
+    """``/taxonomies``, ``/taxonomy_terms`` and their ``{id}`` endpoints."""
+
     @app.get("/taxonomies", response_model=S.Page[S.TaxonomyDetail], responses=_ERRORS, summary="Taxonomies, paged",
-             **lean)
+             **_LEAN)
     def list_taxonomies(page: PageNo = 1, per_page: PerPage = 50) -> dict[str, Any]:
         feed.get()
         return _page([taxonomy_object()], page, per_page)
 
     @app.get("/taxonomies/{id}", response_model=S.TaxonomyDetail, responses=_NOT_FOUND, summary="One taxonomy",
-             **lean)
+             **_LEAN)
     def get_taxonomy(id: str) -> dict[str, Any]:
         if id not in (T.TAXONOMY_ID, T.TAXONOMY_UUID):
             raise HTTPException(404, f"no taxonomy with id {id[:100]!r} (this API publishes {T.TAXONOMY_UUID}, "
@@ -448,7 +476,7 @@ def create_app(data_dir: Path | str | None = None) -> FastAPI:
         return taxonomy_object()
 
     @app.get("/taxonomy_terms", response_model=S.Page[S.TaxonomyTerm], responses=_ERRORS,
-             summary="Taxonomy terms, paged", **lean)
+             summary="Taxonomy terms, paged", **_LEAN)
     def list_taxonomy_terms(page: PageNo = 1, per_page: PerPage = 50, taxonomy_id: Text = None,
                             parent_id: Text = None) -> dict[str, Any]:
         term_list = feed.get()["terms"]
@@ -461,11 +489,9 @@ def create_app(data_dir: Path | str | None = None) -> FastAPI:
         return _page(term_list, page, per_page)
 
     @app.get("/taxonomy_terms/{id}", response_model=S.TaxonomyTerm, responses=_NOT_FOUND,
-             summary="One taxonomy term", **lean)
+             summary="One taxonomy term", **_LEAN)
     def get_taxonomy_term(id: str) -> dict[str, Any]:
         found = feed.get()["term_by_id"].get(id)
         if found is None:
             raise HTTPException(404, f"no taxonomy term with id {id[:100]!r}")
         return found
-
-    return app

@@ -548,11 +548,8 @@ def _frequency_words(s: dict[str, Any]) -> str | None:
     return ", ".join(words) or None
 
 
-def _schedules(raw: dict[str, Any], ctx: Context, problems: Problems, *, origin: bool = False,
-               attending: list[str] | None = None) -> list[dict[str, Any]]:
-    """Opening hours and closures that are (or will be) current; expired ones are reported.
-
-    ``attending`` collects how people attend, from each schedule's ``attending_type``."""
+def _schedule_sources(raw: dict[str, Any]) -> list[tuple[str, Any, bool]]:
+    """Every schedule a record carries, where it sits, and whether it is a holiday schedule."""
     sources: list[tuple[str, Any, bool]] = []
     for i, s in enumerate(_items(raw.get("schedules"))):
         sources.append((f"schedules[{i}]", s, False))
@@ -568,73 +565,98 @@ def _schedules(raw: dict[str, Any], ctx: Context, problems: Problems, *, origin:
             sources.append((f"service_at_locations[{i}].holiday_schedules[{j}]", s, True))
         for j, s in enumerate(_items(_dict(sal.get("location")).get("schedules"))):
             sources.append((f"service_at_locations[{i}].location.schedules[{j}]", s, False))
+    return sources
+
+
+def _schedules(raw: dict[str, Any], ctx: Context, problems: Problems, *, origin: bool = False,
+               attending: list[str] | None = None) -> list[dict[str, Any]]:
+    """Opening hours and closures that are (or will be) current; expired ones are reported.
+
+    ``attending`` collects how people attend, from each schedule's ``attending_type``."""
     out: list[dict[str, Any]] = []
-    for where, s, holiday in sources:
+    for where, s, holiday in _schedule_sources(raw):
         if not isinstance(s, dict):
             problems.append((where, "is not a schedule object; left out"))
             continue
-        fields = _field_attributes(s, T.SCHEDULE_FIELDS, f"{where}.", problems)
-        mode_text = _text(s.get("attending_type"))
-        if mode_text and attending is not None:
-            modes = attending_modes(mode_text)
-            attending.extend(m for m in modes if m not in attending)
-            if not modes:
-                problems.append((f"{where}.attending_type", f"{mode_text!r} says neither in person, phone nor "
-                                 "online; kept in the schedule's description"))
-        start, end, expired = _validity(s, where, ctx, problems, origin)
-        if expired:
-            continue
-        if origin:  # from a Waymark export: kept as written
-            byday = _text(s.get("byday"))
-        else:
-            byday = _byday(s.get("byday")) or _byday(s.get("weekday"))
-        times: dict[str, dt.time | None] = {}
-        for key in ("opens_at", "closes_at"):
-            value = s.get(key)
-            times[key] = parse_time(value)
-            if _text(value) and times[key] is None:
-                problems.append((f"{where}.{key}", f"{value!r} is not a time of day; left out"))
-        given_closed = s.get("closed")
-        closed = fields.get("closed") is True or (holiday and (given_closed is True or (
-            given_closed is None and not (times["opens_at"] or times["closes_at"]))))
-        description = _text(s.get("description"))
-        if description is None:
-            hours = _describe_hours(byday, times["opens_at"], times["closes_at"])
-            extra = None if origin else _frequency_words(s)
-            if holiday:
-                span = " to ".join(f"{d.day} {d:%b %Y}" for d in dict.fromkeys(x for x in (start, end) if x))
-                head = "Closed" if closed else "Holiday hours"
-                description = " ".join(x for x in (head, span, "" if closed else (hours or "")) if x) or None
-            else:
-                description = ", ".join(x for x in (hours, extra) if x) or None
-        notes = _text(s.get("notes"))
-        if notes and notes != description:
-            description = sentences([description, notes])
-        link = _text(s.get("schedule_link"))
-        if link and link not in (description or ""):
-            description = sentences([description, f"Details: {link}"])
-        if mode_text and not attending_modes(mode_text) and mode_text not in (description or ""):
-            description = sentences([description, mode_text])
-        if description is None:
-            problems.append((where, "has no description, days or times; left out"))
-            continue
-        item: dict[str, Any] = {"description": description}
-        if byday:
-            item["byday"] = byday
-        for key, value in times.items():
-            if value is not None:
-                item[key] = value.isoformat()
-        if fields.get("open_24_7") is True:
-            item["open_24_7"] = True
-        if start:
-            item["valid_from"] = start.isoformat()
-        if end:
-            item["valid_to"] = end.isoformat()
-        if closed:
-            item["closed"] = True
-        if item not in out or origin:
+        item = _read_schedule(s, where, holiday, ctx, problems, origin, attending)
+        if item is not None and (item not in out or origin):
             out.append(item)
     return out
+
+
+def _read_schedule(s: dict[str, Any], where: str, holiday: bool, ctx: Context, problems: Problems, origin: bool,
+                   attending: list[str] | None) -> dict[str, Any] | None:
+    """One Waymark schedule, or None when it has expired or says nothing."""
+    fields = _field_attributes(s, T.SCHEDULE_FIELDS, f"{where}.", problems)
+    mode_text = _text(s.get("attending_type"))
+    if mode_text and attending is not None:
+        modes = attending_modes(mode_text)
+        attending.extend(m for m in modes if m not in attending)
+        if not modes:
+            problems.append((f"{where}.attending_type", f"{mode_text!r} says neither in person, phone nor "
+                             "online; kept in the schedule's description"))
+    start, end, expired = _validity(s, where, ctx, problems, origin)
+    if expired:
+        return None
+    if origin:  # from a Waymark export: kept as written
+        byday = _text(s.get("byday"))
+    else:
+        byday = _byday(s.get("byday")) or _byday(s.get("weekday"))
+    times: dict[str, dt.time | None] = {}
+    for key in ("opens_at", "closes_at"):
+        value = s.get(key)
+        times[key] = parse_time(value)
+        if _text(value) and times[key] is None:
+            problems.append((f"{where}.{key}", f"{value!r} is not a time of day; left out"))
+    given_closed = s.get("closed")
+    closed = fields.get("closed") is True or (holiday and (given_closed is True or (
+        given_closed is None and not (times["opens_at"] or times["closes_at"]))))
+    description = _schedule_description(s, byday, times, start, end, holiday=holiday, closed=closed,
+                                        origin=origin, mode_text=mode_text)
+    if description is None:
+        problems.append((where, "has no description, days or times; left out"))
+        return None
+    item: dict[str, Any] = {"description": description}
+    if byday:
+        item["byday"] = byday
+    for key, value in times.items():
+        if value is not None:
+            item[key] = value.isoformat()
+    if fields.get("open_24_7") is True:
+        item["open_24_7"] = True
+    if start:
+        item["valid_from"] = start.isoformat()
+    if end:
+        item["valid_to"] = end.isoformat()
+    if closed:
+        item["closed"] = True
+    return item
+
+
+def _schedule_description(s: dict[str, Any], byday: str | None, times: dict[str, dt.time | None],
+                          start: dt.date | None, end: dt.date | None, *, holiday: bool, closed: bool,
+                          origin: bool, mode_text: str | None) -> str | None:
+    """The feed's description, or one written from the days, times and dates; with the
+    schedule's notes, link and an attending type that names no mode added."""
+    description = _text(s.get("description"))
+    if description is None:
+        hours = _describe_hours(byday, times["opens_at"], times["closes_at"])
+        extra = None if origin else _frequency_words(s)
+        if holiday:
+            span = " to ".join(f"{d.day} {d:%b %Y}" for d in dict.fromkeys(x for x in (start, end) if x))
+            head = "Closed" if closed else "Holiday hours"
+            description = " ".join(x for x in (head, span, "" if closed else (hours or "")) if x) or None
+        else:
+            description = ", ".join(x for x in (hours, extra) if x) or None
+    notes = _text(s.get("notes"))
+    if notes and notes != description:
+        description = sentences([description, notes])
+    link = _text(s.get("schedule_link"))
+    if link and link not in (description or ""):
+        description = sentences([description, f"Details: {link}"])
+    if mode_text and not attending_modes(mode_text) and mode_text not in (description or ""):
+        description = sentences([description, mode_text])
+    return description
 
 
 def _cost_options(raw: dict[str, Any], problems: Problems) -> list[dict[str, Any]]:
@@ -682,6 +704,20 @@ def _location(raw_loc: dict[str, Any], where: str, service_id: str, index: int, 
     for key in ("name", "description"):
         if _text(raw_loc.get(key)):
             loc[key] = _text(raw_loc.get(key))
+    line, postcode = _address(raw_loc, fields, from_waymark, where, loc, problems)
+    accessibility = _accessibility(raw_loc)
+    if accessibility:
+        loc["accessibility"] = accessibility
+    _position(raw_loc, fields, from_waymark, line, postcode, where, ctx, loc, problems)
+    if "latitude" not in loc and fields.get("precision"):
+        loc["precision"] = fields["precision"]
+    return loc
+
+
+def _address(raw_loc: dict[str, Any], fields: dict[str, Any], from_waymark: bool, where: str,
+             loc: dict[str, Any], problems: Problems) -> tuple[str, str | None]:
+    """Address line, town and postcode (the physical address first); returns the line and the
+    postcode kept (a non-UK or malformed postcode is reported and left out)."""
     addresses = [a for a in _items(raw_loc.get("addresses")) + _items(raw_loc.get("physical_addresses"))
                  if isinstance(a, dict)]
     addresses.sort(key=lambda a: 0 if (_text(a.get("address_type")) or "physical") == "physical" else 1)
@@ -708,6 +744,11 @@ def _location(raw_loc: dict[str, Any], where: str, service_id: str, index: int, 
             postcode = None
         else:
             loc["postcode"] = postcode
+    return line, postcode
+
+
+def _accessibility(raw_loc: dict[str, Any]) -> list[str]:
+    """Accessibility statements (HSDS 3 ``accessibility``, ORUK 1 ``accessibility_for_disabilities``)."""
     accessibility: list[str] = []
     for a in _items(raw_loc.get("accessibility")) + _items(raw_loc.get("accessibility_for_disabilities")):
         if isinstance(a, str):
@@ -720,9 +761,13 @@ def _location(raw_loc: dict[str, Any], where: str, service_id: str, index: int, 
             text = None
         if text and text not in accessibility:
             accessibility.append(text)
-    if accessibility:
-        loc["accessibility"] = accessibility
+    return accessibility
 
+
+def _position(raw_loc: dict[str, Any], fields: dict[str, Any], from_waymark: bool, line: str,
+              postcode: str | None, where: str, ctx: Context, loc: dict[str, Any], problems: Problems) -> None:
+    """The feed's coordinates when they are in the UK, else the postcode's centre; what could
+    not be placed is kept without a map position and reported."""
     lat, lon = _number(raw_loc.get("latitude")), _number(raw_loc.get("longitude"))
     given = raw_loc.get("latitude") is not None or raw_loc.get("longitude") is not None
     if lat is not None and lon is not None:
@@ -757,9 +802,6 @@ def _location(raw_loc: dict[str, Any], where: str, service_id: str, index: int, 
             problems.append((f"{where}.latitude", f"{why} and {tail}; kept without a map position"))
         elif postcode:
             problems.append((f"{where}.postcode", f"cannot place the location ({why_not}); kept without a map position"))
-    if "latitude" not in loc and fields.get("precision"):
-        loc["precision"] = fields["precision"]
-    return loc
 
 
 def _locations(raw: dict[str, Any], service_id: str, ctx: Context, problems: Problems,
@@ -927,9 +969,9 @@ _STATUS = {
 # The record
 # --------------------------------------------------------------------------------------
 
-def map_service(raw: dict[str, Any], ctx: Context, *, position: int) -> Mapped:
-    """Map one feed record. ``position`` (1-based) names a record that has no id."""
-    problems: Problems = []
+def _identity(raw: dict[str, Any], problems: Problems) -> tuple[str | None, str | None, dict[str, Any], bool]:
+    """The feed's id, the Waymark id made from it, the record's Waymark attributes, and whether
+    it is a Waymark export (it carries those attributes), whose published UUID is kept."""
     original_id = _text(raw.get("id"))
     wid = waymark_id(original_id) if original_id else None
     if original_id is None:
@@ -945,9 +987,11 @@ def map_service(raw: dict[str, Any], ctx: Context, *, position: int) -> Mapped:
     if origin and isinstance(own_id, str) and waymark_id(own_id) == own_id:
         wid = own_id  # a Waymark export: its published UUID stands for this id
         problems[:] = [p for p in problems if p[0] != "id"]
-    sid = wid or f"record-{position}"
-    record: dict[str, Any] = {"id": wid}
+    return original_id, wid, fields, origin
 
+
+def _basics(raw: dict[str, Any], origin: bool, record: dict[str, Any], problems: Problems) -> None:
+    """Name, description, organisation, web address, email and status."""
     for key, src in (("name", "name"), ("description", "description")):
         value = _text(raw.get(src))
         if value is not None:
@@ -976,19 +1020,9 @@ def map_service(raw: dict[str, Any], ctx: Context, *, position: int) -> Mapped:
             if mapped_status in ("defunct", "inactive"):
                 problems.append(("status", f"{status!r}: imported, but not offered in search, the app or plans"))
 
-    phones = _phones(raw, ctx, problems, merge=not origin)
-    if phones:
-        record["phones"] = phones
-    attending: list[str] = []
-    contacts = _contacts(raw, problems, origin)
-    if contacts:
-        record["contacts"] = contacts
-    locations = _locations(raw, sid, ctx, problems, attending)
-    if locations:
-        record["locations"] = locations
-    record["service_areas"] = _service_areas(raw, locations, ctx, problems)
 
-    # Eligibility: HSDS 3 puts ages on the service; ORUK 1 in ``eligibilitys``.
+def _eligibility(raw: dict[str, Any], record: dict[str, Any], problems: Problems) -> None:
+    """Eligibility text and ages: HSDS 3 puts ages on the service; ORUK 1 in ``eligibilitys``."""
     eligibilitys = [e for e in _items(raw.get("eligibilitys")) if isinstance(e, dict)]
     eligibility = _text(raw.get("eligibility_description")) or _text(raw.get("eligibility")) or (
         "; ".join(t for t in (_text(e.get("eligibility")) for e in eligibilitys) if t) or None)
@@ -1006,31 +1040,28 @@ def map_service(raw: dict[str, Any], ctx: Context, *, position: int) -> Mapped:
     if max_age is not None:
         record["max_age"] = max_age
 
+
+def _service_languages(raw: dict[str, Any]) -> list[str]:
+    """Languages of the service and of each of its locations, first mention first."""
     languages = _languages(raw.get("languages"))
     for sal in _items(raw.get("service_at_locations")):
         for lang in _languages(_dict(_dict(sal).get("location")).get("languages")):
             if lang not in languages:
                 languages.append(lang)
-    if languages:
-        record["languages"] = languages
-    schedules = _schedules(raw, ctx, problems, origin=origin, attending=attending)
-    if schedules:
-        record["schedules"] = schedules
+    return languages
+
+
+def _costs(raw: dict[str, Any], problems: Problems) -> tuple[list[dict[str, Any]], str | None]:
+    """Cost options, with fee text not already said by one added as its own option; and the fee text."""
     costs = _cost_options(raw, problems)
     fee_texts = list(dict.fromkeys(t for t in (_text(raw.get("fees_description")), _text(raw.get("fees"))) if t))
     said = {c.get(k) for c in costs for k in ("option", "amount_description")}
     costs += [{"amount_description": t} for t in fee_texts if t not in said]
-    fees = fee_texts[0] if fee_texts else None
-    if costs:
-        record["cost_options"] = costs
-    access_text = (_text(raw.get("attending_access")) or "").lower()
-    for mode in attending_modes(_text(raw.get("attending_type"))):
-        if mode not in attending:
-            attending.append(mode)
-    if attending and not origin:
-        record["attending"] = attending
+    return costs, fee_texts[0] if fee_texts else None
 
-    # Taxonomy terms → service types and stages.
+
+def _taxonomy(raw: dict[str, Any], ctx: Context, record: dict[str, Any], problems: Problems) -> list[Term]:
+    """Taxonomy terms → service types and stages; returns the terms the map does not know."""
     types: list[str] = []
     stages: list[str] = []
     unmapped: list[Term] = []
@@ -1070,53 +1101,61 @@ def map_service(raw: dict[str, Any], ctx: Context, *, position: int) -> Mapped:
         problems.append(("service_types", "the record has no taxonomy terms; give service_types in the overlay"))
     if stages:
         record["stages"] = list(dict.fromkeys(stages))
+    return unmapped
 
-    # What HSDS carries as text, Waymark keeps in its own fields.
-    if not origin:
-        process = _text(raw.get("application_process"))
-        if process:
-            record["referral_routes"] = [process]
-        wait_text = _text(raw.get("wait_time"))
-        weeks = _waiting_weeks(wait_text)
-        if weeks is not None:
-            record["waiting_weeks"] = weeks
-        notes = []
-        if _text(raw.get("alert")):
-            notes.append(_text(raw.get("alert")))
-        if _text(raw.get("alternate_name")):
-            notes.append(f"Also known as {_text(raw.get('alternate_name'))}.")
-        if _text(raw.get("interpretation_services")):
-            notes.append(f"Interpreting: {_text(raw.get('interpretation_services'))}")
-        if wait_text and weeks is None:
-            notes.append(f"Waiting time: {wait_text}")
-        for key, label in (("accreditations", "Accreditations"), ("licenses", "Licences")):
-            if _text(raw.get(key)):
-                notes.append(f"{label}: {_text(raw.get(key))}")
-        documents = [t for t in (_text(d.get("document")) or _text(d.get("name")) if isinstance(d, dict) else _text(d)
-                                 for d in _items(raw.get("required_documents"))) if t]
-        if documents:
-            notes.append(f"Documents to bring: {'; '.join(d.rstrip('.') for d in documents)}")
-        funding = [t for t in (_text(f.get("source")) if isinstance(f, dict) else _text(f)
-                               for f in _items(raw.get("funding")) + _items(raw.get("fundings"))) if t]
-        if funding:
-            notes.append(f"Funding: {'; '.join(f.rstrip('.') for f in funding)}")
-        if _text(raw.get("attending_type")) and not attending_modes(_text(raw.get("attending_type"))):
-            notes.append(f"How to attend: {_text(raw.get('attending_type'))}")
-        if access_text:
-            notes.append(f"Access: {_text(raw.get('attending_access'))}")
-            if re.search(r"referr", access_text) and "accepts_self_referral" not in fields:
-                record["accepts_self_referral"] = False
-                problems.append(("attending_access", f"{raw.get('attending_access')!r}: taken as "
-                                 "referral only (no self-referral)"))
-        if notes:
-            record["notes"] = sentences(notes)
-        free_words = [fees] + [c.get("option") for c in costs] + [c.get("amount_description") for c in costs]
-        if any(w and re.match(r"^\s*(free|no charge|no cost)\b", w, re.I) for w in free_words) or (
-            costs and all(c.get("amount") == 0 for c in costs)
-        ):
-            record["free"] = True
 
-    # Where the facts came from and when they were checked.
+def _hsds_text(raw: dict[str, Any], fields: dict[str, Any], costs: list[dict[str, Any]], fees: str | None,
+               record: dict[str, Any], problems: Problems) -> None:
+    """What HSDS carries as text, Waymark keeps in its own fields (referral routes, waiting
+    weeks, notes, self-referral, free)."""
+    access_text = (_text(raw.get("attending_access")) or "").lower()
+    process = _text(raw.get("application_process"))
+    if process:
+        record["referral_routes"] = [process]
+    wait_text = _text(raw.get("wait_time"))
+    weeks = _waiting_weeks(wait_text)
+    if weeks is not None:
+        record["waiting_weeks"] = weeks
+    notes = []
+    if _text(raw.get("alert")):
+        notes.append(_text(raw.get("alert")))
+    if _text(raw.get("alternate_name")):
+        notes.append(f"Also known as {_text(raw.get('alternate_name'))}.")
+    if _text(raw.get("interpretation_services")):
+        notes.append(f"Interpreting: {_text(raw.get('interpretation_services'))}")
+    if wait_text and weeks is None:
+        notes.append(f"Waiting time: {wait_text}")
+    for key, label in (("accreditations", "Accreditations"), ("licenses", "Licences")):
+        if _text(raw.get(key)):
+            notes.append(f"{label}: {_text(raw.get(key))}")
+    documents = [t for t in (_text(d.get("document")) or _text(d.get("name")) if isinstance(d, dict) else _text(d)
+                             for d in _items(raw.get("required_documents"))) if t]
+    if documents:
+        notes.append(f"Documents to bring: {'; '.join(d.rstrip('.') for d in documents)}")
+    funding = [t for t in (_text(f.get("source")) if isinstance(f, dict) else _text(f)
+                           for f in _items(raw.get("funding")) + _items(raw.get("fundings"))) if t]
+    if funding:
+        notes.append(f"Funding: {'; '.join(f.rstrip('.') for f in funding)}")
+    if _text(raw.get("attending_type")) and not attending_modes(_text(raw.get("attending_type"))):
+        notes.append(f"How to attend: {_text(raw.get('attending_type'))}")
+    if access_text:
+        notes.append(f"Access: {_text(raw.get('attending_access'))}")
+        if re.search(r"referr", access_text) and "accepts_self_referral" not in fields:
+            record["accepts_self_referral"] = False
+            problems.append(("attending_access", f"{raw.get('attending_access')!r}: taken as "
+                             "referral only (no self-referral)"))
+    if notes:
+        record["notes"] = sentences(notes)
+    free_words = [fees] + [c.get("option") for c in costs] + [c.get("amount_description") for c in costs]
+    if any(w and re.match(r"^\s*(free|no charge|no cost)\b", w, re.I) for w in free_words) or (
+        costs and all(c.get("amount") == 0 for c in costs)
+    ):
+        record["free"] = True
+
+
+def _provenance(raw: dict[str, Any], ctx: Context, original_id: str | None, position: int, sid: str,
+                record: dict[str, Any], problems: Problems) -> None:
+    """Where the facts came from and when they were checked."""
     if original_id is not None:
         record["source"] = (f"{ctx.source.rstrip('/')}/services/{quote(original_id, safe='')}" if ctx.is_url
                             else f"Open Referral UK feed {ctx.source}, service {original_id}")
@@ -1139,7 +1178,12 @@ def map_service(raw: dict[str, Any], ctx: Context, *, position: int) -> Mapped:
     record["last_verified"] = checked.isoformat()
     record["verified"] = False
 
-    if origin:  # a Waymark export: a pathway field it leaves out has Waymark's default
+
+def _waymark_fields(raw: dict[str, Any], fields: dict[str, Any], origin: bool, record: dict[str, Any],
+                    problems: Problems) -> None:
+    """Waymark's own attributes win over what was read; a Waymark export's left-out pathway
+    field has Waymark's default; a third-party feed's unread keys are reported."""
+    if origin:
         for name in T.SERVICE_FIELDS:
             if name not in fields and name != "id":
                 record.pop(name, None)
@@ -1156,6 +1200,49 @@ def map_service(raw: dict[str, Any], ctx: Context, *, position: int) -> Mapped:
         for key in sorted(raw):
             if key not in _READ_KEYS and not _empty(raw[key]):
                 problems.append((key, "has no place in Waymark's model; not carried"))
+
+
+def map_service(raw: dict[str, Any], ctx: Context, *, position: int) -> Mapped:
+    """Map one feed record. ``position`` (1-based) names a record that has no id."""
+    problems: Problems = []
+    original_id, wid, fields, origin = _identity(raw, problems)
+    sid = wid or f"record-{position}"
+    record: dict[str, Any] = {"id": wid}
+    _basics(raw, origin, record, problems)
+
+    phones = _phones(raw, ctx, problems, merge=not origin)
+    if phones:
+        record["phones"] = phones
+    attending: list[str] = []
+    contacts = _contacts(raw, problems, origin)
+    if contacts:
+        record["contacts"] = contacts
+    locations = _locations(raw, sid, ctx, problems, attending)
+    if locations:
+        record["locations"] = locations
+    record["service_areas"] = _service_areas(raw, locations, ctx, problems)
+
+    _eligibility(raw, record, problems)
+    languages = _service_languages(raw)
+    if languages:
+        record["languages"] = languages
+    schedules = _schedules(raw, ctx, problems, origin=origin, attending=attending)
+    if schedules:
+        record["schedules"] = schedules
+    costs, fees = _costs(raw, problems)
+    if costs:
+        record["cost_options"] = costs
+    for mode in attending_modes(_text(raw.get("attending_type"))):
+        if mode not in attending:
+            attending.append(mode)
+    if attending and not origin:
+        record["attending"] = attending
+
+    unmapped = _taxonomy(raw, ctx, record, problems)
+    if not origin:
+        _hsds_text(raw, fields, costs, fees, record, problems)
+    _provenance(raw, ctx, original_id, position, sid, record, problems)
+    _waymark_fields(raw, fields, origin, record, problems)
     return Mapped(original_id, wid, record, problems, unmapped, origin)
 
 
