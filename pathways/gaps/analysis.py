@@ -109,16 +109,16 @@ class StageRule:
 def _stage_rules(pathway: Pathway, taxonomy: Taxonomy, book: CohortBook) -> tuple[StageRule, ...]:
     """Which service types deliver each stage, and whether a national one covers it, from
     the pathway definition (the same ``pathway.yaml`` the planner reads)."""
-    return tuple(
-        StageRule(
-            id=s.id,
-            name=taxonomy.stage(s.id).name,
-            words=book.stage_words.get(s.id) or taxonomy.stage(s.id).name.lower(),
-            service_types=tuple(s.service_types),
-            national_covers=s.national_covers,
-        )
-        for s in sorted(pathway.stages, key=lambda s: STAGES.index(s.id))
-    )
+    words: dict[str, str] = {str(k): v for k, v in book.stage_words.items()}
+    rules = []
+    for s in sorted(pathway.stages, key=lambda s: STAGES.index(s.id)):
+        named = taxonomy.stage(s.id)
+        # Every pathway stage is a vocabulary stage, which the taxonomy names; the id is a
+        # readable fallback rather than a crash should a taxonomy file lack one.
+        name = named.name if named is not None else s.id.replace("_", " ").capitalize()
+        rules.append(StageRule(id=s.id, name=name, words=words.get(s.id) or name.lower(),
+                               service_types=tuple(s.service_types), national_covers=s.national_covers))
+    return tuple(rules)
 
 
 @dataclass(frozen=True)
@@ -382,7 +382,7 @@ def area_result(model: GapModel, code: str, *, cols: Columns | None = None,
             national_only=bool(n_local[r] == 0 and n_national[r] > 0),
             waiting_weeks=_median(waiting[counted[r]]),
         )
-    cohorts = {
+    cohorts: dict[str, CohortCell] = {
         c.id: _cohort_result(c, cols, masks, sub, counted, cand, is_local, near, compiled)
         for c in model.book.cohorts
     }

@@ -75,7 +75,7 @@ def hypothetical_service(directory: Directory, h: Hypothetical, *, today: dt.dat
             raise InvalidInput("Give a place or a latitude and longitude, not both.")
         place = directory.resolve_place(h.place)
         lat, lon, home = place.lat, place.lon, place.authority
-    elif lat is not None:
+    elif lat is not None and lon is not None:
         home = directory.geography.authority_at(lat, lon)
     areas: list[str] = []
     for text in h.service_areas:
