@@ -10,6 +10,7 @@ Southtown (E06000902): point C (52.0, -1.0) weight 1.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -22,6 +23,7 @@ from geopy.distance import great_circle
 
 from pathways.gaps import analyse, gap_model, load_cohorts
 from pathways.gaps import analysis as gap_analysis
+from pathways.gaps.by_commissioner import restrict_area
 from pathways.gaps.cohorts import SHIPPED_COHORTS
 from pathways.gaps.columns import Columns
 from pathways.gaps.statements import age_ranges
@@ -369,3 +371,29 @@ def test_shipped_data_all_153_areas():
     assert leeds["stages"]["immediate_safety"]["covered"] is True  # 999
     assert "not yet compiled" in leeds["statements"][0]
     assert gap_model(directory) is report.model  # cached: the app pays once per data version
+
+
+def test_area_records_are_frozen_and_read_the_same_as_their_json(report):
+    # The report is cached for every page view: a consumer must not be able to change it.
+    north = report.area(NORTH)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        north.coverage = "statutory"  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        north.stages["therapeutic_support"].covered = False  # type: ignore[misc]
+    data = json.loads(json.dumps(report.to_dict()))["areas"][0]
+    assert data == north.to_dict()
+    assert data["stages"]["therapeutic_support"]["covered"] is north.stages["therapeutic_support"].covered
+    assert data["gaps"]["cohorts"] == list(north.gaps.cohorts)
+    assert data["cohorts"]["siblings"]["stages"]["therapeutic_support"]["ages_without_cover"] == list(
+        north.cohorts["siblings"].stages["therapeutic_support"].ages_without_cover)
+    assert data["statements"] == list(north.statements) and north.statements
+
+
+def test_a_commissioners_view_of_an_area_leaves_the_report_alone(report):
+    north = report.area(NORTH)
+    mine = restrict_area(north, ["therapeutic_support", "hsb_intervention"])
+    assert list(mine.stages) == ["therapeutic_support", "hsb_intervention"]
+    assert set(mine.gaps.stages) <= {"therapeutic_support", "hsb_intervention"}
+    assert "hsb_intervention" in mine.gaps.stages
+    assert report.area(NORTH) is north and set(north.stages) == set(STAGES)
+    assert set(north.gaps.stages) > set(mine.gaps.stages)

@@ -83,9 +83,11 @@ def locally_compiled(area: AreaGaps | Mapping[str, Any]) -> bool:
     """Whether an area's local services have been compiled, so rates of services per child
     mean something there.
 
-    Until areas carry DESIGN.md's ``coverage`` (``local`` | ``statutory``), which wins when
-    present: an area is compiled when the directory holds a local record of its own
-    children's social care front door (the local service at ``refer_to_social_care``).
+    A record of the gap table (:class:`AreaGaps`) carries DESIGN.md's ``coverage``
+    (``local`` | ``statutory``), which decides. For a plain mapping (an area read back from
+    the JSON) ``coverage`` wins when present; without it an area is compiled when the
+    directory holds a local record of its own children's social care front door (the local
+    service at ``refer_to_social_care``).
     Every compilation of an area starts there; records that merely reach an area from a
     neighbour's compilation (a regional SARC, a Child House serving five boroughs, a service
     shared with Shropshire) do not make it compiled. In the shipped data this gives the six
