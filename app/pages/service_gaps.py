@@ -32,6 +32,7 @@ from pathways.gaps.need import (
     neighbour_rows,
     report_context,
 )
+from pathways.gaps.records import AreaGaps
 from pathways.gaps.status import (
     COVERED,
     GAP_STATUSES,
@@ -42,7 +43,6 @@ from pathways.gaps.status import (
     STATUS_COLOURS,
     cell_status,
 )
-from pathways.gaps.records import AreaGaps
 from pathways.gaps.whatif import Hypothetical, what_if
 from services.vocabulary import SERVICE_TYPES
 
