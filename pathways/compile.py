@@ -9,7 +9,7 @@ shape — and collects every problem, located, before refusing the file.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from services.errors import DataFileError, Problem
 from services.vocabulary import STAGES
@@ -31,9 +31,7 @@ from .model import (
 )
 from .rules import ConditionParser
 from .situation import FIELD_KINDS
-
-if TYPE_CHECKING:
-    from .definition import PathwaySpec, PromptSpec, StageSpec
+from .spec import PathwaySpec, PromptSpec, StageSpec
 
 __all__ = ["compile_pathway"]
 

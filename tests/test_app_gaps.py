@@ -50,7 +50,7 @@ def test_choose_a_cohort_and_filter(shipped):
                             service_gaps.NOT_COMPILED if not a["cohorts"]["after_support_ends"]["known"] else
                             service_gaps.NO_RECORDS if not a["data_quality"]["local_services"] else
                             service_gaps.NATIONAL_ONLY if a["cohorts"]["after_support_ends"]["national_only"] else
-                            service_gaps.NOT_COVERED) for a in report.areas}
+                            service_gaps.NOT_COVERED) for a in (r.to_dict() for r in report.areas)}
     assert dict(zip(table["Area"], table["Status"])) == expected
     at.checkbox[0].check().run()
     assert not {service_gaps.COVERED, service_gaps.NOT_COMPILED} & set(_table(at)["Status"])
@@ -73,7 +73,7 @@ def test_drill_down_shows_pasteable_statements(shipped):
     area.set_value("York").run()
     assert not at.exception
     code = at.code[0].value
-    assert code.splitlines() == analyse(directories.get()).area("York")["statements"]
+    assert code.splitlines() == analyse(directories.get()).area("York").to_dict()["statements"]
     assert "York: support for non-offending parents only from national services" in code
 
 
@@ -113,5 +113,5 @@ def test_data_strings_are_escaped(tmp_path, monkeypatch):
     # Map tooltips: escaped before they reach the page's script.
     report = analyse(directories.get())
     html = service_gaps._Choropleth([{"type": "Feature", "geometry": None, "properties": {
-        "label": f"{service_gaps.h(report.area(NORTH)['name'])}: x", "fill": "#fff"}}]).data
+        "label": f"{service_gaps.h(report.area(NORTH).to_dict()['name'])}: x", "fill": "#fff"}}]).data
     assert "<b>" not in html and "\\u003cb\\u003e" not in html  # escaped to &lt;b&gt;, then \\u0026lt;

@@ -109,7 +109,7 @@ def test_text_and_markdown_say_not_compiled_once_not_per_step(shipped):
 
 def test_gaps_json_carries_coverage_and_known(shipped):
     report = analyse(shipped, areas=["Leeds", "York"])
-    leeds, york = report.areas
+    leeds, york = (a.to_dict() for a in report.areas)
     assert (leeds["coverage"], york["coverage"]) == ("statutory", "local")
     for area in (leeds, york):
         assert all("known" in v for v in area["stages"].values())
@@ -136,12 +136,12 @@ def test_csv_has_a_not_compiled_status_never_counted_as_a_gap(shipped):
 def test_cell_status_of_every_shipped_area(shipped):
     report = analyse(shipped)
     for area in report.areas:
-        for stage, v in area["stages"].items():
+        for stage, v in area.stages.items():
             status = cell_status(area, "stage", stage)
-            if area["code"] in COMPILED:
+            if area.code in COMPILED:
                 assert status != NOT_COMPILED
-            elif not v["covered"]:
-                assert status == NOT_COMPILED and stage not in area["gaps"]["stages"]
+            elif not v.covered:
+                assert status == NOT_COMPILED and stage not in area.gaps.stages
 
 
 # -- the app ---------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ Southtown (E06000902): point C (52.0, -1.0) weight 1.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import math
@@ -22,6 +23,7 @@ from geopy.distance import great_circle
 
 from pathways.gaps import analyse, gap_model, load_cohorts
 from pathways.gaps import analysis as gap_analysis
+from pathways.gaps.by_commissioner import restrict_area
 from pathways.gaps.cohorts import SHIPPED_COHORTS
 from pathways.gaps.columns import Columns
 from pathways.gaps.statements import age_ranges
@@ -104,14 +106,14 @@ def report(world):
 
 
 def test_every_area_of_the_geography_is_reported_once(report):
-    assert [a["code"] for a in report.areas] == [NORTH, SOUTH]
+    assert [a.code for a in report.areas] == [NORTH, SOUTH]
     for area in report.areas:
-        assert set(area["stages"]) == set(STAGES)
-        assert set(area["cohorts"]) == set(COHORTS)
+        assert set(area.stages) == set(STAGES)
+        assert set(area.cohorts) == set(COHORTS)
 
 
 def test_stage_cover_counts_and_population_weighted_distance(report):
-    north = report.area("Northtown")["stages"]
+    north = report.area("Northtown").to_dict()["stages"]
     therapy = north["therapeutic_support"]
     # A is at n-therapy (0 km), B is 0.1° from both therapy services.
     assert therapy["covered"] is True
@@ -136,20 +138,20 @@ def test_stage_cover_counts_and_population_weighted_distance(report):
 
 
 def test_national_services_count_only_where_the_pathway_says_so(report):
-    north = report.area(NORTH)["stages"]
+    north = report.area(NORTH).to_dict()["stages"]
     # later_support is a stage a national helpline can deliver: covered, but flagged.
     later = north["later_support"]
     assert (later["covered"], later["local_services"], later["national_services"], later["national_only"]) == (True, 0, 1, True)
     assert later["nearest_km"] is None  # the helpline has no place
     # A national helpline never makes therapy look covered in Southtown.
-    south = report.area(SOUTH)["stages"]
+    south = report.area(SOUTH).to_dict()["stages"]
     assert south["therapeutic_support"]["covered"] is False
     assert south["refer_to_social_care"]["covered"] is True
     assert south["refer_to_social_care"]["nearest_km"] is None
 
 
 def test_cohorts_hand_worked(report):
-    c = report.area(NORTH)["cohorts"]
+    c = report.area(NORTH).to_dict()["cohorts"]
     assert c["under_13"]["covered"] is True
     assert c["age_13_to_15"]["covered"] is True
     # The CSAAC stops at 15: no medical assessment for 16-17 year olds.
@@ -172,12 +174,12 @@ def test_cohorts_hand_worked(report):
     # A national helpline is no local point of contact once support ends.
     after = c["after_support_ends"]
     assert (after["covered"], after["national_only"]) == (False, True)
-    assert report.area(NORTH)["gaps"]["cohorts"] == ["age_16_to_17", "disabled", "hsb", "siblings", "after_support_ends"]
+    assert report.area(NORTH).to_dict()["gaps"]["cohorts"] == ["age_16_to_17", "disabled", "hsb", "siblings", "after_support_ends"]
 
 
 def test_data_quality_share_of_stale_records(report):
-    assert report.area(NORTH)["data_quality"] == {"local_services": 4, "stale": 1, "stale_share": 0.25}
-    assert report.area(SOUTH)["data_quality"] == {"local_services": 1, "stale": 1, "stale_share": 1.0}
+    assert report.area(NORTH).to_dict()["data_quality"] == {"local_services": 4, "stale": 1, "stale_share": 0.25}
+    assert report.area(SOUTH).to_dict()["data_quality"] == {"local_services": 1, "stale": 1, "stale_share": 1.0}
     assert report.to_dict()["national_data_quality"] == {"national_services": 1, "stale": 0, "stale_share": 0.0}
 
 
@@ -188,14 +190,14 @@ def test_stale_column_agrees_with_the_model(world):
 
 
 def test_plain_statements(report):
-    north = report.area(NORTH)["statements"]
+    north = report.area(NORTH).to_dict()["statements"]
     assert "Northtown: no paediatric medical assessment for 16–17 year olds" in north
     assert "Northtown: no paediatric medical assessment for disabled children" in north
     assert "Northtown: no pathway for children who display harmful sexual behaviour" in north
     assert "Northtown: no therapeutic support for brothers, sisters and other children in the family aged 13–17" in north
     assert "Northtown: point of contact once support ends only from national services" in north
     assert "Northtown: no support for non-offending parents within 30 km of where children live (nearest on average 53 km)" in north
-    south = report.area(SOUTH)["statements"]
+    south = report.area(SOUTH).to_dict()["statements"]
     assert "Southtown: no therapeutic support" in south
     assert "Southtown: 1 of 1 local service records are not confirmed with the organisation, not checked in " \
            "the last 12 months, or rest on pages over two years old; confirm them before relying on this analysis" in south
@@ -207,7 +209,7 @@ def test_age_ranges(ages, text):
 
 
 def test_area_by_name_or_code_and_unknown_area(world):
-    assert analyse(world, areas=["northtown"], today=TODAY).areas[0]["code"] == NORTH
+    assert analyse(world, areas=["northtown"], today=TODAY).areas[0].code == NORTH
     with pytest.raises(PlaceNotFound, match="Narnia"):
         analyse(world, areas=["Narnia"], today=TODAY)
 
@@ -248,13 +250,13 @@ def test_nearest_matches_brute_force(monkeypatch):
     for r in range(6):
         ids = [i for i in range(60) if counted[r, i] and cols.loc_count[i]]
         if not ids:
-            assert got[r]["nearest_km"] is None
+            assert got[r].nearest_km is None
             continue
         d = np.array([[min(haversine_km(la, lo, cols.loc_lat[index.loc_start[i]:index.loc_start[i] + index.loc_count[i]],
                                         cols.loc_lon[index.loc_start[i]:index.loc_start[i] + index.loc_count[i]]))
                        for i in ids] for la, lo in zip(lats, lons)]).min(axis=1)
-        assert got[r]["nearest_km"] == pytest.approx(float(d @ weights), abs=0.01)
-        assert got[r]["max_km"] == pytest.approx(float(d.max()), abs=0.01)
+        assert got[r].nearest_km == pytest.approx(float(d @ weights), abs=0.01)
+        assert got[r].max_km == pytest.approx(float(d.max()), abs=0.01)
 
 
 # -- the cohorts file --------------------------------------------------------------------
@@ -292,7 +294,7 @@ def test_a_data_directory_may_ship_its_own_cohorts(tmp_path):
     raw["cohorts"][-1]["national_counts"] = True  # a helpline is enough once support ends
     (root / "cohorts.yaml").write_text(yaml.safe_dump(raw, sort_keys=False, allow_unicode=True), encoding="utf-8")
     report = analyse(load_directory(root), today=TODAY)
-    assert report.area(NORTH)["cohorts"]["after_support_ends"]["covered"] is True
+    assert report.area(NORTH).to_dict()["cohorts"]["after_support_ends"]["covered"] is True
 
 
 # -- what-if ------------------------------------------------------------------------------
@@ -351,8 +353,8 @@ def test_shipped_data_all_153_areas():
     directory = load_directory()
     report = analyse(directory)
     assert len(report.areas) == 153
-    assert {a["code"] for a in report.areas} == set(directory.geography.authorities)
-    york = report.area("York")
+    assert {a.code for a in report.areas} == set(directory.geography.authorities)
+    york = report.area("York").to_dict()
     assert york["code"] == "E06000014"
     assert york["stages"]["therapeutic_support"]["covered"] is True
     assert york["stages"]["medical_assessment"]["covered"] is True
@@ -361,7 +363,7 @@ def test_shipped_data_all_153_areas():
     assert york["data_quality"]["local_services"] > 0
     # Leeds is not compiled (statutory spine only): therapy there is never "covered", and
     # never counted as a gap either: it is unknown.
-    leeds = report.area("Leeds")
+    leeds = report.area("Leeds").to_dict()
     assert leeds["coverage"] == "statutory" and york["coverage"] == "local"
     assert leeds["stages"]["therapeutic_support"]["covered"] is False
     assert leeds["stages"]["therapeutic_support"]["known"] is False
@@ -369,3 +371,29 @@ def test_shipped_data_all_153_areas():
     assert leeds["stages"]["immediate_safety"]["covered"] is True  # 999
     assert "not yet compiled" in leeds["statements"][0]
     assert gap_model(directory) is report.model  # cached: the app pays once per data version
+
+
+def test_area_records_are_frozen_and_read_the_same_as_their_json(report):
+    # The report is cached for every page view: a consumer must not be able to change it.
+    north = report.area(NORTH)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        north.coverage = "statutory"  # type: ignore[misc]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        north.stages["therapeutic_support"].covered = False  # type: ignore[misc]
+    data = json.loads(json.dumps(report.to_dict()))["areas"][0]
+    assert data == north.to_dict()
+    assert data["stages"]["therapeutic_support"]["covered"] is north.stages["therapeutic_support"].covered
+    assert data["gaps"]["cohorts"] == list(north.gaps.cohorts)
+    assert data["cohorts"]["siblings"]["stages"]["therapeutic_support"]["ages_without_cover"] == list(
+        north.cohorts["siblings"].stages["therapeutic_support"].ages_without_cover)
+    assert data["statements"] == list(north.statements) and north.statements
+
+
+def test_a_commissioners_view_of_an_area_leaves_the_report_alone(report):
+    north = report.area(NORTH)
+    mine = restrict_area(north, ["therapeutic_support", "hsb_intervention"])
+    assert list(mine.stages) == ["therapeutic_support", "hsb_intervention"]
+    assert set(mine.gaps.stages) <= {"therapeutic_support", "hsb_intervention"}
+    assert "hsb_intervention" in mine.gaps.stages
+    assert report.area(NORTH) is north and set(north.stages) == set(STAGES)
+    assert set(north.gaps.stages) > set(mine.gaps.stages)

@@ -98,7 +98,7 @@ def test_the_gap_report_uses_a_data_directorys_own_file(tmp_path):
     root = tiny_world(tmp_path / "data")
     _edited(root, lambda raw: raw["stages"]["therapeutic_support"].update(commissioner="pcc"))
     report = analyse(load_directory(root), today=TODAY)
-    assert report.area(NORTH)["stages"]["therapeutic_support"]["commissioner"] == "pcc"
+    assert report.area(NORTH).to_dict()["stages"]["therapeutic_support"]["commissioner"] == "pcc"
 
 
 # -- scripts/build_commissioning.py ------------------------------------------------------------

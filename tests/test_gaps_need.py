@@ -153,14 +153,14 @@ def test_measure_says_assessments_not_prevalence():
 # -- the area record -------------------------------------------------------------------------
 
 def test_compiled_areas_are_the_six_hand_compiled_ones(shipped_report):
-    compiled = {a["name"] for a in shipped_report.areas if locally_compiled(a)}
+    compiled = {a.name for a in shipped_report.areas if locally_compiled(a)}
     assert compiled == {"York", "Shropshire", "Derby", "Cornwall", "Islington", "Bracknell Forest"}
     assert locally_compiled({"coverage": "statutory", "stages": {"refer_to_social_care": {"local_services": 3}}}) is False
     assert locally_compiled({"coverage": "local"}) is True
 
 
 def test_area_record_carries_children_need_rates_neighbours_and_commissioners(shipped_report):
-    york = shipped_report.area("York")
+    york = shipped_report.area("York").to_dict()
     assert york["children"]["count"] == 34758 and york["children"]["year"] == 2024
     assert york["need"]["years"] == "2023-2025"
     assert york["services_per_10k_children"] == round(york["data_quality"]["local_services"] * 10_000 / 34758, 2)
@@ -172,7 +172,7 @@ def test_area_record_carries_children_need_rates_neighbours_and_commissioners(sh
 
 
 def test_an_area_not_compiled_shows_population_and_need_but_no_service_rate(shipped_report):
-    leeds = shipped_report.area("Leeds")
+    leeds = shipped_report.area("Leeds").to_dict()
     assert leeds["children"]["count"] > 0 and leeds["need"]["per_10k_children"] is not None
     assert leeds["services_per_10k_children"] is None
     assert leeds["service_rates"] == {"compared": False, "reason": NOT_COMPILED_REASON, "year": 2024,
@@ -181,9 +181,9 @@ def test_an_area_not_compiled_shows_population_and_need_but_no_service_rate(ship
 
 
 def test_neighbour_rows_put_the_area_first_then_its_neighbours(shipped_report):
-    areas = {a["code"]: a for a in shipped_report.areas}
+    areas = {a.code: a for a in shipped_report.areas}
     rows = neighbour_rows(areas, YORK, stage="therapeutic_support")
-    assert [r["code"] for r in rows] == [YORK, *areas[YORK]["neighbours"]]
+    assert [r["code"] for r in rows] == [YORK, *areas[YORK].neighbours]
     assert rows[0]["role"] == "This area" and rows[0]["services_per_10k_children"] is not None
     assert all(r["services"] == "not compiled: no comparison" for r in rows[1:])
     bath = next(r for r in rows if r["code"] == BATH)
@@ -240,7 +240,7 @@ def tiny(tmp_path):
 
 def test_tiny_world_figures_by_hand(tiny):
     report = analyse(load_directory(tiny), today=TODAY)
-    north, south = report.area(NORTH), report.area(SOUTH)
+    north, south = report.area(NORTH).to_dict(), report.area(SOUTH).to_dict()
     assert north["children"] == {"count": 2200, "year": 2024, "ages": "0-17", "source": north["children"]["source"]}
     # 2023-2025: (10+5+1) + (12+6+0) + (8+4+0) = 46 over 2000 + 2100 + 2200 children-years.
     assert north["need"]["sexual_abuse_assessments"] == 46
@@ -271,7 +271,7 @@ def test_a_bad_row_is_reported_and_the_rest_still_load(tmp_path):
 
 def test_without_commissioning_files_the_shipped_ones_are_used_and_unknown_areas_have_none(tmp_path):
     directory = load_directory(tiny_world(tmp_path / "data"))
-    north = analyse(directory, today=TODAY).area(NORTH)
+    north = analyse(directory, today=TODAY).area(NORTH).to_dict()
     assert north["children"] is None and north["need"]["status"] == "no_figures"
     assert north["neighbours"] == [] and north["services_per_10k_children"] is None
 

@@ -42,7 +42,7 @@ def test_every_area_and_consistent_numbers(national):
     assert len(report.areas) == 153
     assert elapsed < 10  # generous on a shared 2-core machine; see the benchmark below
     national_covers = {s.id: s.national_covers for s in model.stages}
-    for area in report.areas:
+    for area in (a.to_dict() for a in report.areas):
         for stage, v in area["stages"].items():
             assert v["covered"] <= (v["services"] > 0)
             assert not (v["national_only"] and v["local_services"])

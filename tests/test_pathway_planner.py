@@ -781,7 +781,7 @@ def test_plan_gaps_agree_with_the_commissioner_gap_table(shipped, area):
     """A stage the gap table calls uncovered is a gap in every child's plan there, and a stage
     with local services in some child's plan is covered in the table."""
     gaps = pytest.importorskip("pathways.gaps")
-    table = gaps.analyse(shipped, areas=[area]).areas[0]["stages"]
+    table = gaps.analyse(shipped, areas=[area]).areas[0].to_dict()["stages"]
     plans = [make_plan(_everything(age, area), shipped) for age in (3, 9, 14, 16)]
     for stage, cell in table.items():
         local_somewhere = any((p.step(stage) is not None and p.step(stage).local_services) for p in plans)

@@ -32,6 +32,7 @@ from pathways.gaps.need import (
     neighbour_rows,
     report_context,
 )
+from pathways.gaps.records import AreaGaps
 from pathways.gaps.status import (
     COVERED,
     GAP_STATUSES,
@@ -93,25 +94,26 @@ def _choice_label(report: GapReport, choice: tuple[str, str]) -> str:
     return f"For: {report.model.book.cohort(ident).name}"
 
 
-def _gap_count(area: dict[str, Any], choice: tuple[str, str], report: GapReport) -> int:
+def _gap_count(area: AreaGaps, choice: tuple[str, str], report: GapReport) -> int:
     """Stage and cohort gaps, or only the stage gaps of the chosen commissioner."""
     if choice[1] == "all":
-        return len(area["gaps"]["stages"]) + len(area["gaps"]["cohorts"])
+        return len(area.gaps.stages) + len(area.gaps.cohorts)
     mine = set(stages_of(report, [choice[1]]))
-    return sum(1 for s in area["gaps"]["stages"] if s in mine)
+    return sum(1 for s in area.gaps.stages if s in mine)
 
 
-def _figure(area: dict[str, Any], choice: tuple[str, str]) -> float | None:
+def _figure(area: AreaGaps, choice: tuple[str, str]) -> float | None:
     """The number a rate view colours by: services or need per 10,000 children."""
     if choice[0] == "rate":
-        return area.get("services_per_10k_children")
-    return (area.get("need") or {}).get("per_10k_children")
+        return area.services_per_10k_children
+    value: float | None = (area.need or {}).get("per_10k_children")
+    return value
 
 
-def _no_figure_words(area: dict[str, Any], choice: tuple[str, str]) -> str:
+def _no_figure_words(area: AreaGaps, choice: tuple[str, str]) -> str:
     if choice[0] == "rate":
         return "not compiled: no comparison"
-    need = area.get("need") or {}
+    need = area.need or {}
     return SUPPRESSED_WORDS if need.get("suppressed") else "not published"
 
 
@@ -132,12 +134,12 @@ def _rate_colour(value: float | None, edges: list[float]) -> str:
     return _BLUES[-1]
 
 
-def _status(area: dict[str, Any], choice: tuple[str, str]) -> str:
+def _status(area: AreaGaps, choice: tuple[str, str]) -> str:
     return cell_status(area, choice[0], choice[1])
 
 
-def _compiled(area: dict[str, Any]) -> bool:
-    return area.get("coverage", "local") == "local"
+def _compiled(area: AreaGaps) -> bool:
+    return area.compiled
 
 
 def gap_rows(report: GapReport, choice: tuple[str, str]) -> pd.DataFrame:
@@ -145,28 +147,33 @@ def gap_rows(report: GapReport, choice: tuple[str, str]) -> pd.DataFrame:
     need and services per 10,000 children beside it."""
     rows = []
     for a in report.areas:
-        row: dict[str, Any] = {"Area": a["name"], "Code": a["code"], "Region": a["region"],
+        row: dict[str, Any] = {"Area": a.name, "Code": a.code, "Region": a.region,
                                "Coverage": "Compiled" if _compiled(a) else NOT_COMPILED}
-        if choice[0] in ("stage", "cohort"):
-            v = a["stages" if choice[0] == "stage" else "cohorts"][choice[1]]
+        if choice[0] == "stage":
+            stage = a.stages[choice[1]]
             row["Status"] = _status(a, choice)
-            row["Services"] = v.get("services") if choice[0] == "stage" else sum(s["services"] for s in v["stages"].values())
-            if choice[0] == "stage":
-                row["Services per 10,000 children"] = v.get("services_per_10k_children")
-            row["Nearest (km, average)"] = v["nearest_km"]
-            row["Within 30 km"] = v["share_within_km"]
-        children, need = a.get("children") or {}, a.get("need") or {}
+            row["Services"] = stage.services
+            row["Services per 10,000 children"] = stage.services_per_10k_children
+            row["Nearest (km, average)"] = stage.nearest_km
+            row["Within 30 km"] = stage.share_within_km
+        elif choice[0] == "cohort":
+            cohort = a.cohorts[choice[1]]
+            row["Status"] = _status(a, choice)
+            row["Services"] = sum(s.services for s in cohort.stages.values())
+            row["Nearest (km, average)"] = cohort.nearest_km
+            row["Within 30 km"] = cohort.share_within_km
+        children, need = a.children or {}, a.need or {}
         row["Children 0-17"] = children.get("count")
         row["Identified need per 10,000"] = need.get("per_10k_children")
         row["Identified need"] = need.get("text")
-        row["Local services per 10,000 children"] = a.get("services_per_10k_children")
+        row["Local services per 10,000 children"] = a.services_per_10k_children
         # Not compiled: the number of gaps is unknown, not zero.
         if choice[0] == "count" and choice[1] != "all":
             row["Gaps this body commissions"] = _gap_count(a, choice, report) if _compiled(a) else None
-        row["Stage gaps"] = len(a["gaps"]["stages"]) if _compiled(a) else None
-        row["Cohort gaps"] = len(a["gaps"]["cohorts"]) if _compiled(a) else None
-        row["Local records"] = a["data_quality"]["local_services"]
-        row["Not recently checked"] = a["data_quality"]["stale_share"]
+        row["Stage gaps"] = len(a.gaps.stages) if _compiled(a) else None
+        row["Cohort gaps"] = len(a.gaps.cohorts) if _compiled(a) else None
+        row["Local records"] = a.data_quality.local_services
+        row["Not recently checked"] = a.data_quality.stale_share
         rows.append(row)
     return pd.DataFrame(rows)
 
@@ -229,7 +236,7 @@ def _map(report: GapReport, choice: tuple[str, str]) -> None:
     except OSError:
         st.info("The area boundaries are missing, so there is no map; the table below has every figure.")
         return
-    by_code = {a["code"]: a for a in report.areas}
+    by_code = {a.code: a for a in report.areas}
     codes = tuple(sorted(by_code))
     features = []
     top = max((_gap_count(a, choice, report) for a in report.areas if _compiled(a)), default=0) if choice[0] == "count" else 0
@@ -249,7 +256,7 @@ def _map(report: GapReport, choice: tuple[str, str]) -> None:
             text = _status(area, choice)
             fill = STATUS_COLOURS[text]
         features.append({"type": "Feature", "geometry": geometry,
-                         "properties": {"label": f"{h(area['name'])}: {h(text)}", "fill": fill}})
+                         "properties": {"label": f"{h(area.name)}: {h(text)}", "fill": fill}})
     fmap = LocalMap(location=[52.8, -1.6], zoom_start=6, tiles=None, control_scale=True)
     fmap.options["max_zoom"] = 12
     fmap.options["min_zoom"] = 5
@@ -304,7 +311,7 @@ def _summary(report: GapReport, choice: tuple[str, str]) -> None:
                         + f". **{with_gaps} of {len(compiled)} compiled areas** have at least one of these steps "
                         "without local cover in the directory." + not_yet)
             return
-        with_gaps = sum(1 for a in compiled if a["gaps"]["stages"] or a["gaps"]["cohorts"])
+        with_gaps = sum(1 for a in compiled if a.gaps.stages or a.gaps.cohorts)
         st.markdown(f"**{with_gaps} of {len(compiled)} compiled areas** have at least one stage or cohort without "
                     "local cover." + not_yet)
         return
@@ -427,9 +434,9 @@ def _chart(df: pd.DataFrame, choice: tuple[str, str]) -> None:
     st.altair_chart(chart.properties(height=32 * df["Region"].nunique()), width="stretch")
 
 
-def _area_figures(report: GapReport, area: dict[str, Any]) -> None:
+def _area_figures(report: GapReport, area: AreaGaps) -> None:
     """Children, identified need and services per 10,000 children, each with its year and source."""
-    children, need = area.get("children"), area.get("need") or {}
+    children, need = area.children, area.need or {}
     left, mid, right = st.columns(3)
     with left:
         st.metric("Children aged 0-17", f"{children['count']:,}" if children else "no figure")
@@ -440,26 +447,26 @@ def _area_figures(report: GapReport, area: dict[str, Any]) -> None:
                   f"{rate:g} per 10,000" if rate is not None else (SUPPRESSED_WORDS if need.get("suppressed") else "not computed"))
         small_print(md(need.get("text") or "no published figures") + ". DfE, Characteristics of children in need.")
     with right:
-        rates = area.get("service_rates") or {}
-        value = area.get("services_per_10k_children")
+        rates = area.service_rates
+        value = area.services_per_10k_children
         st.metric("Local services per 10,000 children", f"{value:g}" if value is not None else "no comparison")
-        small_print(md(rates.get("reason") or f"This directory's local records; children: ONS mid-{rates.get('year')}."))
+        small_print(md(rates.reason or f"This directory's local records; children: ONS mid-{rates.year}."))
     cse = need.get("child_sexual_exploitation") or {}
     notes = [f"Child sexual exploitation, shown separately and not added in: {md(cse.get('text') or 'no figure')}."]
     if need.get("note"):
         notes.append(md(need["note"]))
-    if (area.get("service_rates") or {}).get("small_population"):
+    if area.service_rates.small_population:
         notes.append("Few children live here: one service more or less moves the rate a long way.")
     small_print(" ".join(notes) + " " + md(MEASURE))
 
 
-def _neighbours(report: GapReport, area: dict[str, Any], choice: tuple[str, str]) -> None:
+def _neighbours(report: GapReport, area: AreaGaps, choice: tuple[str, str]) -> None:
     """The area beside its ten statistical neighbours: identified need and services per 10,000."""
-    if not area.get("neighbours"):
+    if not area.neighbours:
         st.info("No statistical neighbours are published for this area.")
         return
     stage = choice[1] if choice[0] == "stage" else None
-    rows = pd.DataFrame(neighbour_rows({a["code"]: a for a in report.areas}, area["code"], stage=stage))
+    rows = pd.DataFrame(neighbour_rows({a.code: a for a in report.areas}, area.code, stage=stage))
     names = list(rows["name"])
     england = report_context(report.model)["england"]["need"]
     colour = alt.Color("role:N", title=None, legend=alt.Legend(orient="bottom"),
@@ -477,7 +484,7 @@ def _neighbours(report: GapReport, area: dict[str, Any], choice: tuple[str, str]
     chart = alt.hconcat((need_dots + rule).properties(width=260, height=26 * len(names)),
                         service_dots.properties(width=260, height=26 * len(names)))
     st.altair_chart(chart, width="content")
-    year = (area.get("children") or {}).get("year")
+    year = (area.children or {}).get("year")
     small_print(md(f"Neighbours: DfE children's services statistical neighbours (May 2025), closest first. Need: DfE "
                f"Characteristics of children in need, factors identified at the end of assessment, {england['years']} "
                f"(years to 31 March), per 10,000 children (ONS mid-year estimates); dashed line: England "
@@ -489,36 +496,36 @@ def _neighbours(report: GapReport, area: dict[str, Any], choice: tuple[str, str]
 
 
 def _drill_down(report: GapReport, choice: tuple[str, str]) -> None:
-    names = {a["name"]: a for a in report.areas}
+    names = {a.name: a for a in report.areas}
     pick = st.selectbox("Area", list(names), index=None, placeholder="Choose an area to see its gaps")
     if pick is None:
         return
     area = names[pick]
     model = report.model
-    st.markdown(f"#### {md(area['name'])}")
+    st.markdown(f"#### {md(area.name)}")
     _area_figures(report, area)
     if not _compiled(area):
-        st.info(f"**{NOT_COMPILED}.** Waymark lists only the statutory services for {md(area['name'])} so far "
+        st.info(f"**{NOT_COMPILED}.** Waymark lists only the statutory services for {md(area.name)} so far "
                 "(children's social care, the police and, where one was found, a medical route for a child). Other local services there "
                 "are not yet compiled, so a step without a listed service is unknown, not a gap.")
-    if area["statements"]:
+    if area.statements:
         st.markdown("Statements you can paste into a paper (copy with the button at the top right):")
-        st.code("\n".join(area["statements"]), language=None, wrap_lines=True)
+        st.code("\n".join(area.statements), language=None, wrap_lines=True)
     else:
         st.success("Every stage and cohort has local cover in the directory's records.")
     book = commissioners_for(model)
     stages = pd.DataFrame([
         {"Stage": model.stage(s).name, "Status": cell_status(area, "stage", s),
-         "Commissioner": book.name(v.get("commissioner")),
-         "Local services": v["local_services"], "Per 10,000 children": v.get("services_per_10k_children"),
-         "National services": v["national_services"], "Nearest (km)": v["nearest_km"], "90% within (km)": v["p90_km"],
-         "Waiting (weeks, median)": v["waiting_weeks"]}
-        for s, v in area["stages"].items()
+         "Commissioner": book.name(v.commissioner),
+         "Local services": v.local_services, "Per 10,000 children": v.services_per_10k_children,
+         "National services": v.national_services, "Nearest (km)": v.nearest_km, "90% within (km)": v.p90_km,
+         "Waiting (weeks, median)": v.waiting_weeks}
+        for s, v in area.stages.items()
     ])
     cohorts = pd.DataFrame([
         {"Who": model.book.cohort(c).name, "Status": cell_status(area, "cohort", c),
-         "Missing at": ", ".join(model.stage(s).name for s in v["missing_stages"])}
-        for c, v in area["cohorts"].items()
+         "Missing at": ", ".join(model.stage(s).name for s in c_cell.missing_stages)}
+        for c, c_cell in area.cohorts.items()
     ])
     left, right = st.columns(2)
     with left:
@@ -527,9 +534,9 @@ def _drill_down(report: GapReport, choice: tuple[str, str]) -> None:
     with right:
         st.markdown("**Who is covered**")
         st.dataframe(_coloured(cohorts), hide_index=True, width="stretch")
-    dq = area["data_quality"]
-    if dq["local_services"]:
-        small_print(f"{dq['stale']} of {dq['local_services']} local records are not confirmed with the organisation, "
+    dq = area.data_quality
+    if dq.local_services:
+        small_print(f"{dq.stale} of {dq.local_services} local records are not confirmed with the organisation, "
                    f"not checked in the last {model.settings.stale_months} months, or rest on pages over two years old.")
     st.markdown("#### Beside its statistical neighbours")
     _neighbours(report, area, choice)
@@ -556,7 +563,7 @@ def _downloads(report: GapReport, commissioner: str | None) -> None:
 def _what_if(report: GapReport) -> None:
     directory = report.model.directory
     taxonomy = directory.taxonomy
-    names = sorted(a["name"] for a in report.areas)
+    names = sorted(a.name for a in report.areas)
     with st.form("gaps-what-if", border=True):
         types = st.multiselect("Type of service", SERVICE_TYPES, format_func=lambda t: type_name(taxonomy, t),
                                default=["therapeutic"])

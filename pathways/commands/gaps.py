@@ -94,7 +94,7 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         out = report.to_dict()
         if stages is not None:
-            out["areas"] = [restrict_area(a, stages) for a in out["areas"]]
+            out["areas"] = [restrict_area(a, stages).to_dict() for a in report.areas]
             out["commissioner_filter"] = list(wanted)
         print_json(out)
     elif args.csv:
@@ -108,18 +108,18 @@ def run(args: argparse.Namespace) -> int:
     else:
         model = report.model
         for area in report.areas:
-            gaps = area["gaps"]
-            children, need = area.get("children"), area.get("need") or {}
-            unknown = area["not_compiled"]["stages"]
+            gaps = area.gaps
+            children, need = area.children, area.need or {}
+            unknown = area.not_compiled.stages
             not_compiled = (f"; not compiled: {len(unknown)} stage(s) unknown"
-                            if area["coverage"] == "statutory" else "")
+                            if area.coverage == "statutory" else "")
             if stages is not None:
-                mine = [model.stage(s).name for s in gaps["stages"] if s in stages]
-                print(f"{area['name']} ({area['code']}): {len(mine)} stage gap(s) led by {', '.join(wanted)}"
+                mine = [model.stage(s).name for s in gaps.stages if s in stages]
+                print(f"{area.name} ({area.code}): {len(mine)} stage gap(s) led by {', '.join(wanted)}"
                       + (f": {', '.join(mine)}" if mine else "") + not_compiled)
             else:
-                print(f"{area['name']} ({area['code']}): {len(gaps['stages'])} stage gap(s), "
-                      f"{len(gaps['cohorts'])} cohort gap(s)" + not_compiled)
+                print(f"{area.name} ({area.code}): {len(gaps.stages)} stage gap(s), "
+                      f"{len(gaps.cohorts)} cohort gap(s)" + not_compiled)
             if children:
                 print(f"  children aged 0-17: {children['count']:,} (ONS mid-{children['year']})")
             if need:
@@ -127,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
                 if need.get("note"):
                     print(f"  ({need['note']})")
             if stages is None:
-                for line in area["statements"]:
+                for line in area.statements:
                     print(f"  - {line}")
     return 0
 

@@ -7,7 +7,7 @@
   (``whatif``);
 - :func:`to_csv`, :func:`to_excel` — the table as CSV text or Excel bytes (``export``).
 
-The CLI is ``python -m pathways gaps`` (:mod:`pathways.gaps_cli`); the page is
+The CLI is ``python -m pathways gaps`` (:mod:`pathways.commands.gaps`); the page is
 ``app/pages/service_gaps.py``. How services are counted: :data:`RULES` and docs/gaps.md.
 """
 

@@ -27,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -43,6 +43,9 @@ from ..definition import load_pathway, pathway_path
 from ..model import Pathway
 from .cohorts import CohortBook, CohortDef, GapSettings, cohorts_path, load_cohorts, require_mask
 from .columns import Columns, unit_vectors
+from .need import annotate_area, report_context
+from .records import AreaGaps, CohortCell, CohortStageCell, DataQuality, Distance, GapLists, StageCell
+from .statements import area_statements
 
 __all__ = [
     "StageRule",
@@ -106,16 +109,16 @@ class StageRule:
 def _stage_rules(pathway: Pathway, taxonomy: Taxonomy, book: CohortBook) -> tuple[StageRule, ...]:
     """Which service types deliver each stage, and whether a national one covers it, from
     the pathway definition (the same ``pathway.yaml`` the planner reads)."""
-    return tuple(
-        StageRule(
-            id=s.id,
-            name=taxonomy.stage(s.id).name,
-            words=book.stage_words.get(s.id) or taxonomy.stage(s.id).name.lower(),
-            service_types=tuple(s.service_types),
-            national_covers=s.national_covers,
-        )
-        for s in sorted(pathway.stages, key=lambda s: STAGES.index(s.id))
-    )
+    words: dict[str, str] = {str(k): v for k, v in book.stage_words.items()}
+    rules = []
+    for s in sorted(pathway.stages, key=lambda s: STAGES.index(s.id)):
+        named = taxonomy.stage(s.id)
+        # Every pathway stage is a vocabulary stage, which the taxonomy names; the id is a
+        # readable fallback rather than a crash should a taxonomy file lack one.
+        name = named.name if named is not None else s.id.replace("_", " ").capitalize()
+        rules.append(StageRule(id=s.id, name=name, words=words.get(s.id) or name.lower(),
+                               service_types=tuple(s.service_types), national_covers=s.national_covers))
+    return tuple(rules)
 
 
 @dataclass(frozen=True)
@@ -233,7 +236,7 @@ def _km(dot: np.ndarray) -> np.ndarray:
 
 
 def _nearest(cols: Columns, cand: np.ndarray, counted: np.ndarray, lats: np.ndarray,
-             lons: np.ndarray, weights: np.ndarray, within_km: float) -> list[dict[str, Any]]:
+             lons: np.ndarray, weights: np.ndarray, within_km: float) -> list[Distance]:
     """For each row of ``counted`` (rows × candidates): nearest-service statistics.
 
     Closeness (the dot product of unit vectors) from every point to every placed site is
@@ -244,7 +247,7 @@ def _nearest(cols: Columns, cand: np.ndarray, counted: np.ndarray, lats: np.ndar
     n_rows = counted.shape[0]
     counts = cols.loc_count[cand]
     placed = counts > 0
-    out: list[dict[str, Any]] = [dict(_NO_DISTANCE) for _ in range(n_rows)]
+    out = [Distance() for _ in range(n_rows)]
     if not placed.any():
         return out
     cnt = counts[placed]
@@ -284,16 +287,13 @@ def _nearest(cols: Columns, cand: np.ndarray, counted: np.ndarray, lats: np.ndar
     far = dist.max(axis=1)
     share = (dist <= within_km) @ weights
     for r in np.flatnonzero(sizes):
-        out[r] = {
-            "nearest_km": round(float(mean[r]), 2),
-            "p90_km": round(float(p90[r]), 2),
-            "max_km": round(float(far[r]), 2),
-            "share_within_km": round(float(share[r]), 3),
-        }
+        out[r] = Distance(
+            nearest_km=round(float(mean[r]), 2),
+            p90_km=round(float(p90[r]), 2),
+            max_km=round(float(far[r]), 2),
+            share_within_km=round(float(share[r]), 3),
+        )
     return out
-
-
-_NO_DISTANCE = {"nearest_km": None, "p90_km": None, "max_km": None, "share_within_km": None}
 
 
 def _median(values: np.ndarray) -> float | None:
@@ -309,47 +309,47 @@ def _ages_served(cols: Columns, ids: np.ndarray, ages: np.ndarray) -> np.ndarray
 
 
 def _cohort_result(cohort: CohortDef, cols: Columns, masks: _Masks, sub: np.ndarray, counted: np.ndarray,
-                   cand: np.ndarray, is_local: np.ndarray, near: list[dict[str, Any]]) -> dict[str, Any]:
+                   cand: np.ndarray, is_local: np.ndarray, near: list[Distance], compiled: bool) -> CohortCell:
     ages = np.arange(cohort.ages[0], cohort.ages[1] + 1)
-    stages: dict[str, Any] = {}
+    stages: dict[str, CohortStageCell] = {}
     for s in cohort.stages:
         r = masks.row[("cohort", cohort.id, s)]
         m, c = sub[r], counted[r]
+        missing: tuple[int, ...]
         if cohort.every_age:
             served = _ages_served(cols, cand[c], ages)
             covered = bool(served.all())
             with_national = bool(_ages_served(cols, cand[m], ages).all())
-            missing = [int(a) for a in ages[~served]]
+            missing = tuple(int(a) for a in ages[~served])
         else:
-            covered, with_national, missing = bool(c.any()), bool(m.any()), []
-        stages[s] = {
-            "covered": covered,
-            "services": int(c.sum()),
-            "local_services": int((m & is_local).sum()),
-            "national_services": int((m & ~is_local).sum()),
-            "national_only": (not covered) and with_national,
-            "ages_without_cover": missing,
-            **near[r],
-        }
-    covered = all(v["covered"] for v in stages.values())
-    nearest = [v["nearest_km"] for v in stages.values()]
-    shares = [v["share_within_km"] for v in stages.values()]
-    return {
-        "covered": covered,
-        "national_only": (not covered) and all(v["covered"] or v["national_only"] for v in stages.values()),
-        "missing_stages": [s for s, v in stages.items() if not v["covered"]],
-        "nearest_km": max(nearest) if None not in nearest else None,
-        "share_within_km": min(shares) if None not in shares else None,
-        "stages": stages,
-    }
+            covered, with_national, missing = bool(c.any()), bool(m.any()), ()
+        d = near[r]
+        stages[s] = CohortStageCell(
+            covered=covered,
+            services=int(c.sum()),
+            local_services=int((m & is_local).sum()),
+            national_services=int((m & ~is_local).sum()),
+            national_only=(not covered) and with_national,
+            ages_without_cover=missing,
+            nearest_km=d.nearest_km, p90_km=d.p90_km, max_km=d.max_km, share_within_km=d.share_within_km,
+        )
+    covered = all(v.covered for v in stages.values())
+    nearest = [v.nearest_km for v in stages.values()]
+    shares = [v.share_within_km for v in stages.values()]
+    return CohortCell(
+        covered=covered,
+        national_only=(not covered) and all(v.covered or v.national_only for v in stages.values()),
+        missing_stages=tuple(s for s, v in stages.items() if not v.covered),
+        nearest_km=max(x for x in nearest if x is not None) if None not in nearest else None,
+        share_within_km=min(x for x in shares if x is not None) if None not in shares else None,
+        stages=stages,
+        known=compiled or covered,
+    )
 
 
 def area_result(model: GapModel, code: str, *, cols: Columns | None = None,
-                masks: _Masks | None = None) -> dict[str, Any]:
-    """The gap record of one area (the DESIGN.md ``gaps`` item, plus added keys)."""
-    from .need import annotate_area
-    from .statements import area_statements
-
+                masks: _Masks | None = None) -> AreaGaps:
+    """The gap record of one area (the DESIGN.md ``gaps`` item, plus added fields)."""
     cols = cols or model.columns
     masks = masks or model.masks
     geo = model.directory.geography
@@ -367,53 +367,47 @@ def area_result(model: GapModel, code: str, *, cols: Columns | None = None,
 
     coverage = model.directory.coverage.of(code)
     compiled = coverage == "local"
-    stages: dict[str, Any] = {}
+    stages: dict[str, StageCell] = {}
     for rule in model.stages:
         r = masks.row[("stage", rule.id)]
         covered = bool(counted[r].any())
-        stages[rule.id] = {
-            "covered": covered,
-            "known": compiled or covered,
-            "services": int(counted[r].sum()),
-            **near[r],
-            "local_services": int(n_local[r]),
-            "national_services": int(n_national[r]),
-            "national_only": bool(n_local[r] == 0 and n_national[r] > 0),
-            "waiting_weeks": _median(waiting[counted[r]]),
-        }
-    cohorts = {
-        c.id: _cohort_result(c, cols, masks, sub, counted, cand, is_local, near) for c in model.book.cohorts
+        d = near[r]
+        stages[rule.id] = StageCell(
+            covered=covered,
+            known=compiled or covered,
+            services=int(counted[r].sum()),
+            nearest_km=d.nearest_km, p90_km=d.p90_km, max_km=d.max_km, share_within_km=d.share_within_km,
+            local_services=int(n_local[r]),
+            national_services=int(n_national[r]),
+            national_only=bool(n_local[r] == 0 and n_national[r] > 0),
+            waiting_weeks=_median(waiting[counted[r]]),
+        )
+    cohorts: dict[str, CohortCell] = {
+        c.id: _cohort_result(c, cols, masks, sub, counted, cand, is_local, near, compiled)
+        for c in model.book.cohorts
     }
-    for result in cohorts.values():
-        result["known"] = compiled or result["covered"]
     # Data quality describes the directory's own records, never a what-if's hypothetical.
     recorded = local[local < len(model.columns.services)]
     stale = int(cols.stale[recorded].sum())
-    record: dict[str, Any] = {
-        "code": authority.code,
-        "name": authority.name,
-        "region": authority.region,
-        "coverage": coverage,
-        "stages": stages,
-        "cohorts": cohorts,
-        # A gap is a known one: where the area is not compiled, a missing service is unknown.
-        "gaps": {
-            "stages": [s for s, v in stages.items() if not v["covered"] and v["known"]],
-            "cohorts": [c for c, v in cohorts.items() if not v["covered"] and v["known"]],
-        },
-        "not_compiled": {
-            "stages": [s for s, v in stages.items() if not v["known"]],
-            "cohorts": [c for c, v in cohorts.items() if not v["known"]],
-        },
-        "data_quality": {
-            "local_services": len(recorded),
-            "stale": stale,
-            "stale_share": round(stale / len(recorded), 3) if len(recorded) else None,
-        },
-    }
-    annotate_area(model, record)  # children, need, services per 10k, neighbours, commissioners
-    record["statements"] = area_statements(model, record)
-    return record
+    quality = DataQuality(
+        local_services=len(recorded),
+        stale=stale,
+        stale_share=round(stale / len(recorded), 3) if len(recorded) else None,
+    )
+    # A gap is a known one: where the area is not compiled, a missing service is unknown.
+    gaps = GapLists(
+        stages=tuple(s for s, v in stages.items() if not v.covered and v.known),
+        cohorts=tuple(c for c, v in cohorts.items() if not v.covered and v.known),
+    )
+    not_compiled = GapLists(
+        stages=tuple(s for s, v in stages.items() if not v.known),
+        cohorts=tuple(c for c, v in cohorts.items() if not v.known),
+    )
+    # Children, need, services per 10k, neighbours and each stage's commissioner.
+    record = annotate_area(model, code=authority.code, name=authority.name, region=authority.region,
+                           coverage=coverage, stages=stages, cohorts=cohorts, gaps=gaps,
+                           not_compiled=not_compiled, data_quality=quality)
+    return replace(record, statements=tuple(area_statements(model, record)))
 
 
 @dataclass(frozen=True, eq=False)
@@ -421,28 +415,23 @@ class GapReport:
     """The gap table: one record per area, and the rules it was computed by."""
 
     model: GapModel
-    areas: tuple[dict[str, Any], ...]
+    areas: tuple[AreaGaps, ...]
 
-    def area(self, code_or_name: str) -> dict[str, Any]:
+    def area(self, code_or_name: str) -> AreaGaps:
+        """One area's record, by GSS code or name; PlaceNotFound when it is not in the report."""
         code = self.model.authority(code_or_name).code
         for a in self.areas:
-            if a["code"] == code:
+            if a.code == code:
                 return a
         raise PlaceNotFound(f"{code_or_name!r} is not in this report")
 
-    @property
-    def statements(self) -> list[str]:
-        return [s for a in self.areas for s in a["statements"]]
-
     def to_dict(self) -> dict[str, Any]:
         """The DESIGN.md ``gaps`` JSON object, with the rules and definitions beside it."""
-        from .need import report_context
-
         model = self.model
         national = model.columns.national_ids
         stale = int(model.columns.stale[national].sum())
         return {
-            "areas": list(self.areas),
+            "areas": [a.to_dict() for a in self.areas],
             "generated_on": model.today.isoformat(),
             "rules": dict(RULES),
             "settings": model.settings.model_dump(mode="json"),

@@ -9,10 +9,12 @@ local services per 10,000 children.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 from .analysis import GapReport
-from .need import commissioners_for, locally_compiled
+from .need import commissioners_for
+from .records import AreaGaps
 
 __all__ = [
     "COVERED",
@@ -29,15 +31,15 @@ COVERED, NATIONAL_ONLY, NOT_COVERED = "Covered locally", "National services only
 NOT_COMPILED = "Not compiled (unknown)"
 
 
-def stage_status(area: dict[str, Any], stage_id: str) -> str:
+def stage_status(area: AreaGaps, stage_id: str) -> str:
     """Covered, national only, not covered — or unknown where the area is not compiled, so
     a missing service there is not mistaken for a gap."""
-    v = area["stages"][stage_id]
-    if v["covered"]:
+    v = area.stages[stage_id]
+    if v.covered:
         return COVERED
-    if not locally_compiled(area):
+    if not area.compiled:
         return NOT_COMPILED
-    return NATIONAL_ONLY if v["national_only"] else NOT_COVERED
+    return NATIONAL_ONLY if v.national_only else NOT_COVERED
 
 
 def stages_of(report: GapReport, commissioners: Iterable[str]) -> list[str]:
@@ -53,37 +55,38 @@ def commissioner_rows(report: GapReport, commissioner: str, *, gaps_only: bool =
     stages = stages_of(report, [commissioner])
     rows = []
     for a in report.areas:
-        children, need = a.get("children"), a.get("need") or {}
+        children, need = a.children, a.need or {}
         for s in stages:
-            v = a["stages"][s]
+            v = a.stages[s]
             status = stage_status(a, s)
             if gaps_only and status == COVERED:
                 continue
             rows.append({
                 "commissioner": book.name(commissioner),
-                "code": a["code"],
-                "name": a["name"],
-                "region": a["region"],
+                "code": a.code,
+                "name": a.name,
+                "region": a.region,
                 "stage": report.model.stage(s).name,
                 "status": status,
-                "local_services": v["local_services"],
-                "national_services": v["national_services"],
-                "services_per_10k_children": v.get("services_per_10k_children"),
-                "nearest_km": v["nearest_km"],
+                "local_services": v.local_services,
+                "national_services": v.national_services,
+                "services_per_10k_children": v.services_per_10k_children,
+                "nearest_km": v.nearest_km,
                 "children_0_17": children["count"] if children else None,
                 "children_year": children["year"] if children else None,
                 "sexual_abuse_assessments": need.get("sexual_abuse_assessments"),
                 "need_per_10k_children": need.get("per_10k_children"),
                 "need_years": need.get("years"),
                 "need": need.get("text"),
-                "co_commissioners": ", ".join(book.name(c) for c in v.get("co_commissioners", [])),
+                "co_commissioners": ", ".join(book.name(c) for c in v.co_commissioners),
             })
     return rows
 
 
-def restrict_area(area: dict[str, Any], stages: list[str]) -> dict[str, Any]:
+def restrict_area(area: AreaGaps, stages: list[str]) -> AreaGaps:
     """A copy of an area record with only ``stages`` (and their gaps): a commissioner's view."""
-    out = dict(area)
-    out["stages"] = {s: v for s, v in area["stages"].items() if s in stages}
-    out["gaps"] = dict(area["gaps"], stages=[s for s in area["gaps"]["stages"] if s in stages])
-    return out
+    return replace(
+        area,
+        stages={s: v for s, v in area.stages.items() if s in stages},
+        gaps=replace(area.gaps, stages=tuple(s for s in area.gaps.stages if s in stages)),
+    )

@@ -21,6 +21,7 @@ from typing import Any
 from .analysis import RULES, GapReport
 from .by_commissioner import commissioner_rows, stages_of
 from .need import MEASURE, commissioners_for, report_context
+from .records import AreaGaps
 from .status import STATUS_COLOURS, cell_status
 
 __all__ = ["table_rows", "to_csv", "to_excel", "STAGE_FIELDS", "COHORT_FIELDS"]
@@ -30,9 +31,9 @@ STAGE_FIELDS = ("status", "covered", "known", "national_only", "services", "loca
 COHORT_FIELDS = ("status", "covered", "known", "national_only", "nearest_km")
 
 
-def _figures(a: dict[str, Any]) -> dict[str, Any]:
+def _figures(a: AreaGaps) -> dict[str, Any]:
     """The area's weights: children, identified need (with its years), services per 10k."""
-    children, need = a.get("children"), a.get("need") or {}
+    children, need = a.children, a.need or {}
     cse = need.get("child_sexual_exploitation") or {}
     return {
         "children_0_17": children["count"] if children else None,
@@ -45,9 +46,9 @@ def _figures(a: dict[str, Any]) -> dict[str, Any]:
         "need": need.get("text"),
         "cse_assessments": cse.get("assessments"),
         "cse_per_10k_children": cse.get("per_10k_children"),
-        "services_per_10k_children": a.get("services_per_10k_children"),
-        "service_rates_compared": (a.get("service_rates") or {}).get("compared"),
-        "neighbours": " ".join(a.get("neighbours") or []),
+        "services_per_10k_children": a.services_per_10k_children,
+        "service_rates_compared": a.service_rates.compared,
+        "neighbours": " ".join(a.neighbours),
     }
 
 
@@ -59,28 +60,28 @@ def table_rows(report: GapReport, *, commissioners: Sequence[str] = ()) -> list[
     rows = []
     for a in report.areas:
         row: dict[str, Any] = {
-            "code": a["code"],
-            "name": a["name"],
-            "region": a["region"],
-            "coverage": a["coverage"],
-            "stage_gaps": len([s for s in a["gaps"]["stages"] if stages is None or s in stages]),
-            "cohort_gaps": len(a["gaps"]["cohorts"]) if stages is None else None,
-            "stages_not_compiled": len([s for s in a["not_compiled"]["stages"] if stages is None or s in stages]),
-            "cohorts_not_compiled": len(a["not_compiled"]["cohorts"]) if stages is None else None,
+            "code": a.code,
+            "name": a.name,
+            "region": a.region,
+            "coverage": a.coverage,
+            "stage_gaps": len([s for s in a.gaps.stages if stages is None or s in stages]),
+            "cohort_gaps": len(a.gaps.cohorts) if stages is None else None,
+            "stages_not_compiled": len([s for s in a.not_compiled.stages if stages is None or s in stages]),
+            "cohorts_not_compiled": len(a.not_compiled.cohorts) if stages is None else None,
             **_figures(a),
-            "local_services": a["data_quality"]["local_services"],
-            "stale_share": a["data_quality"]["stale_share"],
+            "local_services": a.data_quality.local_services,
+            "stale_share": a.data_quality.stale_share,
         }
         if stages is not None:
             del row["cohort_gaps"]
-        for stage, v in a["stages"].items():
+        for stage, cell in a.stages.items():
             if stages is None or stage in stages:
-                v = {**v, "status": cell_status(a, "stage", stage)}
-                row.update({f"{stage}_{f}": v.get(f) for f in STAGE_FIELDS})
+                values = {**cell.to_dict(), "status": cell_status(a, "stage", stage)}
+                row.update({f"{stage}_{f}": values[f] for f in STAGE_FIELDS})
         if stages is None:
-            for cohort, v in a["cohorts"].items():
-                v = {**v, "status": cell_status(a, "cohort", cohort)}
-                row.update({f"{cohort}_{f}": v[f] for f in COHORT_FIELDS})
+            for cohort, group in a.cohorts.items():
+                values = {**group.to_dict(), "status": cell_status(a, "cohort", cohort)}
+                row.update({f"{cohort}_{f}": values[f] for f in COHORT_FIELDS})
         rows.append(row)
     return rows
 
@@ -146,7 +147,7 @@ def to_excel(report: GapReport, *, commissioners: Sequence[str] = ()) -> bytes:
                 if cell.value != "No local records":
                     cell.font = white
     sheet("Statements", ["code", "name", "statement"],
-          [[a["code"], a["name"], s] for a in report.areas for s in a["statements"]])
+          [[a.code, a.name, s] for a in report.areas for s in a.statements])
     book = report.model.book
     sheet("Cohorts", ["id", "name", "stages", "ages", "description", "finding", "source"],
           [[c.id, c.name, ", ".join(c.stages), f"{c.ages[0]}–{c.ages[1]}", " ".join(c.description.split()),

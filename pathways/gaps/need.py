@@ -20,6 +20,8 @@ it?* This module adds those figures to each area record of the gap table:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import replace
 from typing import Any
 
 from services.commissioning import (
@@ -33,6 +35,7 @@ from services.commissioning import (
 )
 
 from .commissioners import CommissionerBook, commissioners_path, load_commissioners
+from .records import AreaGaps, CohortCell, DataQuality, GapLists, ServiceRates, StageCell
 
 __all__ = [
     "MEASURE",
@@ -76,20 +79,24 @@ NOT_COMPILED_REASON = (
 
 # -- the one switch the merger changes ------------------------------------------------------
 
-def locally_compiled(area: dict[str, Any]) -> bool:
+def locally_compiled(area: AreaGaps | Mapping[str, Any]) -> bool:
     """Whether an area's local services have been compiled, so rates of services per child
     mean something there.
 
-    Until areas carry DESIGN.md's ``coverage`` (``local`` | ``statutory``), which wins when
-    present: an area is compiled when the directory holds a local record of its own
-    children's social care front door (the local service at ``refer_to_social_care``).
+    A record of the gap table (:class:`AreaGaps`) carries DESIGN.md's ``coverage``
+    (``local`` | ``statutory``), which decides. For a plain mapping (an area read back from
+    the JSON) ``coverage`` wins when present; without it an area is compiled when the
+    directory holds a local record of its own children's social care front door (the local
+    service at ``refer_to_social_care``).
     Every compilation of an area starts there; records that merely reach an area from a
     neighbour's compilation (a regional SARC, a Child House serving five boroughs, a service
     shared with Shropshire) do not make it compiled. In the shipped data this gives the six
     hand-compiled areas: York, Shropshire, Derby, Cornwall, Islington and Bracknell Forest.
     """
+    if isinstance(area, AreaGaps):
+        return area.compiled
     if "coverage" in area:
-        return area["coverage"] == "local"
+        return bool(area["coverage"] == "local")
     front_door = area.get("stages", {}).get("refer_to_social_care") or {}
     return bool(front_door.get("local_services"))
 
@@ -253,37 +260,44 @@ def _per_10k(count: int, children: dict[str, Any] | None) -> float | None:
     return round(count * 10_000 / children["count"], 2)
 
 
-def annotate_area(model: Any, record: dict[str, Any]) -> None:
-    """Add children, need, services per 10,000 children, neighbours and each stage's
-    commissioner to one area record of the gap table (in place)."""
+def annotate_area(model: Any, *, code: str, name: str, region: str, coverage: str,
+                  stages: Mapping[str, StageCell], cohorts: Mapping[str, CohortCell], gaps: GapLists,
+                  not_compiled: GapLists, data_quality: DataQuality) -> AreaGaps:
+    """An area's record with its children, need, services per 10,000 children, neighbours
+    and each stage's commissioner added to the counts the analysis made."""
     stats = statistics_for(model)
     book = commissioners_for(model)
-    code = record["code"]
     children = children_figure(stats, code)
-    record["children"] = children
-    record["need"] = need_figure(stats, code)
-    compiled = locally_compiled(record)
+    compiled = coverage == "local"
+    per_10k: float | None = None
     if compiled and children:
-        record["services_per_10k_children"] = _per_10k(record["data_quality"]["local_services"], children)
-        record["service_rates"] = {"compared": True, "reason": None, "year": children["year"],
-                                   "small_population": children["count"] < SMALL_POPULATION}
+        per_10k = _per_10k(data_quality.local_services, children)
+        rates = ServiceRates(compared=True, reason=None, year=children["year"],
+                             small_population=children["count"] < SMALL_POPULATION)
     else:
-        record["services_per_10k_children"] = None
-        record["service_rates"] = {
-            "compared": False,
-            "reason": NOT_COMPILED_REASON if not compiled else "No population estimate for this area.",
-            "year": children["year"] if children else None,
-            "small_population": bool(children and children["count"] < SMALL_POPULATION),
-        }
-    for stage_id, stage in record["stages"].items():
+        rates = ServiceRates(
+            compared=False,
+            reason=NOT_COMPILED_REASON if not compiled else "No population estimate for this area.",
+            year=children["year"] if children else None,
+            small_population=bool(children and children["count"] < SMALL_POPULATION),
+        )
+    annotated = {}
+    for stage_id, stage in stages.items():
         assignment = book.stage(stage_id)
-        stage["commissioner"] = assignment.commissioner
-        stage["co_commissioners"] = list(assignment.also)
-        stage["services_per_10k_children"] = (
-            _per_10k(stage["local_services"], children) if record["service_rates"]["compared"] else None)
+        annotated[stage_id] = replace(
+            stage,
+            commissioner=assignment.commissioner,
+            co_commissioners=tuple(assignment.also),
+            services_per_10k_children=_per_10k(stage.local_services, children) if rates.compared else None,
+        )
     neighbours = stats.neighbours(code)
-    record["neighbours"] = [c for c, _ in neighbours]
-    record["neighbour_closeness"] = [band for _, band in neighbours]
+    return AreaGaps(
+        code=code, name=name, region=region, coverage=coverage, stages=annotated, cohorts=cohorts,
+        gaps=gaps, not_compiled=not_compiled, data_quality=data_quality,
+        children=children, need=need_figure(stats, code),
+        services_per_10k_children=per_10k, service_rates=rates,
+        neighbours=tuple(c for c, _ in neighbours), neighbour_closeness=tuple(band for _, band in neighbours),
+    )
 
 
 def report_context(model: Any) -> dict[str, Any]:
@@ -309,37 +323,34 @@ def report_context(model: Any) -> dict[str, Any]:
     }
 
 
-def neighbour_rows(areas: dict[str, dict[str, Any]], code: str, *, stage: str | None = None) -> list[dict[str, Any]]:
+def neighbour_rows(areas: Mapping[str, AreaGaps], code: str, *, stage: str | None = None) -> list[dict[str, Any]]:
     """The area and its statistical neighbours, closest first, with the figures to set them
     side by side: identified need per 10,000 children, and local services per 10,000
     children (all local records, or one stage's) — None, with the reason, where the area is
     not compiled or the need figure is suppressed or not published."""
     area = areas[code]
-    bands = dict(zip(area.get("neighbours") or [], area.get("neighbour_closeness") or []))
+    bands = dict(zip(area.neighbours, area.neighbour_closeness))
     rows = []
-    for i, c in enumerate([code, *(area.get("neighbours") or [])]):
+    for i, c in enumerate([code, *area.neighbours]):
         a = areas.get(c)
         if a is None:
             continue
-        need = a.get("need") or {}
-        compared = (a.get("service_rates") or {}).get("compared", False)
-        if stage is None:
-            rate = a.get("services_per_10k_children")
-        else:
-            rate = a["stages"][stage].get("services_per_10k_children")
+        need = a.need or {}
+        compared = a.service_rates.compared
+        rate = a.services_per_10k_children if stage is None else a.stages[stage].services_per_10k_children
         rows.append({
             "order": i,
             "code": c,
-            "name": a["name"],
+            "name": a.name,
             "role": "This area" if c == code else "Statistical neighbour",
             "closeness": bands.get(c, ""),
-            "children": (a.get("children") or {}).get("count"),
+            "children": (a.children or {}).get("count"),
             "need_per_10k_children": need.get("per_10k_children"),
             "need": need.get("text") or "no published figures",
             "need_small_number": bool(need.get("small_number")),
             "services_per_10k_children": rate if compared else None,
             "services": ("not compiled: no comparison" if not compared else
                          f"{rate:g} per 10,000 children" if rate is not None else "no figure"),
-            "small_population": bool((a.get("service_rates") or {}).get("small_population")),
+            "small_population": a.service_rates.small_population,
         })
     return rows

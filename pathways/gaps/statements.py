@@ -10,9 +10,11 @@ The words come from ``data/cohorts.yaml`` (each cohort's ``phrase`` and ``name``
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
+from .records import AreaGaps, CohortCell, StageCell
+
+if TYPE_CHECKING:  # for the annotation only: analysis imports this module, not the reverse
     from .analysis import GapModel
 
 __all__ = ["area_statements", "age_ranges", "km"]
@@ -35,9 +37,9 @@ def age_ranges(ages: Iterable[int]) -> str:
     return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
 
 
-def _far(name: str, what: str, record: dict[str, Any], within_km: float) -> str | None:
+def _far(name: str, what: str, record: StageCell | CohortCell, within_km: float) -> str | None:
     """A sentence when the nearest counted service is beyond ``within_km`` on average."""
-    nearest, share = record.get("nearest_km"), record.get("share_within_km")
+    nearest, share = record.nearest_km, record.share_within_km
     if nearest is None or nearest <= within_km:
         return None
     limit = km(within_km)
@@ -47,19 +49,19 @@ def _far(name: str, what: str, record: dict[str, Any], within_km: float) -> str 
             f"{share:.0%} live within {limit}")
 
 
-def area_statements(model: GapModel, record: dict[str, Any]) -> list[str]:
+def area_statements(model: GapModel, record: AreaGaps) -> list[str]:
     """The statements for one area, most specific first: cohorts, stages, distance, data."""
-    name = record["name"]
+    name = record.name
     settings = model.settings
-    quality = record["data_quality"]
-    if record.get("coverage") == "statutory":
-        unknown = len(record["not_compiled"]["stages"])
+    quality = record.data_quality
+    if record.coverage == "statutory":
+        unknown = len(record.not_compiled.stages)
         return [
             f"{name}: local services are not yet compiled in the directory (only the statutory front door, "
             f"police and, where one was found, medical route are listed), so {unknown} stage{'s' if unknown != 1 else ''} without a "
             f"listed service {'are' if unknown != 1 else 'is'} unknown rather than {'gaps' if unknown != 1 else 'a gap'}"
         ]
-    if quality["local_services"] == 0 and not any(v["local_services"] for v in record["stages"].values()):
+    if quality.local_services == 0 and not any(v.local_services for v in record.stages.values()):
         return [
             f"{name}: no local services are recorded in the directory, so every stage relies on "
             "national services; this is a gap in the data as much as in services"
@@ -67,41 +69,41 @@ def area_statements(model: GapModel, record: dict[str, Any]) -> list[str]:
     out: list[str] = []
     far: list[str] = []
     for cohort in model.book.cohorts:
-        result = record["cohorts"][cohort.id]
-        if result["covered"]:
+        result = record.cohorts[cohort.id]
+        if result.covered:
             line = _far(name, cohort.phrase, result, settings.within_km)
             if line:
                 far.append(line)
             continue
-        if result["national_only"]:
+        if result.national_only:
             out.append(f"{name}: {cohort.phrase} only from national services")
             continue
-        missing = [(s, result["stages"][s]) for s in result["missing_stages"]]
+        missing = [(s, result.stages[s]) for s in result.missing_stages]
         if len(missing) == len(cohort.stages) and not any(
-            v["services"] or v["local_services"] or v["national_services"] for _, v in missing
+            v.services or v.local_services or v.national_services for _, v in missing
         ):
             out.append(f"{name}: no {cohort.phrase}")
             continue
         for stage_id, v in missing:
             words = model.stage(stage_id).words
-            if v["national_only"]:
+            if v.national_only:
                 out.append(f"{name}: {words} for {cohort.name} only from national services")
-            elif cohort.every_age and v["services"] and v["ages_without_cover"]:
-                out.append(f"{name}: no {words} for {cohort.name} aged {age_ranges(v['ages_without_cover'])}")
+            elif cohort.every_age and v.services and v.ages_without_cover:
+                out.append(f"{name}: no {words} for {cohort.name} aged {age_ranges(v.ages_without_cover)}")
             else:
                 out.append(f"{name}: no {words} for {cohort.name}")
     for rule in model.stages:
-        v = record["stages"][rule.id]
-        if not v["covered"]:
-            out.append(f"{name}: {rule.words} only from national services" if v["national_only"] else f"{name}: no {rule.words}")
+        cell = record.stages[rule.id]
+        if not cell.covered:
+            out.append(f"{name}: {rule.words} only from national services" if cell.national_only else f"{name}: no {rule.words}")
         else:
-            line = _far(name, rule.words, v, settings.within_km)
+            line = _far(name, rule.words, cell, settings.within_km)
             if line:
                 far.append(line)
     out.extend(far)
-    if quality["stale_share"] is not None and quality["stale_share"] >= 0.5:
+    if quality.stale_share is not None and quality.stale_share >= 0.5:
         out.append(
-            f"{name}: {quality['stale']} of {quality['local_services']} local service records are not "
+            f"{name}: {quality.stale} of {quality.local_services} local service records are not "
             f"confirmed with the organisation, not checked in the last {settings.stale_months} months, or rest on "
             "pages over two years old; confirm them before relying on this analysis"
         )

@@ -6,7 +6,7 @@ not been compiled (coverage ``statutory``), a stage without a listed service is 
 
 from __future__ import annotations
 
-from typing import Any
+from .records import AreaGaps
 
 __all__ = [
     "COVERED",
@@ -33,19 +33,14 @@ STATUS_COLOURS = {COVERED: "#00703c", NATIONAL_ONLY: "#f47738", NOT_COVERED: "#d
                   NOT_COMPILED: "#4c2c92"}
 
 
-def cell_status(area: dict[str, Any], kind: str, ident: str) -> str:
-    """The status of one stage (``kind`` "stage") or cohort ("cohort") in an area's gap record.
-
-    >>> area = {"coverage": "statutory", "data_quality": {"local_services": 3},
-    ...         "stages": {"advocacy": {"covered": False, "known": False, "national_only": False}}}
-    >>> cell_status(area, "stage", "advocacy")
-    'Not compiled'
-    """
-    v = area["stages" if kind == "stage" else "cohorts"][ident]
-    if v["covered"]:
+def cell_status(area: AreaGaps, kind: str, ident: str) -> str:
+    """The status of one stage (``kind`` "stage") or cohort ("cohort") in an area's gap record:
+    covered, else not compiled (unknown), else no local records, national only or not covered."""
+    v = area.stages[ident] if kind == "stage" else area.cohorts[ident]
+    if v.covered:
         return COVERED
-    if not v.get("known", True):
+    if not v.known:
         return NOT_COMPILED
-    if area["data_quality"]["local_services"] == 0:
+    if area.data_quality.local_services == 0:
         return NO_RECORDS
-    return NATIONAL_ONLY if v["national_only"] else NOT_COVERED
+    return NATIONAL_ONLY if v.national_only else NOT_COVERED

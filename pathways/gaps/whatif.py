@@ -8,6 +8,7 @@ written: not the data directory, not the cached directory, not the cached gap ta
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +20,7 @@ from services.models import Service
 from services.vocabulary import NATIONAL, SERVICE_TYPES
 
 from .analysis import analyse, area_result, gap_model
+from .records import AreaGaps, CohortCell, StageCell
 from .statements import km
 
 __all__ = ["Hypothetical", "hypothetical_service", "what_if", "WHAT_IF_ID"]
@@ -73,7 +75,7 @@ def hypothetical_service(directory: Directory, h: Hypothetical, *, today: dt.dat
             raise InvalidInput("Give a place or a latitude and longitude, not both.")
         place = directory.resolve_place(h.place)
         lat, lon, home = place.lat, place.lon, place.authority
-    elif lat is not None:
+    elif lat is not None and lon is not None:
         home = directory.geography.authority_at(lat, lon)
     areas: list[str] = []
     for text in h.service_areas:
@@ -114,17 +116,22 @@ def hypothetical_service(directory: Directory, h: Hypothetical, *, today: dt.dat
         raise _invalid(exc) from None
 
 
-def _closed(before: dict[str, Any], after: dict[str, Any], kind: str) -> list[str]:
+def _cells(area: AreaGaps, kind: str) -> Mapping[str, StageCell | CohortCell]:
+    return area.stages if kind == "stages" else area.cohorts
+
+
+def _closed(before: AreaGaps, after: AreaGaps, kind: str) -> list[str]:
     # Only a known gap closes: in an area whose local services are not compiled, a stage
     # without a service was unknown, not missing.
-    return [k for k, v in after[kind].items()
-            if v["covered"] and not before[kind][k]["covered"] and before[kind][k].get("known", True)]
+    old = _cells(before, kind)
+    return [k for k, v in _cells(after, kind).items() if v.covered and not old[k].covered and old[k].known]
 
 
-def _nearer(before: dict[str, Any], after: dict[str, Any], kind: str) -> list[dict[str, Any]]:
+def _nearer(before: AreaGaps, after: AreaGaps, kind: str) -> list[dict[str, Any]]:
     out = []
-    for k, v in after[kind].items():
-        old, new = before[kind][k]["nearest_km"], v["nearest_km"]
+    cells = _cells(before, kind)
+    for k, v in _cells(after, kind).items():
+        old, new = cells[k].nearest_km, v.nearest_km
         if new is not None and (old is None or new < old - 0.005):
             out.append({kind[:-1]: k, "before_km": old, "after_km": new})
     return out
@@ -144,7 +151,7 @@ def what_if(directory: Directory, h: Hypothetical, *, today: dt.date | None = No
     geo = directory.geography
     codes = sorted(geo.authorities) if service.is_national else [a for a in service.service_areas if a in geo.authorities]
     baseline = analyse(directory, today=model.today) if service.is_national else analyse(directory, areas=codes, today=model.today)
-    before_by_code = {a["code"]: a for a in baseline.areas}
+    before_by_code = {a.code: a for a in baseline.areas}
     areas = []
     summary = []
     total = {"stages": 0, "cohorts": 0}
@@ -153,14 +160,14 @@ def what_if(directory: Directory, h: Hypothetical, *, today: dt.date | None = No
         after = area_result(model, code, cols=cols, masks=masks)
         closes = {"stages": _closed(before, after, "stages"), "cohorts": _closed(before, after, "cohorts")}
         nearer = {"stages": _nearer(before, after, "stages"), "cohorts": _nearer(before, after, "cohorts")}
-        resolved = [s for s in before["statements"] if s not in after["statements"]]
+        resolved = [s for s in before.statements if s not in after.statements]
         if not (closes["stages"] or closes["cohorts"] or nearer["stages"] or nearer["cohorts"] or resolved):
             continue
         total["stages"] += len(closes["stages"])
         total["cohorts"] += len(closes["cohorts"])
-        areas.append({"code": code, "name": before["name"], "closes": closes, "nearer": nearer,
-                      "statements_resolved": resolved, "after": after})
-        summary.extend(_sentences(model, before["name"], closes, nearer))
+        areas.append({"code": code, "name": before.name, "closes": closes, "nearer": nearer,
+                      "statements_resolved": resolved, "after": after.to_dict()})
+        summary.extend(_sentences(model, before.name, closes, nearer))
     if not summary:
         summary = ["This service would close no gap: every stage and cohort it serves is already covered "
                    "where it would work, and it would bring nothing nearer."]
