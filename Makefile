@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8501
 
-.PHONY: run test install install-test vendor browser nginx validate national bench bench-capacity bench-first-answer docs serve serve-stop clean
+.PHONY: run test install install-test vendor browser nginx validate national lint bench bench-capacity bench-first-answer docs serve serve-stop clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -54,7 +54,13 @@ serve-stop:
 run: install
 	$(VENV)/bin/streamlit run streamlit_app.py --server.port $(PORT) --server.address 127.0.0.1
 
-test: install-test
+# ruff (pyflakes, bugbear, imports, pyupgrade) and mypy (services/, pathways/), as configured in
+# pyproject.toml; make test runs it first so CI enforces both.
+lint: $(VENV)/.installed-test
+	$(PY) -m ruff check .
+	$(PY) -m mypy
+
+test: install-test lint
 	$(PY) -m pytest -q
 
 # Performance at national scale (docs/PERFORMANCE.md): about 7 minutes on 2 cores.

@@ -44,7 +44,7 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, free_port
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402 (after the path)
 
 PLACES = ["York", "Truro", "Derby", "YO10 5DD", "Shrewsbury", "TR1", "Bracknell", "N7 8DB", "Islington", "TR1 3LJ"]
 NAMES = ["Ada", "Bea", "Cal", "Dee", "Eve", "Fay", "Gus", "Hal", "Ida", "Jo"]
@@ -249,7 +249,7 @@ def main(argv: list[str] | None = None) -> int:
                 # One untimed visit each: the server's first script run imports everything.
                 for app in apps:
                     first_input(browser, app)
-                for i in range(args.first_repeat):
+                for _ in range(args.first_repeat):
                     for app in apps:
                         try:
                             app.first_input_s.append(first_input(browser, app))

@@ -204,8 +204,27 @@ class EligibleServices:
 
     pathway: Pathway | None
     withheld: frozenset[str]
+    local: np.ndarray  # bool per row: a local (not national) service
+    self_referral: np.ndarray  # int8 per row: 1 where families can refer themselves
 
-    def hits(self, rows: Iterable[int]) -> list[Hit]:  # pragma: no cover - supplied by subclasses
+    # Supplied by each implementation (the index's columns, or record by record):
+    def hits(self, rows: Iterable[int]) -> list[Hit]:  # pragma: no cover
+        raise NotImplementedError
+
+    def fits(self, ages: Sequence[int | None]) -> np.ndarray:  # pragma: no cover
+        """Per row: serves every known age."""
+        raise NotImplementedError
+
+    def open_to(self, stage: StageDef) -> np.ndarray:  # pragma: no cover
+        """Per row: open to this child at this stage (a disclosure where it needs one)."""
+        raise NotImplementedError
+
+    def parents(self, service_types: Iterable[str]) -> np.ndarray:  # pragma: no cover
+        """Per row: a service for parents of one of these types."""
+        raise NotImplementedError
+
+    def delivers(self, stage: StageDef, extra_types: Iterable[str] = ()) -> np.ndarray:  # pragma: no cover
+        """Per row: delivers this stage."""
         raise NotImplementedError
 
     def suitable(self, row: int, ages: Sequence[int | None]) -> bool:
@@ -333,7 +352,7 @@ def _ages(services_for: Sequence[str], situation: Situation) -> tuple[int | None
 
 def _choose(
     stage: StageDef,
-    hits: _Eligible,
+    hits: EligibleServices,
     extra_types: Sequence[str],
     limit: int,
     ages: Sequence[int | None],
@@ -363,7 +382,7 @@ def _choose(
 def _step(
     stage: StageDef,
     situation: Situation,
-    hits: _Eligible,
+    hits: EligibleServices,
     pathway: Pathway,
     present: set[str],
     gap_reason: str = "no_local_service",
@@ -407,7 +426,7 @@ def _step(
 
 
 def _later_contacts(
-    pathway: Pathway, hits: _Eligible, situation: Situation, place: Place
+    pathway: Pathway, hits: EligibleServices, situation: Situation, place: Place
 ) -> list[PlanService]:
     """Someone to contact later, always: services for the later stage, else the fallback."""
     spec = pathway.later_contacts

@@ -150,7 +150,7 @@ def describe_situation(plan: Plan) -> str:
     for name, word in _FIELD_WORDS.items():
         value = getattr(s, name)
         if isinstance(value, tuple):
-            value = ", ".join(_INDICATOR_WORDS.get(v, v) for v in value) if value else None
+            value = ", ".join(_INDICATOR_WORDS.get(v) or v for v in value) if value else None
         if value is not None:
             parts.append(f"{word}: {str(value).replace('_', ' ')}")
     parts.extend(word for name, word in _FLAG_WORDS.items() if getattr(s, name))

@@ -19,10 +19,10 @@ from typing import Any
 from pydantic import ValidationError
 
 from .cache import CACHE_MIN_SERVICES, read_cache, write_cache
+from .coverage import AREAS_FILE, Coverage, load_coverage
 from .datadir import SHIPPED_DATA, default_data_dir
 from .errors import DataError, DataFileError, PlaceNotFound, Problem, validation_message
 from .geography import Geography, Place
-from .coverage import AREAS_FILE, Coverage, load_coverage
 from .index import SearchIndex
 from .models import Service, Taxonomy
 from .store import ServiceStore
@@ -316,7 +316,7 @@ _builders: list[tuple[threading.Thread, threading.Event]] = []
 def _stop_builders() -> None:
     # A daemon thread still inside native code while the interpreter tears down can crash
     # the process: stop and join every builder first (each chunk takes milliseconds).
-    for thread, stop in _builders:
+    for _thread, stop in _builders:
         stop.set()
     for thread, _ in _builders:
         thread.join(timeout=5)

@@ -17,12 +17,12 @@ from pathways.gaps.export import to_csv
 from pathways.gaps.status import NOT_COMPILED, cell_status
 from pathways.planner import make_plan
 from pathways.render import not_compiled_line, render_markdown, render_text
-
-NO_LOCAL = "No local service in the directory delivers"
 from services.coverage import load_coverage
 from services.directory import load_directory
 from tests.app_helpers import page_test, texts, warm
 from tests.conftest import YORK, service, write_data_dir
+
+NO_LOCAL = "No local service in the directory delivers"
 
 COMPILED = {"E06000014", "E06000051", "E06000015", "E06000052", "E09000019", "E06000036"}
 NOTTINGHAM_TEEN = {"age": 13, "area": "Nottingham", "concern": "disclosure", "days_since_last_abuse": 3}

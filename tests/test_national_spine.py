@@ -69,7 +69,7 @@ def _ons_force_of() -> dict[str, str]:
 
 def _medical_gaps() -> set[str]:
     section = generated_section((DATA / "SOURCES.md").read_text(encoding="utf-8")) or ""
-    return set(re.findall(r"\((E\d{8})\)", "\n".join(l for l in section.splitlines() if l.startswith("- no medical route"))))
+    return set(re.findall(r"\((E\d{8})\)", "\n".join(x for x in section.splitlines() if x.startswith("- no medical route"))))
 
 
 # -- the shipped directory -------------------------------------------------------------------
@@ -119,7 +119,7 @@ def test_every_generated_record_cites_pages_and_is_unverified():
         assert re.search(r"https?://", r["source"]), r["id"]
         assert r["sources"] and all(p["url"].startswith(("http://", "https://")) for p in r["sources"]), r["id"]
         assert r["last_verified"], r["id"]
-        for phone in r.get("phones", []):
+        if r.get("phones"):
             # Numbers only from a cited page: the page that supports phones is cited.
             assert any("phones" in p["supports"] for p in r["sources"]), r["id"]
 

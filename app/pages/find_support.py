@@ -17,12 +17,12 @@ import streamlit as st
 
 from pathways.definition import load_pathway, pathway_path
 from services.search import Hit, SearchFilters, national_services, search
+from services.sections import group_hits, meets_access, not_yet_listed
 
 from .. import context
 from ..errors import Failed, shown
 from ..mapview import show_map
 from ..render import contact_and_freshness, distance_text, md, md_link, service_card, type_name
-from services.sections import group_hits, meets_access, not_yet_listed
 
 __all__ = ["render", "Query", "QUERY_KEY"]
 

@@ -18,8 +18,8 @@ from typing import Any
 import streamlit as st
 
 from pathways.definition import load_pathway, pathway_path
-from pathways.planner import make_plan
 from pathways.plan import Plan, PlanService, PlanStep
+from pathways.planner import make_plan
 from pathways.render import (
     SECTION_TITLES,
     availability_text,

@@ -80,7 +80,7 @@ def run(args: argparse.Namespace) -> int:
     if not hits:
         print("No services match these filters here.")
     # In an area not compiled yet: the statutory services, then one sentence, then national ones.
-    not_listed = not_yet_listed(area["name"], coverage) if area and coverage else None
+    not_listed = not_yet_listed(area["name"], coverage) if area and area["name"] and coverage else None
     for h in hits:
         if not_listed and not h.local:
             print(f"\n{not_listed}\n")
