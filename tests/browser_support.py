@@ -255,3 +255,26 @@ def screenshot_on_failure(page, name: str) -> Iterator[None]:
 
 def have_chromium() -> bool:
     return Path(CHROMIUM).exists() and shutil.which(CHROMIUM) is not None
+
+
+def choropleth_info(page) -> dict:
+    """What the Service gaps map drew: areas, fill colours, tiles, scripts, attribution."""
+    frame = None
+    for _ in range(60):
+        frame = next((f for f in page.frames if "streamlit_folium" in f.url), None)
+        if frame is not None:
+            break
+        page.wait_for_timeout(250)
+    assert frame is not None, "the map's component frame was not created"
+    frame.wait_for_function("() => window.L && document.querySelectorAll('path.leaflet-interactive').length >= 100",
+                            timeout=30_000)
+    return frame.evaluate(
+        """() => ({
+            areas: document.querySelectorAll('path.leaflet-interactive').length,
+            fills: Array.from(new Set(Array.from(document.querySelectorAll('path.leaflet-interactive'))
+                                     .map(p => p.getAttribute('fill')))),
+            tiles: document.querySelectorAll('.leaflet-tile').length,
+            scripts: Array.from(document.scripts).map(s => s.src).filter(Boolean),
+            attribution: (document.querySelector('.leaflet-control-attribution') || {}).textContent || ''
+        })"""
+    )

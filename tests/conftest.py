@@ -9,6 +9,9 @@ from typing import Any
 import pytest
 import yaml
 
+# The browser fixtures (app_server, browser, page, requests_seen) live with their helpers.
+pytest_plugins = ["tests.browser_support"]
+
 YORK = "E06000014"
 CORNWALL = "E06000052"
 ISLINGTON = "E09000019"
@@ -50,3 +53,21 @@ def data_dir(tmp_path: Path) -> Callable[[dict[str, Any]], Path]:
         return write_data_dir(tmp_path / "data", files)
 
     return make
+
+
+@pytest.fixture(scope="session")
+def shipped():
+    """The shipped data directory, loaded once for the run (tests only read it)."""
+    from services.directory import load_directory
+
+    return load_directory()
+
+
+@pytest.fixture
+def shipped_page(request, monkeypatch):
+    """The test module's page (its ``PAGE``) run in AppTest on the shipped data."""
+    from tests.app_helpers import page_test, warm
+
+    monkeypatch.delenv("WAYMARK_DATA", raising=False)
+    warm()
+    return page_test(request.module.PAGE).run()

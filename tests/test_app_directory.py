@@ -22,20 +22,16 @@ DETAIL_SECTIONS = [
     "Where this information comes from",
 ]
 
+#: The page these tests run (the ``shipped_page`` fixture, tests/conftest.py).
+PAGE = "directory"
+
 
 def open_buttons(at) -> list[str]:
     return [plain(b.label) for b in at.button if b.key and b.key.startswith("open-")]  # labels are escaped Markdown
 
 
-@pytest.fixture
-def shipped(monkeypatch):
-    monkeypatch.delenv("WAYMARK_DATA", raising=False)
-    warm()
-    return page_test("directory").run()
-
-
-def test_lists_every_service_a_page_at_a_time(shipped):
-    at = shipped
+def test_lists_every_service_a_page_at_a_time(shipped_page):
+    at = shipped_page
     assert not at.exception
     assert at.title[0].value == "Directory of services"
     d = directories.get()
@@ -58,8 +54,8 @@ def test_lists_every_service_a_page_at_a_time(shipped):
     "text, expected",
     [("childline", "Childline"), ("CSAAC york", "Child sexual assault assessment service (CSAAS) at Acer House, York"), ("no such thing zzz", None)],
 )
-def test_search_by_words(shipped, text, expected):
-    at = shipped
+def test_search_by_words(shipped_page, text, expected):
+    at = shipped_page
     at.text_input[0].input(text).run()
     if expected is None:
         assert open_buttons(at) == [] and "Nothing matches" in texts(at)
@@ -68,8 +64,8 @@ def test_search_by_words(shipped, text, expected):
         assert len(open_buttons(at)) < len(directories.get().services)
 
 
-def test_filter_by_type_and_area(shipped):
-    at = shipped
+def test_filter_by_type_and_area(shipped_page):
+    at = shipped_page
     at.multiselect[0].select("csaac").run()
     assert open_buttons(at) == ["Child sexual assault assessment service (CSAAS) at Acer House, York"]
     at.multiselect[0].unselect("csaac")
@@ -81,8 +77,8 @@ def test_filter_by_type_and_area(shipped):
     assert open_buttons(at) and all(YORK in by_name[n].service_areas for n in open_buttons(at))
 
 
-def test_opening_a_listing_uses_session_state_and_shows_every_section(shipped):
-    at = shipped
+def test_opening_a_listing_uses_session_state_and_shows_every_section(shipped_page):
+    at = shipped_page
     at.text_input[0].input("CSAAC").run()
     next(b for b in at.button if b.key == "open-york-csaac").click().run()
     assert at.session_state[SELECTED_SERVICE] == "york-csaac"
@@ -104,8 +100,8 @@ def test_opening_a_listing_uses_session_state_and_shows_every_section(shipped):
     assert "Directory of services" in headings(at) and open_buttons(at)
 
 
-def test_unknown_selected_service_falls_back_to_the_list(shipped):
-    at = shipped
+def test_unknown_selected_service_falls_back_to_the_list(shipped_page):
+    at = shipped_page
     at.session_state[SELECTED_SERVICE] = "no-such-service"
     at.run()
     assert any("no longer in the directory" in w.value for w in at.warning)

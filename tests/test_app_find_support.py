@@ -13,6 +13,9 @@ from tests.conftest import service, write_data_dir
 NOW = "Support you can get now — even during a police investigation"
 LATER = "Who to contact later"
 
+#: The page these tests run (the ``shipped_page`` fixture, tests/conftest.py).
+PAGE = "find_support"
+
 
 def search(at, place: str, *, age: int | None = None, ticks: tuple[str, ...] = (), language: str = "", access: str = ""):
     form_inputs = {t.label: t for t in at.text_input}
@@ -30,15 +33,8 @@ def search(at, place: str, *, age: int | None = None, ticks: tuple[str, ...] = (
     return at.run()
 
 
-@pytest.fixture
-def shipped(monkeypatch):
-    monkeypatch.delenv("WAYMARK_DATA", raising=False)
-    warm()
-    return page_test("find_support").run()
-
-
-def test_start_page_asks_for_a_place_and_shows_helplines(shipped):
-    at = shipped
+def test_start_page_asks_for_a_place_and_shows_helplines(shipped_page):
+    at = shipped_page
     assert not at.exception
     assert at.title[0].value == "Find support"
     assert "Type your postcode or town" in texts(at)
@@ -57,8 +53,8 @@ def test_whole_app_opens_on_find_support_with_999_and_quick_exit(monkeypatch):
     assert "It does not clear your browsing history" in texts(at)
 
 
-def test_shropshire_postcode_for_a_nine_year_old_gets_the_childrens_sarc_and_its_routes(shipped):
-    at = search(shipped, "SY1 1AA", age=9)
+def test_shropshire_postcode_for_a_nine_year_old_gets_the_childrens_sarc_and_its_routes(shipped_page):
+    at = search(shipped_page, "SY1 1AA", age=9)
     assert not at.exception
     names = card_names(outline(at))
     assert "West Midlands Regional Children and Young People's Sexual Assault Service" in names
@@ -82,8 +78,8 @@ def texts_of_card(at, name: str) -> list[str]:
     return out
 
 
-def test_york_postcode_for_a_nine_year_old(shipped):
-    at = search(shipped, "YO10 5DD", age=9)
+def test_york_postcode_for_a_nine_year_old(shipped_page):
+    at = search(shipped_page, "YO10 5DD", age=9)
     assert not at.exception
     assert "Support near YO10 5DD (York)" in headings(at)
     now = section(at, NOW)
@@ -97,8 +93,8 @@ def test_york_postcode_for_a_nine_year_old(shipped):
     assert "For a child aged 9:" in texts(at)
 
 
-def test_rape_crisis_appears_for_a_seventeen_year_old(shipped):
-    at = search(shipped, "YO10 5DD", age=17)
+def test_rape_crisis_appears_for_a_seventeen_year_old(shipped_page):
+    at = search(shipped_page, "YO10 5DD", age=17)
     assert any("Rape Crisis" in n for n in card_names(outline(at)))
 
 
@@ -111,16 +107,16 @@ def test_rape_crisis_appears_for_a_seventeen_year_old(shipped):
         ("", "Nothing to look up"),
     ],
 )
-def test_bad_places_get_a_clear_message_and_no_results(shipped, place, message):
-    at = search(shipped, place)
+def test_bad_places_get_a_clear_message_and_no_results(shipped_page, place, message):
+    at = search(shipped_page, place)
     assert not at.exception
     warnings = [w.value for w in at.warning]
     assert any(message in w.replace("\\", "") for w in warnings), warnings
     assert not any(h.startswith("Support near") for h in headings(at))
 
 
-def test_query_is_kept_in_session_not_the_url(shipped):
-    at = search(shipped, "Truro", age=9)
+def test_query_is_kept_in_session_not_the_url(shipped_page):
+    at = search(shipped_page, "Truro", age=9)
     assert "Support near Truro (Cornwall)" in headings(at)
     assert at.query_params == {} or not dict(at.query_params)
     # a rerun (e.g. pressing a button elsewhere) keeps the results
@@ -274,8 +270,8 @@ def test_long_lists_start_short_and_show_more_on_request(tmp_path: Path, monkeyp
     assert not any(b.key == "more-near" for b in at.button)
 
 
-def test_images_shared_offers_removal_help_in_plain_words(shipped):
-    at = search(shipped, "YO10 5DD", age=14, ticks=("Images or videos of my child have been shared online",))
+def test_images_shared_offers_removal_help_in_plain_words(shipped_page):
+    at = search(shipped_page, "YO10 5DD", age=14, ticks=("Images or videos of my child have been shared online",))
     assert not at.exception
     info = " ".join(i.value for i in at.info).replace("\\", "")
     assert "If images or videos of your child have been shared online" in info
@@ -286,11 +282,11 @@ def test_images_shared_offers_removal_help_in_plain_words(shipped):
     assert not dict(at.query_params)
 
 
-def test_images_help_is_not_shown_unless_asked(shipped):
-    at = search(shipped, "YO10 5DD", age=14)
+def test_images_help_is_not_shown_unless_asked(shipped_page):
+    at = search(shipped_page, "YO10 5DD", age=14)
     assert not any("Report Remove" in i.value for i in at.info)
 
 
-def test_images_help_shows_even_when_the_place_is_not_found(shipped):
-    at = search(shipped, "Nowhere-ville", ticks=("Images or videos of my child have been shared online",))
+def test_images_help_shows_even_when_the_place_is_not_found(shipped_page):
+    at = search(shipped_page, "Nowhere-ville", ticks=("Images or videos of my child have been shared online",))
     assert any("Report Remove" in i.value for i in at.info)

@@ -2,29 +2,23 @@
 
 from __future__ import annotations
 
-import pytest
-
 from app.pages import service_gaps
 from pathways.gaps import analyse
 from services.directory import directories
 from tests.app_helpers import headings, page_test, texts, warm
 
-from .test_gaps import NORTH, tiny_world
+from .gaps_world import NORTH, tiny_world
 
-
-@pytest.fixture
-def shipped(monkeypatch):
-    monkeypatch.delenv("WAYMARK_DATA", raising=False)
-    warm()
-    return page_test("service_gaps").run()
+#: The page these tests run (the ``shipped_page`` fixture, tests/conftest.py).
+PAGE = "service_gaps"
 
 
 def _table(at):
     return at.dataframe[0].value
 
 
-def test_page_renders_every_area(shipped):
-    at = shipped
+def test_page_renders_every_area(shipped_page):
+    at = shipped_page
     assert not at.exception
     assert at.title[0].value == "Service gaps"
     assert headings(at)[1:] == ["Areas", "By region", "One area in detail", "Download", "What if a service were added?"]
@@ -40,8 +34,8 @@ def test_page_renders_every_area(shipped):
     assert len(at.get("component_instance")) == 1  # the map
 
 
-def test_choose_a_cohort_and_filter(shipped):
-    at = shipped
+def test_choose_a_cohort_and_filter(shipped_page):
+    at = shipped_page
     at.selectbox[0].set_value(("cohort", "after_support_ends")).run()
     assert not at.exception
     table = _table(at)
@@ -59,16 +53,16 @@ def test_choose_a_cohort_and_filter(shipped):
     assert list(_table(at)["Area"]) == ["East Riding of Yorkshire", "North Yorkshire", "York"]
 
 
-def test_gap_count_view(shipped):
-    at = shipped
+def test_gap_count_view(shipped_page):
+    at = shipped_page
     at.selectbox[0].set_value(("count", "all")).run()
     assert not at.exception
     assert "Status" not in _table(at).columns
     assert "areas have at least one stage or cohort without local cover" in texts(at)
 
 
-def test_drill_down_shows_pasteable_statements(shipped):
-    at = shipped
+def test_drill_down_shows_pasteable_statements(shipped_page):
+    at = shipped_page
     area = next(s for s in at.selectbox if s.label == "Area")
     area.set_value("York").run()
     assert not at.exception
@@ -77,8 +71,8 @@ def test_drill_down_shows_pasteable_statements(shipped):
     assert "York: support for non-offending parents only from national services" in code
 
 
-def test_what_if_closes_gaps_and_saves_nothing(shipped):
-    at = shipped
+def test_what_if_closes_gaps_and_saves_nothing(shipped_page):
+    at = shipped_page
     before = len(directories.get().services)
     types = next(m for m in at.multiselect if m.label == "Type of service")
     types.set_value(["parent_support"])
@@ -91,8 +85,8 @@ def test_what_if_closes_gaps_and_saves_nothing(shipped):
     assert len(directories.get().services) == before
 
 
-def test_what_if_bad_place_is_a_calm_warning(shipped):
-    at = shipped
+def test_what_if_bad_place_is_a_calm_warning(shipped_page):
+    at = shipped_page
     next(t for t in at.text_input if t.label.startswith("Where it would be")).input("Narnia")
     next(b for b in at.get("form_submit_button")).click().run()
     assert not at.exception

@@ -11,6 +11,9 @@ from pathways.situation import Situation
 from tests.app_helpers import headings, page_test, texts, warm
 from tests.conftest import YORK, service, write_data_dir
 
+#: The page these tests run (the ``shipped_page`` fixture, tests/conftest.py).
+PAGE = "referral_pathway"
+
 
 def fill(
     at, *, age=None, where="", concern=None, investigation=None, flags=(), other_children=None,
@@ -42,13 +45,6 @@ def fill(
     return at.run()
 
 
-@pytest.fixture
-def shipped(monkeypatch):
-    monkeypatch.delenv("WAYMARK_DATA", raising=False)
-    warm()
-    return page_test("referral_pathway").run()
-
-
 def test_form_asks_for_every_situation_field():
     fields = set(Situation.model_fields) - {"area", "postcode", "place"}
     assert fields | {"where"} == set(FORM_FIELDS)
@@ -70,20 +66,20 @@ def test_zero_is_an_answer_not_a_blank():
     assert out == {"age": 0, "place": "York", "days_since_last_abuse": 0, "other_children": 0}
 
 
-def test_plan_for_a_baby(shipped):
-    at = fill(shipped, age=0, where="YO10 5DD", concern="signs_only")
+def test_plan_for_a_baby(shipped_page):
+    at = fill(shipped_page, age=0, where="YO10 5DD", concern="signs_only")
     assert not at.exception
     assert "Plan for a child in York" in headings(at)
     assert not [e.value for e in at.error]
 
 
-def test_empty_form_shows_no_plan(shipped):
-    assert not shipped.exception
-    assert headings(shipped) == ["Referral pathway", "The child", "Tick all that apply"]
+def test_empty_form_shows_no_plan(shipped_page):
+    assert not shipped_page.exception
+    assert headings(shipped_page) == ["Referral pathway", "The child", "Tick all that apply"]
 
 
-def test_plan_for_a_nine_year_old_in_york(shipped):
-    at = fill(shipped, age=9, where="YO10 5DD", concern="disclosure", investigation="ongoing", other_children=2)
+def test_plan_for_a_nine_year_old_in_york(shipped_page):
+    at = fill(shipped_page, age=9, where="YO10 5DD", concern="disclosure", investigation="ongoing", other_children=2)
     assert not at.exception
     h = headings(at)
     assert "Plan for a child in York" in h
@@ -104,8 +100,8 @@ def test_plan_for_a_nine_year_old_in_york(shipped):
     assert not dict(at.query_params)
 
 
-def test_immediate_danger_is_the_headline(shipped):
-    at = fill(shipped, age=5, where="Truro", flags=("immediate_danger",))
+def test_immediate_danger_is_the_headline(shipped_page):
+    at = fill(shipped_page, age=5, where="Truro", flags=("immediate_danger",))
     assert any("immediate danger: call 999 now" in e.value for e in at.error)
 
 
@@ -118,15 +114,15 @@ def test_immediate_danger_is_the_headline(shipped):
         (9, "Atlantis", "is not a place, postcode or local authority"),
     ],
 )
-def test_bad_situations_get_a_message_naming_the_field(shipped, age, where, message):
-    at = fill(shipped, age=age, where=where)
+def test_bad_situations_get_a_message_naming_the_field(shipped_page, age, where, message):
+    at = fill(shipped_page, age=age, where=where)
     assert not at.exception
     assert any(message in w.value.replace("\\", "") for w in at.warning), [w.value for w in at.warning]
     assert not any(h.startswith("Plan for") for h in headings(at))
 
 
-def test_clear_forgets_the_plan(shipped):
-    at = fill(shipped, age=9, where="York")
+def test_clear_forgets_the_plan(shipped_page):
+    at = fill(shipped_page, age=9, where="York")
     assert PLAN_KEY in at.session_state
     next(b for b in at.button if b.key == "plan-clear").click().run()
     assert PLAN_KEY not in at.session_state
@@ -157,15 +153,15 @@ def test_gaps_are_stated_plainly(sparse):
     assert "Only front door" in texts(at)
 
 
-def test_new_fields_are_optional_and_grouped(shipped):
-    labels = [e.label for e in shipped.get("expander")]
+def test_new_fields_are_optional_and_grouped(shipped_page):
+    labels = [e.label for e in shipped_page.get("expander")]
     assert labels == ["Signs seen (optional)", "The person suspected, and where the child lives (optional)"]
-    at = fill(shipped, age=9, where="York")  # nothing in the expanders: still a plan
+    at = fill(shipped_page, age=9, where="York")  # nothing in the expanders: still a plan
     assert not at.exception and "Plan for a child in York" in headings(at)
 
 
-def test_toddler_with_an_sti_gets_today_steps_first(shipped):
-    at = fill(shipped, age=2, where="York", indicators=("sti",))
+def test_toddler_with_an_sti_gets_today_steps_first(shipped_page):
+    at = fill(shipped_page, age=2, where="York", indicators=("sti",))
     assert not at.exception
     plan = at.session_state[PLAN_KEY]
     assert plan.situation.indicators == ("sti",)
@@ -178,9 +174,9 @@ def test_toddler_with_an_sti_gets_today_steps_first(shipped):
     assert "evidence of possible sexual abuse" in body
 
 
-def test_nine_year_old_brother_gets_no_arrest_or_youth_justice(shipped):
+def test_nine_year_old_brother_gets_no_arrest_or_youth_justice(shipped_page):
     at = fill(
-        shipped, age=12, where="Truro", concern="disclosure", relationship="sibling", suspect_age=9,
+        shipped_page, age=12, where="Truro", concern="disclosure", relationship="sibling", suspect_age=9,
         flags=("suspect_lives_with_child",),
     )
     assert not at.exception
@@ -191,9 +187,9 @@ def test_nine_year_old_brother_gets_no_arrest_or_youth_justice(shipped):
     assert "safe care for both children" in body
 
 
-def test_new_checkboxes_reach_the_plan(shipped):
+def test_new_checkboxes_reach_the_plan(shipped_page):
     at = fill(
-        shipped, age=13, where="York", concern="disclosure", living="kinship_care", relationship="other_relative",
+        shipped_page, age=13, where="York", concern="disclosure", living="kinship_care", relationship="other_relative",
         flags=("retracted", "suspect_works_with_children", "consent_refused"),
     )
     assert not at.exception
@@ -201,7 +197,7 @@ def test_new_checkboxes_reach_the_plan(shipped):
     assert {"retraction_is_common", "lado_for_position_of_trust", "consent_refused", "kinship_care_safety"} <= ids
 
 
-def test_contradictions_get_a_message(shipped):
-    at = fill(shipped, age=9, where="York", concern="signs_only", flags=("retracted",))
+def test_contradictions_get_a_message(shipped_page):
+    at = fill(shipped_page, age=9, where="York", concern="signs_only", flags=("retracted",))
     assert any("retracted means the child took back what they said" in w.value.replace("\\", "") for w in at.warning)
     assert PLAN_KEY not in at.session_state

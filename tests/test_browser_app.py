@@ -11,13 +11,9 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_support import (  # noqa: F401  (fixtures)
+from tests.browser_support import (
     ARTIFACTS,
-    app_server,
     axe_violations,
-    browser,
-    page,
-    requests_seen,
     screenshot_on_failure,
     skip_without_chromium,
     wait_for_app,

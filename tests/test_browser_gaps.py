@@ -10,13 +10,10 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser_support import (  # noqa: F401  (fixtures)
+from tests.browser_support import (
     ARTIFACTS,
-    app_server,
     axe_violations,
-    browser,
-    page,
-    requests_seen,
+    choropleth_info,
     screenshot_on_failure,
     skip_without_chromium,
     wait_for_app,
@@ -39,34 +36,12 @@ def _save(page, name: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def _choropleth(page) -> dict:
-    frame = None
-    for _ in range(60):
-        frame = next((f for f in page.frames if "streamlit_folium" in f.url), None)
-        if frame is not None:
-            break
-        page.wait_for_timeout(250)
-    assert frame is not None, "the map's component frame was not created"
-    frame.wait_for_function("() => window.L && document.querySelectorAll('path.leaflet-interactive').length >= 100",
-                            timeout=30_000)
-    return frame.evaluate(
-        """() => ({
-            areas: document.querySelectorAll('path.leaflet-interactive').length,
-            fills: Array.from(new Set(Array.from(document.querySelectorAll('path.leaflet-interactive'))
-                                     .map(p => p.getAttribute('fill')))),
-            tiles: document.querySelectorAll('.leaflet-tile').length,
-            scripts: Array.from(document.scripts).map(s => s.src).filter(Boolean),
-            attribution: (document.querySelector('.leaflet-control-attribution') || {}).textContent || ''
-        })"""
-    )
-
-
 def test_service_gaps_page(app_server, page, requests_seen):
     with screenshot_on_failure(page, "service-gaps"):
         page.goto(app_server.url + "/service-gaps")
         wait_for_app(page)
         page.get_by_role("heading", name="Service gaps").first.wait_for()
-        info = _choropleth(page)
+        info = choropleth_info(page)
         assert info["areas"] >= 150, info["areas"]
         # covered, and not compiled (only the statutory spine listed there yet)
         assert "#00703c" in info["fills"] and "#4c2c92" in info["fills"], info["fills"]

@@ -5,17 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.browser_support import (  # noqa: F401  (fixtures)
-    app_server,
+from tests.browser_support import (
     axe_violations,
-    browser,
-    page,
-    requests_seen,
+    choropleth_info,
     screenshot_on_failure,
     skip_without_chromium,
     wait_for_app,
 )
-from tests.test_browser_gaps import _choropleth
 
 pytestmark = [pytest.mark.browser, skip_without_chromium()]
 
@@ -34,7 +30,7 @@ def test_rates_commissioner_filter_and_neighbours(app_server, page, requests_see
         page.get_by_role("heading", name="Service gaps").first.wait_for()
         _choose(page, "Gap to show", "Local services per 10,000 children")
         page.get_by_text("6 of 153 areas have a figure", exact=False).wait_for()
-        info = _choropleth(page)
+        info = choropleth_info(page)
         assert "#b1b4b6" in info["fills"] and any(f in info["fills"] for f in ("#deebf7", "#9ecae1", "#6baed6",
                                                                                "#3182bd", "#08519c")), info["fills"]
         _choose(page, "Gap to show", "Sexual abuse identified at assessment, per 10,000 children")

@@ -28,11 +28,6 @@ COMPILED = {"E06000014", "E06000051", "E06000015", "E06000052", "E09000019", "E0
 NOTTINGHAM_TEEN = {"age": 13, "area": "Nottingham", "concern": "disclosure", "days_since_last_abuse": 3}
 
 
-@pytest.fixture(scope="module")
-def shipped():
-    return load_directory()
-
-
 # -- data/areas.yaml -------------------------------------------------------------------------
 
 def test_shipped_coverage_lists_the_six_compiled_areas(shipped):

@@ -25,12 +25,9 @@ from pathlib import Path
 import pytest
 
 from benchmarks.stclient import Session
-from tests.browser_support import (  # noqa: F401 - fixtures
+from tests.browser_support import (
     ROOT,
-    browser,
     free_port,
-    page,
-    requests_seen,
     skip_without_chromium,
     wait_for_app,
 )

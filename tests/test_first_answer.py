@@ -14,11 +14,7 @@ import concurrent.futures
 import pytest
 
 from benchmarks.stclient import Session
-from tests.browser_support import (  # noqa: F401 - fixtures
-    app_server,
-    browser,
-    page,
-    requests_seen,
+from tests.browser_support import (
     screenshot_on_failure,
     skip_without_chromium,
     wait_for_app,

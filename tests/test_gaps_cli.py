@@ -13,7 +13,7 @@ import pytest
 from pathways.cli import main
 from services.clitools import run
 
-from .test_gaps import NORTH, SOUTH, tiny_world
+from .gaps_world import NORTH, SOUTH, tiny_world
 
 
 @pytest.fixture

@@ -1,6 +1,6 @@
 """Children, identified need, services per 10,000 children and statistical neighbours.
 
-Published figures are pinned as read through the project's own loader from the shipped
+Published figures are pinned as read through the project's own loader from the shipped_stats
 copies in ``data/commissioning/`` (DfE children in need C3, ONS mid-year estimates, DfE
 statistical neighbours May 2025); the arithmetic is checked on a tiny world whose figures
 can be worked with a pencil.
@@ -27,7 +27,7 @@ from services.commissioning import ENGLAND, load_statistics
 from services.directory import directories, load_directory
 
 from .conftest import service
-from .test_gaps import NORTH, SOUTH, TODAY, tiny_world
+from .gaps_world import NORTH, SOUTH, TODAY, tiny_world
 
 YORK, NORTH_YORKSHIRE, SOMERSET = "E06000014", "E06000065", "E06000066"
 CUMBERLAND, WESTMORLAND = "E06000063", "E06000064"
@@ -36,7 +36,7 @@ HAMPSHIRE = "E10000014"  # 2024 published as "u" (low reliability)
 
 
 @pytest.fixture(scope="module")
-def shipped():
+def shipped_stats():
     directory = directories.get()
     return directory, load_statistics(directory.geography, directory.data_dir)
 
@@ -48,8 +48,8 @@ def shipped_report():
 
 # -- published figures, through the loader ---------------------------------------------------
 
-def test_published_population_and_factor_counts(shipped):
-    _, stats = shipped
+def test_published_population_and_factor_counts(shipped_stats):
+    _, stats = shipped_stats
     assert stats.problems == ()
     assert stats.children(YORK, 2024) == (34758, 2024)
     assert stats.children(YORK) == (34758, 2024)  # the latest year
@@ -62,8 +62,8 @@ def test_published_population_and_factor_counts(shipped):
     assert (old.code, old.number, old.cells["Sexual_Abuse_adult_on_child"].value) == ("E10000023", "815", 307)
 
 
-def test_york_need_is_pooled_over_three_years_against_matched_populations(shipped):
-    _, stats = shipped
+def test_york_need_is_pooled_over_three_years_against_matched_populations(shipped_stats):
+    _, stats = shipped_stats
     need = need_figure(stats, YORK)
     # 2023: 21+23+0, 2024: 44 in all, 2025: 12+8+0; children mid-2022..2024: 34590, 34878, 34758.
     assert need["years"] == "2023-2025"
@@ -74,16 +74,16 @@ def test_york_need_is_pooled_over_three_years_against_matched_populations(shippe
     assert [y["children_year"] for y in need["by_year"]] == [2022, 2023, 2024]
 
 
-def test_england_figures(shipped):
-    _, stats = shipped
+def test_england_figures(shipped_stats):
+    _, stats = shipped_stats
     need = need_figure(stats, ENGLAND)
     assert need["sexual_abuse_assessments"] == (18810 + 13100 + 1850) + (17840 + 11960 + 1170) + (18900 + 12590 + 0)
 
 
 # -- 2023 reorganisations ------------------------------------------------------------------
 
-def test_neighbours_join_through_the_la_number_for_reorganised_authorities(shipped):
-    directory, stats = shipped
+def test_neighbours_join_through_the_la_number_for_reorganised_authorities(shipped_stats):
+    directory, stats = shipped_stats
     codes = set(directory.geography.authorities)
     # North Yorkshire (815) and Somerset (933) list each other; Shropshire (893) is NY's closest.
     assert stats.neighbours(NORTH_YORKSHIRE)[0] == ("E06000051", "Extremely close")
@@ -101,8 +101,8 @@ def test_neighbours_join_through_the_la_number_for_reorganised_authorities(shipp
         assert "E10000006" not in neighbours  # Cumbria is no authority today
 
 
-def test_need_pools_across_a_code_change_but_never_pours_cumbria_into_its_successors(shipped):
-    _, stats = shipped
+def test_need_pools_across_a_code_change_but_never_pours_cumbria_into_its_successors(shipped_stats):
+    _, stats = shipped_stats
     ny = need_figure(stats, NORTH_YORKSHIRE)
     assert ny["years"] == "2023-2025"
     assert ny["sexual_abuse_assessments"] == (307 + 246) + (296 + 227) + (240 + 270)
@@ -120,8 +120,8 @@ def test_need_pools_across_a_code_change_but_never_pours_cumbria_into_its_succes
 
 # -- suppression and honesty -----------------------------------------------------------------
 
-def test_a_suppressed_count_is_never_zero_and_no_rate_is_computed(shipped):
-    _, stats = shipped
+def test_a_suppressed_count_is_never_zero_and_no_rate_is_computed(shipped_stats):
+    _, stats = shipped_stats
     need = need_figure(stats, BATH)
     assert need["suppressed"] is True and need["status"] == "suppressed"
     assert need["sexual_abuse_assessments"] is None and need["per_10k_children"] is None
@@ -130,16 +130,16 @@ def test_a_suppressed_count_is_never_zero_and_no_rate_is_computed(shipped):
     assert need["child_sexual_exploitation"]["assessments"] == 68 + 33 + 24  # not suppressed
 
 
-def test_a_low_reliability_year_makes_the_pool_not_published(shipped):
-    _, stats = shipped
+def test_a_low_reliability_year_makes_the_pool_not_published(shipped_stats):
+    _, stats = shipped_stats
     need = need_figure(stats, HAMPSHIRE)
     assert need["status"] == "unavailable" and need["suppressed"] is False
     assert need["sexual_abuse_assessments"] is None and need["per_10k_children"] is None
     assert "low reliability" in need["text"]
 
 
-def test_small_numbers_are_flagged(shipped):
-    _, stats = shipped
+def test_small_numbers_are_flagged(shipped_stats):
+    _, stats = shipped_stats
     scilly = need_figure(stats, "E06000053")
     assert scilly["sexual_abuse_assessments"] == 0 and scilly["small_number"] is True
     assert "small numbers" in scilly["text"]

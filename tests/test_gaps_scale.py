@@ -7,7 +7,6 @@ directory; the analysis itself must stay under 2 s).
 
 from __future__ import annotations
 
-import os
 import time
 
 import pytest

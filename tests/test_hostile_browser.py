@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser_support import (  # noqa: F401  (fixtures)
+from tests.browser_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
     Requests,

@@ -16,7 +16,6 @@ import pytest
 import yaml
 
 from services.cli import main as services_cli
-from services.directory import load_directory
 from services.search import SearchFilters, search
 from services.spine import (
     GENERATED,
@@ -37,11 +36,6 @@ COMPILED = {
     "E06000052": "cornwall", "E09000019": "islington", "E06000036": "bracknell_forest",
 }
 REMAPS = {"E10000023": "E06000065", "E10000027": "E06000066", "E08000016": "E08000038", "E08000019": "E08000039"}
-
-
-@pytest.fixture(scope="module")
-def shipped():
-    return load_directory()
 
 
 def _local(directory, code: str, types: set[str]) -> list:

@@ -27,7 +27,7 @@ from services.oruk.terms import TAXONOMY_UUID, export_id
 from services.oruk.terms import term_uuid as export_term
 
 from .conftest import CORNWALL, service, write_data_dir
-from .test_oruk_roundtrip import assert_same
+from .oruk_helpers import assert_same
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -11,7 +11,6 @@ tests/fixtures/oruk/official/PROVENANCE.md):
 
 from __future__ import annotations
 
-import json
 import random
 import threading
 import time
@@ -35,7 +34,7 @@ from services.oruk.api import create_app
 from services.oruk.importer import read_feed_file
 
 from . import oruk_schemas as O
-from .test_oruk_roundtrip import every_field_directory
+from .oruk_helpers import every_field_directory
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")

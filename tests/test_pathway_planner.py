@@ -716,11 +716,6 @@ def test_eligible_matches_search_semantics(directory):
 INSPECTED = ["Bracknell Forest", "Cornwall", "Derby", "Islington", "Shropshire", "York"]
 
 
-@pytest.fixture(scope="module")
-def shipped():
-    return load_directory()
-
-
 @pytest.mark.parametrize("area", INSPECTED)
 def test_inspected_areas_list_real_local_services_and_name_the_gaps(shipped, area):
     p = make_plan({"age": 10, "area": area, "concern": "disclosure", "investigation": "ongoing"}, shipped)

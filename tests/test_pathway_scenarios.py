@@ -28,7 +28,6 @@ from pathways.plan import Plan
 from pathways.planner import make_plan
 from pathways.render import render_markdown, render_text
 from pathways.situation import FIELD_KINDS, INDICATORS, AdultAge, parse_situation
-from services.directory import load_directory
 from services.errors import InvalidInput
 
 #: Advice that is wrong when the person suspected is under the age of criminal responsibility.
@@ -275,11 +274,6 @@ SCENARIOS = [
         absent_prompts=("strong_physical_indicator",),
     ),
 ]
-
-
-@pytest.fixture(scope="module")
-def shipped():
-    return load_directory()
 
 
 @pytest.fixture(scope="module")

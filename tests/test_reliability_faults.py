@@ -25,7 +25,7 @@ from services.directory import DirectoryCache, directories, load_directory
 from services.errors import GeocoderUnavailable, PlaceNotFound
 from services.geography import Geography, NominatimResolver
 from tests.app_helpers import page_test, plain, texts, warm
-from tests.conftest import YORK, service, write_data_dir
+from tests.conftest import service, write_data_dir
 
 BROKEN_YAML = "services:\n  - id: york-one\n    name: [unclosed\n"
 

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import os
 import tracemalloc
-from pathlib import Path
 
 import pytest
 
