@@ -18,7 +18,6 @@ a child-abuse support site. Here:
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from collections.abc import Iterable, Sequence
@@ -30,6 +29,8 @@ import folium
 import folium.plugins
 from branca.element import Element, MacroElement
 from jinja2 import Template
+
+from services.versioned import VersionedLoader
 
 from .render import h
 
@@ -274,8 +275,7 @@ class Boundaries(_DataMacro):
 # Boundary data (read once per file, then sliced per map)
 # --------------------------------------------------------------------------------------
 
-@functools.lru_cache(maxsize=4)
-def _boundaries(path: str, mtime_ns: int) -> dict[str, dict[str, Any]]:
+def _read_boundaries(path: Path, label: str) -> dict[str, dict[str, Any]]:
     with open(path, encoding="utf-8") as fh:
         collection = json.load(fh)
     out: dict[str, dict[str, Any]] = {}
@@ -285,6 +285,10 @@ def _boundaries(path: str, mtime_ns: int) -> dict[str, dict[str, Any]]:
         if code and feature.get("geometry"):
             out[code] = {"name": str(props.get("name", code)), "geometry": feature["geometry"], "bbox": _bbox(feature["geometry"])}
     return out
+
+
+#: The boundaries file, parsed once per version (services.versioned, as every data file is).
+_boundaries: VersionedLoader[dict[str, dict[str, Any]]] = VersionedLoader(_read_boundaries, maxsize=4)
 
 
 def _bbox(geometry: dict[str, Any]) -> tuple[float, float, float, float]:
@@ -309,7 +313,7 @@ def boundary_features(
     """GeoJSON features for ``codes`` (and, with ``neighbours``, the authorities whose
     boxes touch the focus areas', so a place near a border shows the other side too;
     ``neighbours="all"`` adds every authority, for a map of all England)."""
-    table = _boundaries(str(path), path.stat().st_mtime_ns)
+    table = _boundaries(path)
     wanted = [c for c in dict.fromkeys(codes) if c in table]
     focus_set = {c for c in focus if c in table}
     if neighbours == "all":

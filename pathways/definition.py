@@ -9,7 +9,6 @@ maintainer fixes the file in one pass.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +16,7 @@ from pydantic import ValidationError
 
 from services.datadir import SHIPPED_DATA, data_file
 from services.errors import DataFileError, Problem
+from services.versioned import VersionedLoader
 from services.vocabulary import AGENCIES, SERVICE_TYPES, STAGES
 from services.yamlio import LineDict, line_of, load_yaml
 
@@ -133,17 +133,10 @@ def load_pathway(path: Path | str | None = None, *, label: str | None = None) ->
     ``file:line: field: problem``.
     """
     source = Path(path) if path is not None else pathway_path()
-    try:
-        stat = source.stat()
-    except OSError as exc:
-        raise DataFileError(
-            [Problem(label or str(source), None, "file", f"cannot be read ({exc.strerror})")]
-        ) from None
-    return _load_cached(source.resolve(), stat.st_mtime_ns, stat.st_size, label or _label(source))
+    return _loader(source, label or _label(source))
 
 
-@lru_cache(maxsize=16)
-def _load_cached(path: Path, mtime_ns: int, size: int, label: str) -> Pathway:
+def _load(path: Path, label: str) -> Pathway:
     raw = load_yaml(path, label=label)
     if not isinstance(raw, LineDict):
         raise DataFileError(
@@ -163,3 +156,7 @@ def _load_cached(path: Path, mtime_ns: int, size: int, label: str) -> Pathway:
             sorted(set(_problems_from(exc, raw, label)), key=lambda p: (p.line or 0, p.field))
         ) from None
     return compile_pathway(spec, raw, label)
+
+
+#: Parsed once per file version (services.versioned): an edit is picked up without a restart.
+_loader: VersionedLoader[Pathway] = VersionedLoader(_load, maxsize=16)

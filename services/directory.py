@@ -10,7 +10,7 @@ from __future__ import annotations
 import atexit
 import gc
 import threading
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -112,12 +112,28 @@ class Directory:
     failed_files: tuple[str, ...] = ()
     #: Which areas' local services are compiled (``data/areas.yaml``; see services.coverage).
     coverage: Coverage = field(default_factory=Coverage)
+    #: Data derived from this directory (the gap model, a gap report): it lives and dies
+    #: with the directory, so a reloaded directory never serves an old answer.
+    _derived: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
+    _derived_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.services = ServiceStore.of(self.services)
 
     def get(self, service_id: str) -> Service | None:
         return self.services.get(service_id)
+
+    def derived(self, key: Hashable, current: Callable[[Any], bool], build: Callable[[], Any]) -> Any:
+        """What ``build`` makes from this directory, kept under ``key`` while ``current(kept)``
+        says it still holds (e.g. the pathway file it was built from is unchanged)."""
+        with self._derived_lock:
+            kept = self._derived.get(key)
+        if kept is not None and current(kept):
+            return kept
+        value = build()
+        with self._derived_lock:
+            self._derived[key] = value
+        return value
 
     def __len__(self) -> int:
         return len(self.services)

@@ -25,7 +25,6 @@ All arithmetic is numpy over the directory's index columns: one distance matrix 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -193,8 +192,6 @@ def _build_masks(stages: Iterable[StageRule], book: CohortBook, cols: Columns) -
     )
 
 
-_MODELS: dict[int, tuple[Directory, CohortBook, Pathway, GapModel]] = {}
-_LOCK = threading.Lock()
 
 
 def gap_model(directory: Directory, *, today: dt.date | None = None) -> GapModel:
@@ -207,19 +204,15 @@ def gap_model(directory: Directory, *, today: dt.date | None = None) -> GapModel
     today = today or dt.date.today()
     book = load_cohorts(cohorts_path(directory.data_dir))
     pathway = load_pathway(pathway_path(directory.data_dir))
-    key = id(directory)
-    with _LOCK:
-        hit = _MODELS.get(key)
-        if hit is not None and hit[0] is directory and hit[1] is book and hit[2] is pathway and hit[3].today == today:
-            return hit[3]
-    stages = _stage_rules(pathway, directory.taxonomy, book)
-    cols = Columns.from_index(directory.index, today=today, stale_months=book.settings.stale_months)
-    model = GapModel(directory, book, stages, today, cols, _build_masks(stages, book, cols))
-    with _LOCK:
-        if len(_MODELS) >= 4 and key not in _MODELS:
-            _MODELS.pop(next(iter(_MODELS)))
-        _MODELS[key] = (directory, book, pathway, model)
-    return model
+
+    def build() -> tuple[CohortBook, Pathway, GapModel]:
+        stages = _stage_rules(pathway, directory.taxonomy, book)
+        cols = Columns.from_index(directory.index, today=today, stale_months=book.settings.stale_months)
+        return book, pathway, GapModel(directory, book, stages, today, cols, _build_masks(stages, book, cols))
+
+    kept: tuple[CohortBook, Pathway, GapModel] = directory.derived(
+        ("gap_model", today), lambda k: k[0] is book and k[1] is pathway, build)
+    return kept[2]
 
 
 # -- distances -------------------------------------------------------------------------
@@ -450,7 +443,6 @@ class GapReport:
         }
 
 
-_REPORTS: dict[int, tuple[GapModel, GapReport]] = {}
 
 
 def analyse(directory: Directory, *, areas: Iterable[str] | None = None,
@@ -464,15 +456,11 @@ def analyse(directory: Directory, *, areas: Iterable[str] | None = None,
     if areas is not None:
         codes = list(dict.fromkeys(model.authority(a).code for a in areas))
         return GapReport(model, tuple(area_result(model, c) for c in codes))
-    with _LOCK:
-        hit = _REPORTS.get(id(model))
-        if hit is not None and hit[0] is model:
-            return hit[1]
-    authorities = directory.geography.authorities
-    codes = sorted(authorities, key=lambda c: authorities[c].name)
-    report = GapReport(model, tuple(area_result(model, c) for c in codes))
-    with _LOCK:
-        if len(_REPORTS) >= 4:
-            _REPORTS.pop(next(iter(_REPORTS)))
-        _REPORTS[id(model)] = (model, report)
+
+    def build() -> GapReport:
+        authorities = directory.geography.authorities
+        codes = sorted(authorities, key=lambda c: authorities[c].name)
+        return GapReport(model, tuple(area_result(model, c) for c in codes))
+
+    report: GapReport = directory.derived(("gap_report", model.today), lambda r: r.model is model, build)
     return report

@@ -8,7 +8,6 @@ with lines, and turns a cohort's service test into a numpy mask.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -19,6 +18,7 @@ from services.datadir import SHIPPED_DATA, data_file
 from services.directory import format_validation_error
 from services.errors import DataFileError, Problem
 from services.index import type_mask
+from services.versioned import VersionedLoader
 from services.vocabulary import COHORTS, Cohort, ServiceType, Stage
 from services.yamlio import LineDict, line_of, load_yaml
 
@@ -107,16 +107,10 @@ def load_cohorts(path: Path | str | None = None) -> CohortBook:
     Raises ``DataFileError`` listing every problem as ``file:line: field: problem``.
     """
     source = Path(path) if path is not None else SHIPPED_COHORTS
-    try:
-        stat = source.stat()
-    except OSError as exc:
-        raise DataFileError([Problem(str(source), None, "file", f"cannot be read ({exc.strerror})")]) from None
-    return _load_cached(source.resolve(), stat.st_mtime_ns, stat.st_size)
+    return _loader(source)
 
 
-@lru_cache(maxsize=8)
-def _load_cached(path: Path, mtime_ns: int, size: int) -> CohortBook:
-    label = f"{path.parent.name}/{path.name}"
+def _load(path: Path, label: str) -> CohortBook:
     raw = load_yaml(path, label=label)
     if not isinstance(raw, LineDict):
         raise DataFileError([Problem(label, getattr(raw, "line", 1), "cohorts", "the file must be a mapping (version, settings, cohorts)")])
@@ -164,3 +158,7 @@ def require_mask(require: Require, cols: Columns) -> np.ndarray:
             either |= require_mask(option, cols)
         keep &= either
     return keep
+
+
+#: Parsed once per file version (services.versioned): an edit is picked up without a restart.
+_loader: VersionedLoader[CohortBook] = VersionedLoader(_load, maxsize=8)

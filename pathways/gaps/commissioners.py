@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal, get_args
 
@@ -19,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from services.directory import format_validation_error
 from services.errors import DataFileError, Problem
+from services.versioned import VersionedLoader
 from services.vocabulary import SERVICE_TYPES, STAGES, ServiceType, Stage
 from services.yamlio import LineDict, load_yaml
 
@@ -123,16 +123,10 @@ def load_commissioners(path: Path | str | None = None) -> CommissionerBook:
     """Load and check a commissioners file; ``DataFileError`` (``file:line: field: problem``)
     when it is wrong. Cached per file version."""
     source = Path(path) if path is not None else SHIPPED_COMMISSIONERS
-    try:
-        stat = source.stat()
-    except OSError as exc:
-        raise DataFileError([Problem(str(source), None, "file", f"cannot be read ({exc.strerror})")]) from None
-    return _load_cached(source.resolve(), stat.st_mtime_ns, stat.st_size)
+    return _loader(source)
 
 
-@lru_cache(maxsize=8)
-def _load_cached(path: Path, mtime_ns: int, size: int) -> CommissionerBook:
-    label = f"{path.parent.name}/{path.name}"
+def _load(path: Path, label: str) -> CommissionerBook:
     raw = load_yaml(path, label=label)
     if not isinstance(raw, LineDict):
         raise DataFileError([Problem(label, getattr(raw, "line", 1), "commissioners",
@@ -141,3 +135,7 @@ def _load_cached(path: Path, mtime_ns: int, size: int) -> CommissionerBook:
         return CommissionerBook.model_validate(raw)
     except ValidationError as exc:
         raise DataFileError(format_validation_error(exc, raw, label)) from None
+
+
+#: Parsed once per file version (services.versioned): an edit is picked up without a restart.
+_loader: VersionedLoader[CommissionerBook] = VersionedLoader(_load, maxsize=8)
