@@ -142,9 +142,23 @@ def test_immediate_danger_puts_999_first(directory):
     assert ids(first.services)[0] == "national-999"
 
 
-def test_every_plan_starts_with_immediate_safety_and_says_999(directory):
-    first = plan(directory).steps[0]
-    assert first.stage == "immediate_safety" and "call 999" in first.why
+#: Situations unlike each other, for the rules every plan must keep.
+VARIED = [
+    {},
+    {"concern": "signs_only"},
+    {"concern": "disclosure", "investigation": "ongoing", "suspect_relationship": "parent"},
+    {"age": 2, "indicators": ["sti"]},
+    {"age": 15, "suspect_relationship": "sibling", "suspect_is_child": True, "suspect_age": 16},
+    {"age": 9, "investigation": "no_further_action", "retracted": True},
+    {"age": 17, "support_ended": True, "child_displays_hsb": True},
+]
+
+
+@pytest.mark.parametrize("extra", VARIED)
+def test_every_plan_keeps_the_child_safe_now_and_says_999(directory, extra):
+    steps = plan(directory, **extra).steps
+    first = next(s for s in steps if s.stage == "immediate_safety")
+    assert first.when == "now" and "call 999" in first.why
 
 
 def test_signs_only_is_enough_to_act_on(directory):
@@ -329,8 +343,9 @@ def test_non_abusing_parent_is_supported_not_left_to_police_contact(directory, r
     assert {"avoid_reliance_on_non_abusing_parent", "support_non_offending_parent"} <= set(prompt_ids(p))
 
 
-def test_family_support_is_in_every_plan(directory):
-    assert plan(directory, suspect_relationship="unknown").step("family_support") is not None
+@pytest.mark.parametrize("extra", VARIED)
+def test_family_support_is_in_every_plan(directory, extra):
+    assert plan(directory, **extra).step("family_support") is not None
 
 
 def test_bail_over_voluntary_attendance_while_children_are_at_risk(directory):
@@ -429,9 +444,13 @@ def test_support_ended_brings_later_support_to_now(directory):
     assert step.when == "now"
 
 
-def test_every_plan_ends_with_someone_to_contact_later(directory):
+@pytest.mark.parametrize("extra", VARIED)
+def test_every_plan_ends_with_someone_to_contact_later(directory, extra):
+    assert plan(directory, **extra).later_contacts
+
+
+def test_the_later_contact_a_child_can_reach_comes_first(directory):
     p = plan(directory)
-    assert p.later_contacts
     assert ids(p.later_contacts)[0] == "national-helpline"  # self-referral first
     assert "national-adults" not in ids(p.later_contacts)  # 18+ only
 
