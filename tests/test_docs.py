@@ -57,3 +57,32 @@ def test_every_situation_field_is_documented():
     section = _section(text, "Situation")
     for field in Situation.model_fields:
         assert f"`{field}`" in section, f"situation field {field} is not in docs/contracts.md"
+
+
+def _plan_and_search_json() -> list[dict]:
+    import json
+
+    from pathways.cli import main as pathways_main
+    from services.cli import main as services_main
+
+    out = []
+    for main, argv in ((pathways_main, ["plan", "--age", "9", "--area", "York", "--json"]),
+                       (services_main, ["search", "--area", "Leeds", "--json"])):
+        import contextlib
+        import io
+
+        buffer = io.StringIO()
+        with contextlib.redirect_stdout(buffer):
+            assert main(argv) == 0
+        out.append(json.loads(buffer.getvalue()))
+    return out
+
+
+def test_every_key_the_commands_print_is_documented():
+    text = (DOCS / "contracts.md").read_text(encoding="utf-8")
+    documented = set(re.findall(r'[`"]([a-z_0-9]+)[`"]', text))
+    plan, search = _plan_and_search_json()
+    services = [s for step in plan["steps"] for s in step["services"]] + plan["later_contacts"] + search["services"]
+    keys = set(plan) | set(plan["area"]) | {k for step in plan["steps"] for k in step} | set(search) \
+        | set(search["place"]) | set(search["place"]["area"]) | {k for s in services for k in s}
+    assert keys - documented == set(), f"undocumented keys in the JSON: {sorted(keys - documented)}"
