@@ -26,11 +26,11 @@ from __future__ import annotations
 
 import csv
 import functools
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .datadir import data_file
 from .errors import Problem
 from .geography import Geography
 
@@ -167,13 +167,7 @@ class Statistics:
 
 def commissioning_dir(data_dir: Path | str | None = None) -> Path:
     """``DIR/commissioning`` when a data directory ships one, otherwise the shipped copy."""
-    if data_dir is None and os.environ.get("WAYMARK_DATA"):
-        data_dir = os.environ["WAYMARK_DATA"]
-    if data_dir is not None:
-        candidate = Path(data_dir) / "commissioning"
-        if candidate.is_dir():
-            return candidate
-    return SHIPPED_COMMISSIONING
+    return data_file("commissioning", data_dir)
 
 
 def _read(path: Path, needed: Iterable[str], problems: list[Problem]) -> list[tuple[int, dict[str, str]]]:

@@ -257,8 +257,8 @@ def have_chromium() -> bool:
     return Path(CHROMIUM).exists() and shutil.which(CHROMIUM) is not None
 
 
-def choropleth_info(page) -> dict:
-    """What the Service gaps map drew: areas, fill colours, tiles, scripts, attribution."""
+def map_frame(page):
+    """The frame the folium map component draws in (waits up to 15 s for it)."""
     frame = None
     for _ in range(60):
         frame = next((f for f in page.frames if "streamlit_folium" in f.url), None)
@@ -266,6 +266,12 @@ def choropleth_info(page) -> dict:
             break
         page.wait_for_timeout(250)
     assert frame is not None, "the map's component frame was not created"
+    return frame
+
+
+def choropleth_info(page) -> dict:
+    """What the Service gaps map drew: areas, fill colours, tiles, scripts, attribution."""
+    frame = map_frame(page)
     frame.wait_for_function("() => window.L && document.querySelectorAll('path.leaflet-interactive').length >= 100",
                             timeout=30_000)
     return frame.evaluate(

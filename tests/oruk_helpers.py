@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import uvicorn
+
 from services.directory import Directory
+from services.oruk.api import create_app
 
 from .conftest import CORNWALL, YORK, service, write_data_dir
 
@@ -80,3 +87,21 @@ def assert_same(before: Directory, after: Directory) -> None:
     assert sorted(a) == sorted(b)
     for sid in a:
         assert b[sid] == a[sid], sid
+
+
+@contextmanager
+def serve_api(data_dir: Path) -> Iterator[str]:
+    """The ORUK API over ``data_dir`` on a free loopback port, for as long as the block runs."""
+    config = uvicorn.Config(create_app(data_dir), host="127.0.0.1", port=0, log_level="warning", access_log=False)
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
+    finally:
+        server.should_exit = True
+        thread.join(10)

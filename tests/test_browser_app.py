@@ -14,6 +14,7 @@ from playwright.sync_api import expect
 from tests.browser_support import (
     ARTIFACTS,
     axe_violations,
+    map_frame,
     screenshot_on_failure,
     skip_without_chromium,
     wait_for_app,
@@ -37,19 +38,8 @@ def _save(page, name: str) -> None:
     page.set_viewport_size({"width": 1280, "height": 900})
 
 
-def _map_frame(page):
-    frame = None
-    for _ in range(60):
-        frame = next((f for f in page.frames if "streamlit_folium" in f.url), None)
-        if frame is not None:
-            break
-        page.wait_for_timeout(250)
-    assert frame is not None, "the map's component frame was not created"
-    return frame
-
-
 def _assert_map(page, *, min_markers: int = 1) -> dict:
-    frame = _map_frame(page)
+    frame = map_frame(page)
     frame.wait_for_function(
         """(n) => window.L && document.querySelectorAll('.leaflet-marker-icon').length >= n
                  && document.querySelectorAll('path.leaflet-interactive').length >= 1""",
@@ -104,7 +94,7 @@ def test_find_support_postcode_shows_services_and_an_offline_map(app_server, pag
         _no_serious_axe(page, "Find support")
         # inside the map's frame too (page-level rules such as "one main landmark" do not
         # apply to an embedded frame and are moderate anyway)
-        _no_serious_axe(_map_frame(page), "Find support map")
+        _no_serious_axe(map_frame(page), "Find support map")
         _save(page, "find-support")
     assert requests_seen.off_host() == [], requests_seen.off_host()
 

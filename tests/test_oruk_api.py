@@ -6,7 +6,6 @@ from __future__ import annotations
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,19 +14,17 @@ from typing import Any
 import httpx
 import pytest
 import schemathesis
-import uvicorn
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
 
 from services.cli import main
 from services.clitools import run
 from services.directory import load_directory
-from services.oruk.api import create_app
 from services.oruk.terms import TAXONOMY_UUID, export_id
 from services.oruk.terms import term_uuid as export_term
 
 from .conftest import CORNWALL, service, write_data_dir
-from .oruk_helpers import assert_same
+from .oruk_helpers import assert_same, serve_api
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -58,18 +55,8 @@ def data_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def base_url(data_dir: Path) -> Iterator[str]:
-    config = uvicorn.Config(create_app(data_dir), host="127.0.0.1", port=0, log_level="warning", access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    port = server.servers[0].sockets[0].getsockname()[1]
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(10)
+    with serve_api(data_dir) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -12,8 +12,6 @@ tests/fixtures/oruk/official/PROVENANCE.md):
 from __future__ import annotations
 
 import random
-import threading
-import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -21,7 +19,6 @@ from typing import Any
 
 import pytest
 import schemathesis
-import uvicorn
 import yaml
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import positive_data_acceptance
@@ -34,7 +31,7 @@ from services.oruk.api import create_app
 from services.oruk.importer import read_feed_file
 
 from . import oruk_schemas as O
-from .oruk_helpers import every_field_directory
+from .oruk_helpers import every_field_directory, serve_api
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")
@@ -114,17 +111,8 @@ def official() -> Any:
 
 @pytest.fixture(scope="module")
 def shipped_url() -> Iterator[str]:
-    config = uvicorn.Config(create_app(SHIPPED), host="127.0.0.1", port=0, log_level="warning", access_log=False)
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{server.servers[0].sockets[0].getsockname()[1]}"
-    server.should_exit = True
-    thread.join(10)
+    with serve_api(SHIPPED) as url:
+        yield url
 
 
 OFFICIAL_PATHS = ["/", "/services", "/services/{id}", "/service_at_locations", "/service_at_locations/{id}",

@@ -10,12 +10,12 @@ with its basis; this module only checks it, strictly and with lines.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from pathlib import Path
 from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from services.datadir import data_file
 from services.directory import format_validation_error
 from services.errors import DataFileError, Problem
 from services.versioned import VersionedLoader
@@ -110,13 +110,7 @@ class CommissionerBook(_Spec):
 
 def commissioners_path(data_dir: Path | str | None = None) -> Path:
     """``DIR/commissioners.yaml`` when a data directory ships one, otherwise the shipped file."""
-    if data_dir is None and os.environ.get("WAYMARK_DATA"):
-        data_dir = os.environ["WAYMARK_DATA"]
-    if data_dir is not None:
-        candidate = Path(data_dir) / "commissioners.yaml"
-        if candidate.exists():
-            return candidate
-    return SHIPPED_COMMISSIONERS
+    return data_file("commissioners.yaml", data_dir)
 
 
 def load_commissioners(path: Path | str | None = None) -> CommissionerBook:
