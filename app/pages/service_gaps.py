@@ -22,7 +22,7 @@ from jinja2 import Template
 from streamlit_folium import st_folium
 
 from pathways.gaps import GapReport, analyse
-from pathways.gaps.by_commissioner import stages_of
+from pathways.gaps.by_commissioner import gap_count, stages_of
 from pathways.gaps.commissioners import COMMISSIONERS
 from pathways.gaps.export import to_csv, to_excel
 from pathways.gaps.need import (
@@ -95,11 +95,7 @@ def _choice_label(report: GapReport, choice: tuple[str, str]) -> str:
 
 
 def _gap_count(area: AreaGaps, choice: tuple[str, str], report: GapReport) -> int:
-    """Stage and cohort gaps, or only the stage gaps of the chosen commissioner."""
-    if choice[1] == "all":
-        return len(area.gaps.stages) + len(area.gaps.cohorts)
-    mine = set(stages_of(report, [choice[1]]))
-    return sum(1 for s in area.gaps.stages if s in mine)
+    return gap_count(report, area, None if choice[1] == "all" else choice[1])
 
 
 def _figure(area: AreaGaps, choice: tuple[str, str]) -> float | None:

@@ -22,6 +22,7 @@ __all__ = [
     "NOT_COMPILED",
     "NOT_COVERED",
     "commissioner_rows",
+    "gap_count",
     "restrict_area",
     "stage_status",
     "stages_of",
@@ -90,3 +91,11 @@ def restrict_area(area: AreaGaps, stages: list[str]) -> AreaGaps:
         stages={s: v for s, v in area.stages.items() if s in stages},
         gaps=replace(area.gaps, stages=tuple(s for s in area.gaps.stages if s in stages)),
     )
+
+
+def gap_count(report: GapReport, area: AreaGaps, commissioner: str | None = None) -> int:
+    """An area's stage and cohort gaps, or only the stage gaps a commissioner leads on."""
+    if commissioner is None:
+        return len(area.gaps.stages) + len(area.gaps.cohorts)
+    mine = set(stages_of(report, [commissioner]))
+    return sum(1 for s in area.gaps.stages if s in mine)
