@@ -257,10 +257,10 @@ def have_chromium() -> bool:
     return Path(CHROMIUM).exists() and shutil.which(CHROMIUM) is not None
 
 
-def map_frame(page):
-    """The frame the folium map component draws in (waits up to 15 s for it)."""
+def map_frame(page, *, tries: int = 60):
+    """The frame the folium map component draws in (waits ``tries`` × 0.25 s for it)."""
     frame = None
-    for _ in range(60):
+    for _ in range(tries):
         frame = next((f for f in page.frames if "streamlit_folium" in f.url), None)
         if frame is not None:
             break

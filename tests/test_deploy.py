@@ -28,6 +28,7 @@ from benchmarks.stclient import Session
 from tests.browser_support import (
     ROOT,
     free_port,
+    map_frame,
     skip_without_chromium,
     wait_for_app,
 )
@@ -185,13 +186,7 @@ def test_search_and_plan_in_a_browser_through_nginx(deployment: Deployment, page
     page.get_by_role("textbox", name="Your postcode or town").press("Enter")
     expect(page.get_by_role("heading", name="Support near York")).to_be_visible()
     # The map draws, with Leaflet from nginx's static location.
-    frame = None
-    for _ in range(120):
-        frame = next((f for f in page.frames if "streamlit_folium" in f.url), None)
-        if frame is not None:
-            break
-        page.wait_for_timeout(250)
-    assert frame is not None, "the map's frame was not created"
+    frame = map_frame(page, tries=120)
     frame.wait_for_function("() => window.L && document.querySelectorAll('.leaflet-marker-icon').length >= 1", timeout=30_000)
     assert any(u.startswith(deployment.url + "/app/static/vendor/leaflet/leaflet.js") for u in requests_seen.urls)
     page.goto(deployment.url + "/referral-pathway")
