@@ -129,12 +129,21 @@ class Organization(_Model):
 
 
 class Phone(_Model):
-    """A number to call or text (HSDS ``phone``); ``type`` says which."""
+    """A number to call or text (HSDS ``phone``); ``type`` says which.
+
+    ``audience`` says who may use it: ``professionals`` for a line a page reserves for
+    practitioners (a family-facing view never offers it as a number to call).
+    """
 
     number: PhoneNumber
     type: Literal["voice", "text", "textphone", "fax"] = "voice"
     description: str | None = None
     languages: list[str] = Field(default_factory=list)
+    audience: Literal["public", "professionals"] = "public"
+
+    @property
+    def is_public(self) -> bool:
+        return self.audience == "public"
 
 
 class Location(_Model):
@@ -233,6 +242,13 @@ REFERRAL_CRITICAL: tuple[str, ...] = (
 SOURCE_MAX_AGE_YEARS = 2
 
 
+class DatedBy(_Model):
+    """The date an undated page's own words give it, and the words (so a reader can check)."""
+
+    date: dt.date
+    reason: Text
+
+
 class SourcePage(_Model):
     """One page behind a record's claims, so that every claim can be traced and dated.
 
@@ -244,8 +260,16 @@ class SourcePage(_Model):
     url: Url
     title: str | None = None
     updated: dt.date | None = None
+    #: An undated page dated by its own words ("opened two years ago" in an article of about
+    #: 2016): the inferred date counts as the page's date for the two-year rule.
+    dated_by: DatedBy | None = None
     read: dt.date | None = None
     supports: list[str] = Field(default_factory=list)
+
+    @property
+    def date(self) -> dt.date | None:
+        """The page's date: its own, else the one its words give; None when undated."""
+        return self.updated or (self.dated_by.date if self.dated_by else None)
 
 
 class Service(_Model):

@@ -31,7 +31,7 @@ TYPE_WEIGHTS: dict[str, float] = {
     "school_health": 8, "hsb_service": 5, "isva_chisva": 5, "prevention": 6,
     "helpline": 3, "social_care_front_door": 2, "police": 2, "paediatric_child_protection": 3,
     "sarc": 2, "csaac": 1, "child_house": 1, "intermediary": 2, "offender_management": 2,
-    "adult_survivor_support": 4, "emergency": 0.2,
+    "adult_survivor_support": 4, "emergency": 0.2, "youth_justice": 1, "victim_care": 1, "lado": 0.5,
 }
 assert set(TYPE_WEIGHTS) == set(SERVICE_TYPES)
 

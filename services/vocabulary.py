@@ -64,6 +64,9 @@ ServiceType = Literal[
     "prevention",
     "school_health",
     "adult_survivor_support",
+    "youth_justice",
+    "victim_care",
+    "lado",
 ]
 
 Agency = Literal[
@@ -78,6 +81,11 @@ Agency = Literal[
     "probation",
     "youth_justice",
     "mappa",
+    "health_visitor",
+    "early_years",
+    "placing_authority",
+    "iro",
+    "lado",
 ]
 
 Cohort = Literal[
