@@ -12,6 +12,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit_folium import st_folium
 
+from services.freshness import trust_line
 from services.geography import Place
 from services.models import Service
 
@@ -39,7 +40,7 @@ def points_for(services: Iterable[Service], taxonomy, *, distances: dict[str, st
             if distances and service.id in distances:
                 lines.append(distances[service.id])
             if service.is_stale():
-                lines.append("Out of date: check the details with them before relying on them.")
+                lines.append(trust_line(service))
             url = service.url or (service.organization.url if service.organization else None)
             link = safe_href(url)
             points.append(

@@ -15,8 +15,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from services.freshness import OUT_OF_DATE, ages_text
-from services.freshness import labels as freshness_labels
+from services.freshness import ages_text, trust_line
 from services.models import Service
 from services.search import Hit
 from services.sections import ANYTIME_TYPES
@@ -99,8 +98,9 @@ def stage_name(taxonomy, stage_id: str) -> str:
     return item.name if item else stage_id.replace("_", " ")
 
 
-def age_text(service: Service) -> str:
-    """Who a service is for; "Ages not stated" when its pages give none (never "All ages")."""
+def age_text(service: Service) -> str | None:
+    """Who a service is for; "Ages not stated" when its pages give none (never "All ages");
+    None for 999, the police and children's social care, which serve every child."""
     return ages_text(service)
 
 
@@ -137,13 +137,9 @@ def referral_text(service: Service) -> str:
 
 
 def freshness_warning(service: Service, today: dt.date | None = None) -> str | None:
-    """What a user should know about how current a listing is, or None when nothing.
-
-    "Out of date" and "not checked with the organisation" are separate labels
-    (:mod:`services.freshness`); both are given when both apply, the more serious first.
-    """
-    found = freshness_labels(service, today)
-    return " ".join(label.text for label in found) or None
+    """The listing's trust line when a claim is old or the record was not re-read for a year
+    (None otherwise): what a printout must carry beside the details (services.freshness)."""
+    return trust_line(service, today) if service.is_stale(today) else None
 
 
 def contact_lines(service: Service) -> list[str]:
@@ -199,12 +195,13 @@ def small_print(markdown: str) -> None:
 
 
 def freshness_notes(service: Service) -> None:
-    """"Out of date" as a warning; "not checked with the organisation" as a quieter note."""
-    for label in freshness_labels(service):
-        if label.id == OUT_OF_DATE:
-            st.warning(md(label.text), icon=":material/info:")
-        else:
-            small_print(md(label.text))
+    """The listing's one trust line (services.freshness.trust_line): a warning only when a
+    claim the family acts on is old, otherwise quiet small print."""
+    line = trust_line(service)
+    if service.is_stale():
+        st.warning(md(line), icon=":material/info:")
+    else:
+        small_print(md(line))
 
 
 def service_card(
@@ -225,9 +222,10 @@ def service_card(
         kinds = ", ".join(md(type_name(taxonomy, t)) for t in service.service_types)
         st.markdown(f"{kinds}  \n{md(distance_text(hit))}")
         st.markdown(md(service.description))
+        ages = age_text(service)
         facts = [
-            f"**Who for:** {md(age_text(service))}"
-            + (" · also for parents and carers" if service.for_parents else ""),
+            *([f"**Who for:** {md(ages)}" + (" · also for parents and carers" if service.for_parents else "")]
+              if ages else []),
             f"**How to get help:** {md(referral_text(service))}"
             # Routes can depend on age (13 and over refer themselves, under-13s through the
             # police): the first two are on the card, not only behind "Full details".

@@ -13,6 +13,8 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable
 
+from services.freshness import trust_line
+
 from .model import Pathway
 from .plan import Plan, PlanService, PlanStep
 from .rules import Always
@@ -47,8 +49,6 @@ SOME_AREAS_TEXT = "runs only in some areas: ask the organisation whether it runs
 #: The printed plan gives contact details for this many new services per step.
 TEXT_SERVICES_PER_STEP = 3
 
-STALE_MARK = "†"
-STALE_TEXT = "out of date: check with them before relying on these details"
 
 
 def reading_order(plan: Plan) -> list[tuple[str, list[PlanStep]]]:
@@ -164,7 +164,7 @@ def _area(plan: Plan) -> str:
     return f"{area['name']} ({area['code']})"
 
 
-def _contact(ps: PlanService, *, stale_mark: bool = False, brief: bool = False) -> str:
+def _contact(ps: PlanService, *, brief: bool = False) -> str:
     """How to reach a service; ``brief`` (the printed plan) leaves out a national service's
     website when it has a phone number, and the "national" label."""
     service = ps.service
@@ -181,7 +181,8 @@ def _contact(ps: PlanService, *, stale_mark: bool = False, brief: bool = False) 
     if some_areas:
         bits.append(some_areas)
     if service.is_stale():
-        bits.append(STALE_MARK if stale_mark else STALE_TEXT)
+        # Which claim is old, in the same words as the app's card (services.freshness).
+        bits.append(trust_line(service).rstrip("."))
     return " · ".join(bits)
 
 
@@ -235,7 +236,6 @@ def render_text(plan: Plan, pathway: Pathway | None = None, *, width: int = 88) 
     coverage = not_compiled_line(plan)
     if coverage:
         lines += ["", wrap(coverage, "")]
-    stale = False
     shown: dict[str, int] = {}  # service id → the step whose list gave its contact details
     for key, steps in sections:
         heading = SECTION_TITLES[key].upper()
@@ -262,8 +262,7 @@ def render_text(plan: Plan, pathway: Pathway | None = None, *, width: int = 88) 
             new = [ps for ps in continue_services if ps.service.id not in shown]
             for ps in new[:TEXT_SERVICES_PER_STEP]:
                 shown[ps.service.id] = number
-                stale = stale or ps.service.is_stale()
-                lines.append(wrap(f"{ps.service.name}: {_contact(ps, stale_mark=True, brief=True)}", "     ", "   - "))
+                lines.append(wrap(f"{ps.service.name}: {_contact(ps, brief=True)}", "     ", "   - "))
             more = len(new) - TEXT_SERVICES_PER_STEP
             if more > 0:
                 lines.append(f"   - and {more} more (in the app, the Markdown and the JSON plan)")
@@ -297,10 +296,7 @@ def render_text(plan: Plan, pathway: Pathway | None = None, *, width: int = 88) 
         lines.append(wrap(f"{text} [{', '.join(refs)}]", "  ", "- "))
     lines += ["", "WHO TO CONTACT LATER", "-" * 20]
     for ps in plan.later_contacts:
-        stale = stale or ps.service.is_stale()
-        lines.append(wrap(f"{ps.service.name}: {_contact(ps, stale_mark=True, brief=True)}", "  ", "- "))
-    if stale:
-        lines += ["", wrap(f"{STALE_MARK} {STALE_TEXT[0].upper()}{STALE_TEXT[1:]}.", "  ", "")]
+        lines.append(wrap(f"{ps.service.name}: {_contact(ps, brief=True)}", "  ", "- "))
     lines += ["", "SOURCES", "-" * 7]
     for source, n in sources.items():
         lines.append(wrap(f"[{n}] {source}", "    ", ""))

@@ -25,7 +25,7 @@ __all__ = ["cache_dir", "cache_file", "read_cache", "write_cache", "CACHE_MIN_SE
 
 #: Smaller directories load faster than the cache round trip is worth.
 CACHE_MIN_SERVICES = 5000
-CACHE_VERSION = 2  # 2: payloads keep which fields a record stated (Service.ages_stated)
+CACHE_VERSION = 3  # 2: payloads keep which fields a record stated (Service.ages_stated); 3: claims_confirmed column
 
 
 def _code_version() -> tuple[int, ...]:

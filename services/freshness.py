@@ -1,20 +1,28 @@
-"""How far a record can be trusted, in words a family can act on, and what a maintainer must fix.
+"""How far a listing can be trusted: one short line a family reads, the details a click away.
 
-Two different things are easily run together, and Waymark keeps them apart:
+A parent learns to ignore a label that is on every card. So each listing carries **at most
+one trust line** (:func:`trust_line`), chosen by what matters most to someone about to act:
 
-- **not checked with the organisation** (``verified: false``): compiled from the
-  organisation's and others' pages, but nobody has confirmed it with the service itself;
-- **out of date** (:meth:`Service.is_stale`): the newest dated page behind the record is
-  older than :data:`~services.models.SOURCE_MAX_AGE_YEARS`, or the record was last checked
-  too long ago.
+1. a claim they would act on that only old pages state — said as *that* claim
+   ("the phone numbers were last confirmed in 2017: check them on the page");
+2. a record nobody has re-read for over a year ("last checked 1 June 2025");
+3. otherwise where the details come from and when they were read
+   ("From Leeds City Council's page, read 30 Nov 2026"), or that the organisation confirmed
+   them.
 
-A record compiled this week from current pages is the first, not the second. The labels
-are built here (domain logic) and only rendered by the CLIs, the app and the plan.
+Freshness is about a claim, not an organisation: an old page saying 101 is free does not
+make a police force's listing "out of date". The claims whose age counts are
+:data:`~services.models.DATED_CLAIMS` (ages, who can refer, hours, whether a child must have
+told someone, and the phone numbers). A page's date is its own, or the one its own words give
+(``dated_by``); an undated page counts as current and says "page undated" in the details
+(:func:`claim_details`), never as a warning on the card.
 
-:func:`source_warnings` is the maintainer's side: a referral-critical field (ages, who can
-refer, hours, whether a child must have told someone) that rests on no cited page, or only
-on pages older than two years, is a claim a family could act on without anything current
-behind it.
+Age limits belong to specialist services: 999, the police and children's social care serve
+every child, so their cards say nothing about ages (:func:`ages_text` returns None).
+
+:func:`source_warnings` is the maintainer's side: a referral-critical field that rests on no
+cited page, or only on pages older than two years, is a claim a family could act on without
+anything current behind it (``services validate`` prints them).
 """
 
 from __future__ import annotations
@@ -22,14 +30,19 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
-from .models import MAX_AGE, REFERRAL_CRITICAL, SOURCE_MAX_AGE_YEARS, Service, source_cutoff
+from .models import REFERRAL_CRITICAL, SERVICE_CLAIM, SOURCE_MAX_AGE_YEARS, Service, SourcePage, source_cutoff
 
 __all__ = [
     "NOT_CHECKED",
     "OUT_OF_DATE",
+    "UNIVERSAL_TYPES",
     "Label",
+    "ClaimDetail",
     "labels",
+    "trust_line",
+    "claim_details",
     "freshness_summary",
     "ages_text",
     "SourceWarning",
@@ -38,6 +51,21 @@ __all__ = [
 
 NOT_CHECKED = "not_checked_with_organisation"
 OUT_OF_DATE = "out_of_date"
+
+#: Services every child can use whatever their age: no age caveat on them.
+UNIVERSAL_TYPES = frozenset({"emergency", "police", "social_care_front_door"})
+
+#: A claim in words a family understands, for "… was last confirmed in 2017".
+_CLAIM_WORDS: dict[str, str] = {
+    SERVICE_CLAIM: "this service",
+    "phones": "the phone numbers",
+    "schedules": "the opening hours",
+    "min_age": "the ages they see",
+    "max_age": "the ages they see",
+    "accepts_self_referral": "who can contact them",
+    "referral_routes": "how to be referred",
+    "requires_disclosure": "whether a child must have told someone",
+}
 
 
 @dataclass(frozen=True)
@@ -50,59 +78,160 @@ class Label:
     short: str
 
 
+@dataclass(frozen=True)
+class ClaimDetail:
+    """One claim of a listing and the pages behind it, for the details view."""
+
+    field: str
+    words: str
+    pages: tuple[SourcePage, ...]
+    #: The newest date of its pages; None when a page is undated (current) or none states it.
+    confirmed: dt.date | None
+    old: bool
+
+    def page_dates(self) -> list[str]:
+        """Each page's date in words: its own, the one its words give, or "page undated"."""
+        return [_page_date_words(p) for p in self.pages]
+
+
 def _date_text(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+def _short_date(day: dt.date) -> str:
+    return f"{day.day} {day:%b %Y}"
+
+
+def _page_date_words(page: SourcePage) -> str:
+    if page.updated:
+        return f"dated {_date_text(page.updated)}"
+    if page.dated_by:
+        return f"about {page.dated_by.date.year} ({page.dated_by.reason})"
+    return "page undated"
+
+
+def _old_claim_words(old: dict[str, dt.date]) -> str:
+    """'the phone numbers were last confirmed in 2017' for the oldest one or two claims."""
+    if SERVICE_CLAIM in old:  # the service itself is old news: every other claim with it
+        old = {SERVICE_CLAIM: old[SERVICE_CLAIM]}
+    words: dict[str, dt.date] = {}
+    for field, day in sorted(old.items(), key=lambda kv: kv[1]):
+        w = _CLAIM_WORDS.get(field, field.replace("_", " "))
+        words.setdefault(w, day)
+    parts = list(words.items())[:2]
+    if len(parts) == 1:
+        (w, day), = parts
+        plural = w.split()[-1].endswith("s") and w != "this service"
+        return f"{w} {'were' if plural else 'was'} last confirmed in {day.year}"
+    (w1, d1), (w2, d2) = parts
+    return f"{w1} ({d1.year}) and {w2} ({d2.year}) were last confirmed over {SOURCE_MAX_AGE_YEARS} years ago"
+
+
+def _host(url: str | None) -> str | None:
+    if not url:
+        return None
+    host = urlsplit(url).hostname or ""
+    return host.removeprefix("www.") or None
+
+
+def _primary_page(service: Service) -> SourcePage | None:
+    """The page a family's contact details come from: the one stating the phones, else the
+    link, else the first page."""
+    for field in ("phones", "url"):
+        for page in service.sources:
+            if field in page.supports:
+                return page
+    return service.sources[0] if service.sources else None
+
+
+def _page_owner(service: Service, page: SourcePage) -> str:
+    """Whose page it is, as a person would say it: the organisation's when the page is on its
+    site (or the listing's own link), else the site's name."""
+    page_host = _host(page.url)
+    own = {_host(service.url), _host(service.organization.url if service.organization else None)} - {None}
+    if service.organization and page_host in own:
+        return f"{service.organization.name}'s page"
+    return f"a page on {page_host}" if page_host else "a published page"
+
+
+def trust_line(service: Service, today: dt.date | None = None, *, months: int = 12) -> str:
+    """The one short trust line for a card (see the module docstring for the order)."""
+    old = service.old_claims(today)
+    if old:
+        return f"Check first: {_old_claim_words(old)}."
+    if service.verified_age_days(today) > months * 365 // 12:
+        return f"Last checked {_short_date(service.last_verified)}: check with them first."
+    if service.verified:
+        who = service.organization.name if service.organization else "the organisation"
+        return f"Checked with {who}, {_short_date(service.last_verified)}."
+    page = _primary_page(service)
+    if page is None:
+        return f"Compiled {_short_date(service.last_verified)} from published pages."
+    read = page.read or service.last_verified
+    return f"From {_page_owner(service, page)}, read {_short_date(read)}."
+
+
+def claim_details(service: Service, today: dt.date | None = None) -> list[ClaimDetail]:
+    """Every dated claim the listing makes, with its pages and their dates (the details view)."""
+    old = service.old_claims(today)
+    dates = service.claim_dates()
+    out: list[ClaimDetail] = []
+    for field, confirmed in dates.items():
+        pages = tuple(p for p in service.sources if field in p.supports)
+        out.append(ClaimDetail(field, _CLAIM_WORDS.get(field, field.replace("_", " ")), pages, confirmed,
+                               field in old))
+    return out
+
+
 def labels(service: Service, today: dt.date | None = None, *, months: int = 12) -> list[Label]:
-    """The freshness labels for a listing, most serious first (empty: nothing to say)."""
+    """The labels behind the trust line, most serious first (empty: nothing to say).
+
+    "Out of date" names the old claim; "not checked with the organisation" stays a fact in the
+    JSON and the details, never a warning on a card.
+    """
     out: list[Label] = []
     if service.is_stale(today, months=months):
-        newest = service.newest_source_date()
-        if service.sources_out_of_date(today) and newest is not None:
-            why = (
-                f"the newest page we could find about it is dated {_date_text(newest)}, "
-                f"more than {SOURCE_MAX_AGE_YEARS} years ago"
-            )
+        old = service.old_claims(today)
+        if old:
+            why = f"{_old_claim_words(old)}, more than {SOURCE_MAX_AGE_YEARS} years ago"
         else:
             why = f"these details were last checked on {_date_text(service.last_verified)}"
-        out.append(
-            Label(
-                OUT_OF_DATE,
-                f"Out of date: {why}. The service may have changed: check with them first.",
-                "out of date: check with them first",
-            )
-        )
+        out.append(Label(OUT_OF_DATE, f"Check first: {why}. The service may have changed.",
+                         "check with them first"))
     if not service.verified:
-        out.append(
-            Label(
-                NOT_CHECKED,
-                "Not checked with the organisation: compiled on "
-                f"{_date_text(service.last_verified)} from published pages. Confirm with them before you rely on it.",
-                "not checked with the organisation",
-            )
-        )
+        out.append(Label(NOT_CHECKED,
+                         f"Compiled on {_date_text(service.last_verified)} from published pages; not yet "
+                         "confirmed with the organisation.",
+                         "from published pages"))
     return out
 
 
 def freshness_summary(service: Service, today: dt.date | None = None) -> dict[str, Any]:
-    """The JSON block for a service item: both labels apart, and the dates behind them."""
+    """The JSON block for a service item: both labels apart, the trust line and the dates."""
     newest = service.newest_source_date()
     return {
         "checked_with_organisation": service.verified,
         "out_of_date": service.is_stale(today),
         "newest_source": newest.isoformat() if newest else None,
+        "old_claims": {f: d.isoformat() for f, d in sorted(service.old_claims(today).items())},
+        "trust_line": trust_line(service, today),
         "labels": [{"id": lab.id, "text": lab.text} for lab in labels(service, today)],
     }
 
 
-def ages_text(service: Service) -> str:
-    """The ages a service is for, saying so plainly when its pages do not state them."""
+def ages_text(service: Service) -> str | None:
+    """The ages a service is for, saying so plainly when its pages do not state them.
+
+    None for the services every child can use (999, the police, children's social care):
+    an age caveat there would only be noise.
+    """
     if not service.ages_stated:
+        if set(service.service_types) <= UNIVERSAL_TYPES:
+            return None
         return "Ages not stated: ask them whether they can help this child"
     lo, hi = service.min_age, service.max_age
     if lo <= 0 and hi >= 100:
-        return "All ages"
+        return None if set(service.service_types) <= UNIVERSAL_TYPES else "All ages"
     if hi >= 100:
         return f"Ages {lo} and over"
     if lo <= 0:
@@ -119,33 +248,22 @@ class SourceWarning:
     message: str
 
 
-def _claims(service: Service, field: str) -> bool:
-    """Whether the record makes a claim in this field (stated, and not empty or unknown)."""
-    if field == "min_age":
-        return "min_age" in service.model_fields_set or service.min_age != 0
-    if field == "max_age":
-        return "max_age" in service.model_fields_set or service.max_age != MAX_AGE
-    if field not in service.model_fields_set:
-        return False
-    return getattr(service, field) not in (None, [], "")
-
-
 def source_warnings(service: Service, today: dt.date | None = None) -> list[SourceWarning]:
     """Referral-critical claims resting on no cited page, or only on pages over two years old.
 
-    A page with no date of its own counts as current (it was read when the record was
-    compiled); a dated page older than the cut-off does not.
+    A page with no date of its own, and no words that date it, counts as current (it was read
+    when the record was compiled); a page dated either way older than the cut-off does not.
     """
     cutoff = source_cutoff(today)
     out: list[SourceWarning] = []
     for field in REFERRAL_CRITICAL:
-        if not _claims(service, field):
+        if not service.makes_claim(field):
             continue
         pages = [p for p in service.sources if field in p.supports]
         if not pages:
             out.append(SourceWarning(service.id, field, "rests on no source page (add one to sources with this field in supports, or remove the claim)"))
-        elif all(p.updated is not None and p.updated < cutoff for p in pages):
-            newest = max(p.updated for p in pages if p.updated is not None)
+        elif all(p.date is not None and p.date < cutoff for p in pages):
+            newest = max(p.date for p in pages if p.date is not None)
             out.append(
                 SourceWarning(
                     service.id,

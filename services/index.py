@@ -63,7 +63,7 @@ class SearchIndex:
     national_ids: np.ndarray
     checked: np.ndarray  # last_verified as a proleptic ordinal
     verified: np.ndarray
-    newest_source: np.ndarray  # Service.newest_source_date() as an ordinal; 0 where no page is dated
+    claims_confirmed: np.ndarray  # Service.claims_confirmed_on() as an ordinal; 0 where no claim rests only on dated pages
     waiting_weeks: np.ndarray  # NaN where unknown
     accessible: np.ndarray  # states any accessibility provision
     active: np.ndarray  # status is "active" (the planner offers no other)
@@ -128,7 +128,7 @@ class _Columns:
     loc_count: list[int] = field(default_factory=list)
     checked: list[int] = field(default_factory=list)
     verified: list[bool] = field(default_factory=list)
-    newest_source: list[int] = field(default_factory=list)
+    claims_confirmed: list[int] = field(default_factory=list)
     waiting: list[float] = field(default_factory=list)
     accessible: list[bool] = field(default_factory=list)
     active: list[bool] = field(default_factory=list)
@@ -194,8 +194,8 @@ class _Columns:
         self.free.append(_TRISTATE[s.free])
         self.checked.append(s.last_verified.toordinal())
         self.verified.append(s.verified)
-        newest = s.newest_source_date()
-        self.newest_source.append(newest.toordinal() if newest else 0)
+        confirmed = s.claims_confirmed_on()
+        self.claims_confirmed.append(confirmed.toordinal() if confirmed else 0)
         self.waiting.append(_NAN if s.waiting_weeks is None else s.waiting_weeks)
         self.accessible.append(bool(s.accessibility) or any_access)
         self.active.append(s.status == "active")
@@ -223,7 +223,7 @@ class _Columns:
             "national_ids": np.asarray(self.national, dtype=np.int64),
             "checked": np.array(self.checked, dtype=np.int64).reshape(n),
             "verified": np.array(self.verified, dtype=bool).reshape(n),
-            "newest_source": np.array(self.newest_source, dtype=np.int64).reshape(n),
+            "claims_confirmed": np.array(self.claims_confirmed, dtype=np.int64).reshape(n),
             "waiting_weeks": np.array(self.waiting, dtype=np.float64).reshape(n),
             "accessible": np.array(self.accessible, dtype=bool).reshape(n),
             "active": np.array(self.active, dtype=bool).reshape(n),

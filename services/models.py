@@ -35,8 +35,11 @@ __all__ = [
     "CostOption",
     "Contact",
     "SourcePage",
+    "DatedBy",
     "Service",
     "REFERRAL_CRITICAL",
+    "DATED_CLAIMS",
+    "SERVICE_CLAIM",
     "SOURCE_MAX_AGE_YEARS",
     "source_cutoff",
     "TaxonomyStage",
@@ -238,7 +241,14 @@ REFERRAL_CRITICAL: tuple[str, ...] = (
     "requires_disclosure",
 )
 
-#: A record whose newest page is older than this says so to users.
+#: The claims whose age a family is told about: the referral-critical fields and the numbers
+#: they ring. A claim resting only on pages older than SOURCE_MAX_AGE_YEARS is "old".
+DATED_CLAIMS: tuple[str, ...] = (*REFERRAL_CRITICAL, "phones")
+
+#: The claim that the service exists as described: resting on every page the record cites.
+SERVICE_CLAIM = "service"
+
+#: A claim whose newest page is older than this says so to users.
 SOURCE_MAX_AGE_YEARS = 2
 
 
@@ -396,23 +406,63 @@ class Service(_Model):
         return ((today or dt.date.today()) - self.last_verified).days
 
     def newest_source_date(self) -> dt.date | None:
-        """The newest date any cited page shows for itself (None: no dated page)."""
-        dates = [p.updated for p in self.sources if p.updated is not None]
+        """The newest date any cited page carries (its own, or the one its words give)."""
+        dates = [p.date for p in self.sources if p.date is not None]
         return max(dates) if dates else None
 
+    def makes_claim(self, field: str) -> bool:
+        """Whether the record states something in this field (not left out, empty or unknown)."""
+        if field == "min_age":
+            return "min_age" in self.model_fields_set or self.min_age != 0
+        if field == "max_age":
+            return "max_age" in self.model_fields_set or self.max_age != MAX_AGE
+        if field not in self.model_fields_set:
+            return False
+        return getattr(self, field) not in (None, [], "")
+
+    def claim_dates(self) -> dict[str, dt.date | None]:
+        """For each dated claim the record makes: the newest date of the pages that state it.
+
+        None where a page behind the claim is undated (read when the record was compiled, so
+        counted as current) or where no page states it (``services validate`` reports that).
+        """
+        out: dict[str, dt.date | None] = {}
+        # That the service exists at all, as described: every page says so, so it is old only
+        # when every page is dated and old (a record resting on one old news report).
+        if self.sources:
+            dates = [p.date for p in self.sources]
+            out[SERVICE_CLAIM] = max(dates) if all(d is not None for d in dates) else None  # type: ignore[type-var]
+        for field in DATED_CLAIMS:
+            if not self.makes_claim(field):
+                continue
+            dates = [p.date for p in self.sources if field in p.supports]
+            out[field] = max(dates) if dates and all(d is not None for d in dates) else None  # type: ignore[type-var]
+        return out
+
+    def claims_confirmed_on(self) -> dt.date | None:
+        """The date of the least recently confirmed claim, when some claim rests only on dated
+        pages (None: every claim has an undated, i.e. current, page or none at all)."""
+        dated = [d for d in self.claim_dates().values() if d is not None]
+        return min(dated) if dated else None
+
+    def old_claims(self, today: dt.date | None = None) -> dict[str, dt.date]:
+        """Claims (field → newest page date) whose every page is older than SOURCE_MAX_AGE_YEARS."""
+        cutoff = source_cutoff(today)
+        return {f: d for f, d in self.claim_dates().items() if d is not None and d < cutoff}
+
     def sources_out_of_date(self, today: dt.date | None = None) -> bool:
-        """The newest dated page behind the record is older than SOURCE_MAX_AGE_YEARS."""
-        newest = self.newest_source_date()
-        return newest is not None and newest < source_cutoff(today)
+        """Some claim (ages, who can refer, hours, phones ...) rests only on pages over two years old."""
+        confirmed = self.claims_confirmed_on()
+        return confirmed is not None and confirmed < source_cutoff(today)
 
     def is_stale(self, today: dt.date | None = None, *, months: int = 12) -> bool:
-        """Out of date: shown to users as "out of date", whoever compiled the record.
+        """Out of date: shown to users as "check first", whoever compiled the record.
 
-        True when the newest dated page behind the record is older than
-        SOURCE_MAX_AGE_YEARS, or when the record itself was last checked more than
-        ``months`` ago. Whether the organisation confirmed the record is a different
-        question (``verified``): a record compiled this week from current pages is not
-        stale even though nobody has yet rung the service.
+        True when a claim a family acts on rests only on pages older than
+        SOURCE_MAX_AGE_YEARS (freshness is about a claim, not an organisation: an old page
+        about 101 costing nothing does not make a force's listing out of date), or when the
+        record itself was last checked more than ``months`` ago. Whether the organisation
+        confirmed the record is a different question (``verified``).
         """
         return self.sources_out_of_date(today) or self.verified_age_days(today) > months * 365 // 12
 

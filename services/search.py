@@ -217,10 +217,11 @@ def _speaks(service: Service, wanted: str) -> bool:
 
 
 def contact_of(service: Service) -> dict[str, Any]:
-    """How to get in touch: numbers (with their kind), website and email."""
+    """How to get in touch: numbers (with their kind and who may use them), website and email."""
     return {
         "phones": [
-            {"number": p.number, "type": p.type, **({"description": p.description} if p.description else {})}
+            {"number": p.number, "type": p.type, "audience": p.audience,
+             **({"description": p.description} if p.description else {})}
             for p in service.phones
         ],
         "url": service.url or (service.organization.url if service.organization else None),
@@ -267,6 +268,8 @@ def service_summary(hit: Hit | Service, distance_km: float | None = None) -> dic
                 "url": p.url,
                 "title": p.title,
                 "updated": p.updated.isoformat() if p.updated else None,
+                **({"dated_by": {"date": p.dated_by.date.isoformat(), "reason": p.dated_by.reason}}
+                   if p.dated_by else {}),
                 "read": p.read.isoformat() if p.read else None,
                 "supports": list(p.supports),
             }

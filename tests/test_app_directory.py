@@ -91,7 +91,8 @@ def test_opening_a_listing_uses_session_state_and_shows_every_section(shipped_pa
     assert "Yes: this service can help during a police investigation." in body
     assert "Children and young people up to age 15" in body
     assert "Last checked:" in body
-    assert any(t.startswith("Not checked with the organisation") for t in small_print(at))
+    assert any(t.startswith("From ") and ", read " in t for t in small_print(at))
+    assert "Each detail and the page it comes from" in body
     assert not at.warning  # compiled from current pages this week: not "out of date"
     assert "Report a problem with this listing" in body
     # back to the list
@@ -154,16 +155,17 @@ def test_fresh_verified_listing_has_no_warning_and_full_contacts(small):
 
 def test_stale_listing_is_flagged(small):
     at = _open(small, "old")
-    assert any(w.value.startswith("Out of date") for w in at.warning)
+    assert any(plain(w.value).startswith("Last checked 1 Jan 2020: check with them first") for w in at.warning)
     report = [str(m.value) for m in at.markdown if "Report a problem" in str(m.value)]
     assert report and "(https://old.example.org)" in report[0]
 
 
 def test_unverified_listing_is_flagged(small):
-    # Compiled recently but not confirmed with the organisation: its own label, not "out of date".
+    # Compiled recently but not confirmed with the organisation: one quiet line, no warning.
     at = _open(small, "unchecked")
-    assert any(t.startswith("Not checked with the organisation") for t in small_print(at))
-    assert not any("Out of date" in w.value for w in at.warning)
+    assert any(t.startswith("Compiled ") or t.startswith("From ") for t in small_print(at))
+    assert not at.warning
+    assert "not yet confirmed with the organisation" in texts(at)
 
 
 def test_report_link_is_an_email_with_only_the_listing_in_it(small, monkeypatch):

@@ -9,7 +9,16 @@ import json
 import subprocess
 import sys
 
-from services.freshness import NOT_CHECKED, OUT_OF_DATE, ages_text, freshness_summary, labels, source_warnings
+from services.freshness import (
+    NOT_CHECKED,
+    OUT_OF_DATE,
+    ages_text,
+    claim_details,
+    freshness_summary,
+    labels,
+    source_warnings,
+    trust_line,
+)
 from services.models import Service, source_cutoff
 from services.search import service_summary
 
@@ -34,23 +43,50 @@ def test_a_record_compiled_this_week_from_current_pages_is_not_out_of_date():
              sources=[page(updated="2025-06-01", supports=["min_age", "max_age"])])
     assert not s.is_stale(TODAY)
     assert [lab.id for lab in labels(s, TODAY)] == [NOT_CHECKED]
+    # One quiet trust line says where the details come from; no warning.
+    assert trust_line(s, TODAY) == "From a page on example.org, read 30 Nov 2026."
 
 
-def test_a_record_whose_newest_page_is_over_two_years_old_is_out_of_date_even_if_compiled_today():
+def test_freshness_is_about_a_claim_not_the_organisation():
+    # An old page about one thing (101 costing nothing) beside undated current pages: the
+    # listing is not "out of date" (the West Yorkshire Police noise the re-check found).
+    s = make(verified=True, sources=[page(supports=["phones", "referral_routes"]),
+                                     page("https://example.org/old-news", updated="2020-03-31", supports=["free"])])
+    assert not s.is_stale(TODAY) and s.old_claims(TODAY) == {}
+    # A phone number only an old page states is old, and the line says which claim.
+    old_phone = make(phones=[{"number": "0113 222 4403"}], sources=[page(supports=["referral_routes"]),
+                              page("https://example.org/2017", updated="2017-05-01", supports=["phones"])])
+    assert old_phone.is_stale(TODAY)
+    assert old_phone.old_claims(TODAY) == {"phones": dt.date(2017, 5, 1)}
+    assert trust_line(old_phone, TODAY) == "Check first: the phone numbers were last confirmed in 2017."
+
+
+def test_a_record_resting_only_on_old_pages_says_the_service_itself_is_old():
     s = make(verified=True, last_verified="2026-11-30",
              sources=[page(updated="2019-07-12"), page("https://example.org/b", updated="2021-02-23")])
     assert s.newest_source_date() == dt.date(2021, 2, 23)
     assert s.is_stale(TODAY)
     found = labels(s, TODAY)
     assert [lab.id for lab in found] == [OUT_OF_DATE]  # verified: no "not checked" label
-    assert "23 February 2021" in found[0].text and "more than 2 years ago" in found[0].text
+    assert trust_line(s, TODAY) == "Check first: this service was last confirmed in 2021."
 
 
-def test_the_newest_dated_page_decides_and_undated_pages_do_not_age_a_record():
-    old_and_new = make(sources=[page(updated="2018-01-01"), page("https://example.org/n", updated="2026-02-13")])
-    undated_only = make(sources=[page()])
-    assert not old_and_new.is_stale(TODAY)
-    assert undated_only.newest_source_date() is None and not undated_only.is_stale(TODAY)
+def test_an_undated_page_dated_by_its_words_counts_as_dated():
+    words = {"date": "2016-01-01", "reason": "'since it opened two years ago' in an article of about 2016"}
+    s = make(schedules=[{"description": "24 hours a day", "open_24_7": True}],
+             sources=[{**page(supports=["schedules"]), "dated_by": words}])
+    assert s.sources[0].date == dt.date(2016, 1, 1)
+    assert s.old_claims(TODAY) == {"service": dt.date(2016, 1, 1), "schedules": dt.date(2016, 1, 1)}
+    assert "schedules" in {w.field for w in source_warnings(s, TODAY)}
+    detail = {c.field: c for c in claim_details(s, TODAY)}["schedules"]
+    assert detail.old and detail.page_dates() == [f"about 2016 ({words['reason']})"]
+
+
+def test_an_undated_page_is_current_and_says_so_only_in_the_details():
+    s = make(phones=[{"number": "0113 222 4403"}], sources=[page(supports=["phones"])])
+    assert not s.is_stale(TODAY)
+    assert "undated" not in trust_line(s, TODAY)
+    assert [c.page_dates() for c in claim_details(s, TODAY) if c.field == "phones"] == [["page undated"]]
 
 
 def test_two_years_is_the_boundary():
@@ -63,16 +99,28 @@ def test_two_years_is_the_boundary():
 def test_a_check_more_than_a_year_old_is_out_of_date_whatever_the_pages():
     s = make(verified=True, last_verified="2025-06-01", sources=[page(updated="2026-01-01")])
     assert s.is_stale(TODAY)
-    assert labels(s, TODAY)[0].text.startswith("Out of date: these details were last checked on 1 June 2025")
+    assert labels(s, TODAY)[0].text.startswith("Check first: these details were last checked on 1 June 2025")
+    assert trust_line(s, TODAY) == "Last checked 1 Jun 2025: check with them first."
 
 
-def test_both_labels_when_both_apply_most_serious_first():
+def test_both_labels_when_both_apply_most_serious_first_and_one_trust_line():
     s = make(verified=False, sources=[page(updated="2019-11-22")])
     assert [lab.id for lab in labels(s, TODAY)] == [OUT_OF_DATE, NOT_CHECKED]
     block = freshness_summary(s, TODAY)
     assert block["checked_with_organisation"] is False and block["out_of_date"] is True
     assert block["newest_source"] == "2019-11-22"
+    assert block["old_claims"] == {"service": "2019-11-22"}
+    assert block["trust_line"] == "Check first: this service was last confirmed in 2019."
     assert [lab["id"] for lab in block["labels"]] == [OUT_OF_DATE, NOT_CHECKED]
+
+
+def test_universal_services_carry_no_age_caveat():
+    raw = service("door", service_types=["social_care_front_door"])
+    del raw["min_age"], raw["max_age"]
+    assert ages_text(Service.model_validate(raw)) is None
+    assert ages_text(make(service_types=["police"], min_age=0, max_age=120)) is None
+    assert ages_text(make(service_types=["emergency"], min_age=0, max_age=120)) is None
+    assert ages_text(make(service_types=["helpline"], min_age=0, max_age=120)) == "All ages"
 
 
 def test_ages_left_out_are_not_stated_never_all_ages():

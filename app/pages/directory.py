@@ -12,6 +12,7 @@ from urllib.parse import quote
 import streamlit as st
 
 from services.catalogue import ALL, NATIONAL_ONLY, BrowseFilters, areas_served, browse
+from services.freshness import claim_details, trust_line
 from services.models import Service
 from services.search import contact_of
 
@@ -86,7 +87,7 @@ def _detail(service: Service, d) -> None:
         st.markdown("\n".join(f"- {md(stage_name(d.taxonomy, s))}" for s in service.stages))
 
     st.subheader("Who it is for", anchor=False)
-    lines = [md(age_text(service))]
+    lines = [md(age_text(service) or "Every child and family")]
     if service.for_parents:
         lines.append("Also for parents and carers.")
     lines.append("Area: " + md(", ".join(_area_names(service, d.geography))))
@@ -138,6 +139,16 @@ def _detail(service: Service, d) -> None:
     checked = date_text(service.last_verified)
     state = "confirmed with the organisation" if service.verified else "not yet confirmed with the organisation"
     st.markdown(f"Last checked: {md(checked)} ({state}).")
+    claims = claim_details(service)
+    if claims:
+        rows = []
+        for claim in claims:
+            pages = "; ".join(
+                f"{md_link(p.title or p.url, p.url)} ({md(when)})" for p, when in zip(claim.pages, claim.page_dates())
+            ) or "no page states it"
+            rows.append(f"- {md(claim.words[0].upper() + claim.words[1:])}: {pages}"
+                        + (" — **more than two years old: check with them**" if claim.old else ""))
+        st.markdown("**Each detail and the page it comes from:**\n" + "\n".join(rows))
     st.markdown(f"Source: {source_links(service.source)}")
     if service.notes:
         st.markdown(f"Notes: {md(service.notes)}")
@@ -215,9 +226,8 @@ def _browse(d) -> None:
                 *(["TEMPORARILY CLOSED"] if service.status == "temporarily closed" else []),
                 ", ".join(type_name(d.taxonomy, t) for t in service.service_types),
                 ", ".join(_area_names(service, d.geography)),
-                age_text(service),
-                f"last checked {date_text(service.last_verified)}" + ("" if service.verified else " (not confirmed)")
-                + (" · out of date" if service.is_stale() else ""),
+                *filter(None, [age_text(service)]),
+                trust_line(service).rstrip("."),
             ]
             st.markdown(md(" · ".join(bits)))
     if result.pages > 1:

@@ -30,7 +30,7 @@ from pathways.render import (
     render_markdown,
 )
 from pathways.situation import FIELD_KINDS
-from services.freshness import labels as freshness_labels
+from services.freshness import trust_line
 from services.geography import looks_like_postcode
 
 from .. import context
@@ -233,8 +233,8 @@ def _service_line(ps: PlanService) -> str:
     some_areas = availability_text(ps)
     if some_areas:
         parts.append("*" + md(some_areas[0].upper() + some_areas[1:]) + "*")
-    for label in freshness_labels(service):
-        parts.append("*" + md(label.short[0].upper() + label.short[1:]) + "*")
+    if service.is_stale():
+        parts.append("*" + md(trust_line(service)) + "*")
     return " · ".join(parts)
 
 

@@ -82,7 +82,7 @@ class Columns:
             # commissioner both make a gap uncertain. Vectorised; tests check it agrees.
             stale=~index.verified
             | (today.toordinal() - index.checked > stale_months * 365 // 12)
-            | ((index.newest_source > 0) & (index.newest_source < source_cutoff(today).toordinal())),
+            | ((index.claims_confirmed > 0) & (index.claims_confirmed < source_cutoff(today).toordinal())),
             accessible=index.accessible,
         )
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from ..clitools import print_json, whole_number
 from ..directory import directories
-from ..freshness import OUT_OF_DATE, labels
+from ..freshness import ages_text, trust_line
 from ..search import SearchFilters, search, service_summary
 from ..sections import not_yet_listed
 from ..vocabulary import SERVICE_TYPES, STAGES
@@ -90,19 +90,17 @@ def run(args: argparse.Namespace) -> int:
         print(f"- {s.name} [{where}]" + (" — TEMPORARILY CLOSED" if s.status == "temporarily closed" else ""))
         for phone in s.phones:
             kind = "text" if phone.type == "text" else "call"
-            print(f"    {kind} {phone.number}" + (f" — {phone.description}" if phone.description else ""))
+            who = "" if phone.is_public else " (for professionals only)"
+            print(f"    {kind} {phone.number}{who}" + (f" — {phone.description}" if phone.description else ""))
         link = s.url or (s.organization.url if s.organization else None)
         if link:
             print(f"    {link}")
         if s.availability == "some_areas":
             print("    Runs only in some places: ask whether it is available near you.")
-        if not s.ages_stated:
-            print("    Ages not stated: ask whether they can help this child.")
-        for label in labels(s):
-            if label.id == OUT_OF_DATE:
-                print(f"    ({label.text})")
-            else:
-                print("    (not checked with the organisation: confirm before relying on it)")
+        ages = ages_text(s)
+        if ages and not s.ages_stated:
+            print(f"    {ages}.")
+        print(f"    ({trust_line(s)})")
     if not_listed and hits:
         print(f"\n{not_listed}")
     return 0
