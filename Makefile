@@ -81,11 +81,11 @@ bench-first-answer: $(VENV)/.installed-test vendor browser
 
 validate: $(VENV)/.installed
 	$(PY) -m services validate
-	$(PY) -m services build-national --check
+	$(PY) -m databuild national --check
 
 # Regenerate the statutory spine (data/services/statutory_*.yaml) after editing data/sources/.
 national: $(VENV)/.installed
-	$(PY) -m services build-national
+	$(PY) -m databuild national
 
 clean:
 	rm -rf $(VENV) static/vendor .pytest_cache .hypothesis test-artifacts

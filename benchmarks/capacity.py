@@ -352,7 +352,7 @@ def count_services(data: Path | None) -> int | None:
 def synth_directory(n: int, workdir: Path) -> Path:
     out = workdir / f"synth-{n}"
     if not (out / "services").is_dir():
-        subprocess.run([sys.executable, "-m", "services", "synth", "--services", str(n), "--out", str(out)],
+        subprocess.run([sys.executable, "-m", "databuild", "synth", "--services", str(n), "--out", str(out)],
                        cwd=ROOT, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.DEVNULL)
     return out
 

@@ -632,7 +632,7 @@ class BenchError(RuntimeError):
 
 
 def _generator_version() -> str:
-    src = (ROOT / "services" / "synth.py").read_bytes()
+    src = (ROOT / "databuild" / "synth.py").read_bytes()
     return hashlib.sha256(src).hexdigest()[:16]
 
 
@@ -647,7 +647,7 @@ def ensure_synthetic(workdir: Path, n: int, seed: int, *, log: Callable[[str], N
     except (OSError, ValueError):
         pass
     log(f"writing {n:,} synthetic services (seed {seed}) to {out}")
-    cmd = [sys.executable, "-m", "services", "synth", "--services", str(n), "--seed", str(seed), "--out", str(out)]
+    cmd = [sys.executable, "-m", "databuild", "synth", "--services", str(n), "--seed", str(seed), "--out", str(out)]
     dt, proc = _timed(lambda: subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True))
     if proc.returncode != 0:
         raise BenchError(f"synth failed: {proc.stderr.strip()[-2000:]}")

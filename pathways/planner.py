@@ -486,8 +486,8 @@ def make_plan(
     present = {s.id for s in stages}
     order = pathway.order
     code = place.authority.code if place.authority else None
-    reason = directory.coverage.gap_reason(code)
-    steps = [_step(stage, situation, hits, pathway, present, reason) for stage in stages]
+    steps = [_step(stage, situation, hits, pathway, present, directory.coverage.gap_reason(code, stage.id))
+             for stage in stages]
     steps.sort(key=lambda s: (WHEN_ORDER[s.when], order[s.stage]))
 
     strategy = pathway.stage(STRATEGY_STAGE)

@@ -1,7 +1,7 @@
 #!/usr/bin/env python
-"""Build the statutory spine (front door, police, child's medical route) for all of England.
+"""Build the national records (the statutory spine and the support beyond it) for all of England.
 
-A thin wrapper over ``python -m services build-national`` (see services/spine.py):
+A thin wrapper over ``python -m databuild national`` (see databuild/national.py):
 
     PYTHONPATH=. .venv/bin/python scripts/build_national.py          # write the files
     PYTHONPATH=. .venv/bin/python scripts/build_national.py --check  # CI: committed == fresh
@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from services.cli import main
+from databuild.cli import main
 
 if __name__ == "__main__":
-    raise SystemExit(main(["build-national", *sys.argv[1:]]))
+    raise SystemExit(main(["national", *sys.argv[1:]]))

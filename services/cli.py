@@ -20,8 +20,6 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "serve-api": ("serve_api", "serve the directory as a read-only Open Referral UK API"),
     "search": ("search", "find services near a postcode, place or area"),
     "validate": ("validate", "check data files; one line per problem"),
-    "build-national": ("build_national", "generate the front door, police and SARC records for every English area"),
-    "synth": ("synth", "write a synthetic national directory (tests and benchmarks only)"),
 }
 
 

@@ -8,7 +8,12 @@ matters to every answer: in a ``local`` area a step with no service is a gap in 
 (``not_compiled``), which must never be shown or counted as missing support.
 
 Declared in data, not code: ``areas.yaml`` lists the compiled areas with the date and the
-source they were compiled from, and a ``default`` for the rest. A data directory without
+source they were compiled from, and a ``default`` for the rest. It also lists the stages for
+which a list covering *every* area has been compiled (``national_lists``: a children's
+advocate for every force area, a youth justice service for every authority): for those
+stages a missing service is a gap in services everywhere, not a gap in Waymark's knowledge.
+Specialist therapy is never one of them: a general CAMHS route is not specialist therapeutic
+support for a sexually abused child (docs/gaps.md). A data directory without
 the file (an imported Open Referral feed, a synthetic benchmark) is taken to be compiled
 everywhere, which is what such a directory claims.
 """
@@ -25,7 +30,8 @@ from .errors import DataFileError, Problem
 from .models import GSS_CODE
 from .yamlio import LineDict, load_yaml
 
-__all__ = ["AREAS_FILE", "COVERAGES", "LOCAL", "STATUTORY", "CompiledArea", "Coverage", "load_coverage"]
+__all__ = ["AREAS_FILE", "COVERAGES", "LOCAL", "STATUTORY", "CompiledArea", "Coverage", "NationalList",
+           "load_coverage"]
 
 LOCAL: Literal["local"] = "local"
 STATUTORY: Literal["statutory"] = "statutory"
@@ -45,11 +51,22 @@ class CompiledArea:
 
 
 @dataclass(frozen=True)
+class NationalList:
+    """A stage compiled for every area at once (from a national list), when and from what."""
+
+    stage: str
+    compiled: dt.date
+    source: str
+
+
+@dataclass(frozen=True)
 class Coverage:
-    """How well each area is known: ``local`` (compiled) or ``statutory`` (spine only)."""
+    """How well each area is known: ``local`` (compiled) or ``statutory`` (spine only), and
+    which stages are known everywhere because a national list was compiled for them."""
 
     default: str = LOCAL
     compiled: Mapping[str, CompiledArea] = field(default_factory=dict)
+    national_lists: Mapping[str, NationalList] = field(default_factory=dict)
 
     def of(self, code: str | None) -> str:
         """``local`` or ``statutory`` for an authority code (None: the default)."""
@@ -60,9 +77,14 @@ class Coverage:
     def is_local(self, code: str | None) -> bool:
         return self.of(code) == LOCAL
 
-    def gap_reason(self, code: str | None) -> str:
+    def knows(self, code: str | None, stage: str | None = None) -> bool:
+        """Whether a missing service at this stage in this area is a known gap: the area is
+        compiled, or the stage was compiled for every area."""
+        return self.is_local(code) or (stage is not None and stage in self.national_lists)
+
+    def gap_reason(self, code: str | None, stage: str | None = None) -> str:
         """Why a step with no service has none: ``no_local_service`` or ``not_compiled``."""
-        return "no_local_service" if self.is_local(code) else "not_compiled"
+        return "no_local_service" if self.knows(code, stage) else "not_compiled"
 
 
 def _line(raw: Any, key: str | None = None) -> int | None:
@@ -91,8 +113,9 @@ def load_coverage(data_dir: Path, known_areas: set[str] | None = None) -> tuple[
         return Coverage(default=STATUTORY), [Problem(label, _line(raw), "file", "must be a mapping with 'default' and 'compiled'")]
     problems: list[Problem] = []
     for key in raw:
-        if key not in ("default", "compiled"):
-            problems.append(Problem(label, _line(raw, key), str(key), "is not a known key (expected default, compiled)"))
+        if key not in ("default", "compiled", "national_lists"):
+            problems.append(Problem(label, _line(raw, key), str(key),
+                                    "is not a known key (expected default, compiled, national_lists)"))
     default = raw.get("default", LOCAL)
     if default not in COVERAGES:
         problems.append(Problem(label, _line(raw, "default"), "default", f"{default!r} is not one of local, statutory"))
@@ -127,4 +150,33 @@ def load_coverage(data_dir: Path, known_areas: set[str] | None = None) -> tuple[
             problems.append(Problem(label, _line(entry, "code"), "code", f"{code} is listed twice"))
             continue
         compiled[code] = CompiledArea(code, name or code, when, source, str(entry["file"]) if entry.get("file") else None)
-    return Coverage(default=default, compiled=compiled), problems
+    return Coverage(default=default, compiled=compiled,
+                    national_lists=_national_lists(raw.get("national_lists"), label, problems)), problems
+
+
+def _national_lists(entries: Any, label: str, problems: list[Problem]) -> dict[str, NationalList]:
+    from .vocabulary import STAGES
+
+    out: dict[str, NationalList] = {}
+    if entries is None:
+        return out
+    if not isinstance(entries, list):
+        problems.append(Problem(label, _line(entries), "national_lists", "must be a list of {stage, compiled, source}"))
+        return out
+    for entry in entries:
+        if not isinstance(entry, dict):
+            problems.append(Problem(label, _line(entry), "national_lists", "each entry must be a mapping"))
+            continue
+        stage, when, source = entry.get("stage"), entry.get("compiled"), str(entry.get("source") or "").strip()
+        if stage not in STAGES:
+            problems.append(Problem(label, _line(entry, "stage"), "stage", f"{stage!r} is not a pathway stage"))
+        elif not isinstance(when, dt.date) or isinstance(when, dt.datetime) or when > dt.date.today():
+            problems.append(Problem(label, _line(entry, "compiled"), "compiled", f"{stage}: {when!r} is not a past date"))
+        elif not source:
+            problems.append(Problem(label, _line(entry), "source", f"{stage}: say which list it was compiled from"))
+        elif stage == "therapeutic_support":
+            problems.append(Problem(label, _line(entry, "stage"), "stage", "therapeutic_support is known only from "
+                                    "specialist services compiled area by area, never from a national list"))
+        else:
+            out[stage] = NationalList(stage, when, source)
+    return out

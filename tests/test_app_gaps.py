@@ -68,16 +68,16 @@ def test_drill_down_shows_pasteable_statements(shipped_page):
     assert not at.exception
     code = at.code[0].value
     assert code.splitlines() == analyse(directories.get()).area("York").to_dict()["statements"]
-    assert "York: support for non-offending parents only from national services" in code
+    # York's records have no children's advocate and none was found for North Yorkshire.
+    assert "York: no independent advocacy (ChISVA)" in code
 
 
 def test_what_if_closes_gaps_and_saves_nothing(shipped_page):
     at = shipped_page
     before = len(directories.get().services)
     types = next(m for m in at.multiselect if m.label == "Type of service")
-    types.set_value(["parent_support"])
+    types.set_value(["isva_chisva"])
     next(t for t in at.text_input if t.label.startswith("Where it would be")).input("York")
-    next(c for c in at.checkbox if c.label.startswith("Supports non-offending parents")).check()
     next(b for b in at.get("form_submit_button")).click().run()
     assert not at.exception
     assert "stage gap(s) and" in texts(at) and "Nothing has been saved" in texts(at)

@@ -40,7 +40,7 @@ N = 300
 
 def _synth(out: Path, n: int = N, seed: int = 3) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "services", "synth", "--services", str(n), "--seed", str(seed), "--out", str(out)],
+        [sys.executable, "-m", "databuild", "synth", "--services", str(n), "--seed", str(seed), "--out", str(out)],
         cwd=ROOT, capture_output=True, text=True, timeout=300,
     )
 
@@ -69,11 +69,11 @@ def test_generator_writes_a_valid_deterministic_directory(synthetic, tmp_path):
 
 
 def test_fast_yaml_writer_writes_what_pyyaml_writes():
-    """services.synth writes YAML itself (15x faster): byte for byte what yaml.dump writes."""
+    """databuild.synth writes YAML itself (15x faster): byte for byte what yaml.dump writes."""
     import yaml
 
+    from databuild.synth import dump_services, generate
     from services.geography import Geography
-    from services.synth import dump_services, generate
 
     def pyyaml(records):
         return yaml.dump({"services": records}, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper),

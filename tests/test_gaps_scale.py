@@ -1,6 +1,6 @@
 """The gap table from a synthetic national directory: every area, consistent numbers, fast.
 
-The directory comes from ``services.synth`` (what ``python -m services synth`` writes). The
+The directory comes from ``databuild.synth`` (what ``python -m databuild synth`` writes). The
 100,000-service benchmark runs only with ``WAYMARK_BENCH=1`` (it takes minutes to build the
 directory; the analysis itself must stay under 2 s).
 """
@@ -11,10 +11,10 @@ import time
 
 import pytest
 
+from databuild.synth import generate
 from pathways.gaps import analyse, gap_model
 from pathways.gaps.whatif import Hypothetical, what_if
 from services.directory import Directory, load_directory, validate_records
-from services.synth import generate
 
 
 def synthetic_directory(n: int, seed: int = 3) -> Directory:

@@ -99,10 +99,13 @@ class StageRule:
     words: str
     service_types: tuple[str, ...]
     national_covers: bool
+    #: Types that are a route to the stage in plans but never its cover here (a general CAMHS).
+    general_types: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "words": self.words,
-                "service_types": list(self.service_types), "national_covers": self.national_covers}
+                "service_types": list(self.service_types), "national_covers": self.national_covers,
+                **({"general_types": list(self.general_types)} if self.general_types else {})}
 
 
 def _stage_rules(pathway: Pathway, taxonomy: Taxonomy, book: CohortBook) -> tuple[StageRule, ...]:
@@ -115,8 +118,11 @@ def _stage_rules(pathway: Pathway, taxonomy: Taxonomy, book: CohortBook) -> tupl
         # Every pathway stage is a vocabulary stage, which the taxonomy names; the id is a
         # readable fallback rather than a crash should a taxonomy file lack one.
         name = named.name if named is not None else s.id.replace("_", " ").capitalize()
+        general = {str(t) for k, types in book.settings.general_routes.items() if k == s.id for t in types}
         rules.append(StageRule(id=s.id, name=name, words=words.get(s.id) or name.lower(),
-                               service_types=tuple(s.service_types), national_covers=s.national_covers))
+                               service_types=tuple(t for t in s.service_types if t not in general),
+                               national_covers=s.national_covers,
+                               general_types=tuple(t for t in s.service_types if t in general)))
     return tuple(rules)
 
 
@@ -178,6 +184,10 @@ def _build_masks(stages: Iterable[StageRule], book: CohortBook, cols: Columns) -
                     & ((cols.stage_bits & np.uint32(stage_mask([r.id]))) != 0))
         by_stage[r.id] = (delivers, r.national_covers)
         rows[("stage", r.id)] = by_stage[r.id]
+        if r.general_types:
+            rows[("general", r.id)] = (child
+                                       & ((cols.type_bits & np.uint32(type_mask(r.general_types))) != 0)
+                                       & ((cols.stage_bits & np.uint32(stage_mask([r.id]))) != 0), False)
     for c in book.cohorts:
         passes = require_mask(c.require, cols) & (cols.min_age <= c.ages[1]) & (cols.max_age >= c.ages[0])
         for s in c.stages:
@@ -367,13 +377,14 @@ def area_result(model: GapModel, code: str, *, cols: Columns | None = None,
         d = near[r]
         stages[rule.id] = StageCell(
             covered=covered,
-            known=compiled or covered,
+            known=compiled or covered or rule.id in model.directory.coverage.national_lists,
             services=int(counted[r].sum()),
             nearest_km=d.nearest_km, p90_km=d.p90_km, max_km=d.max_km, share_within_km=d.share_within_km,
             local_services=int(n_local[r]),
             national_services=int(n_national[r]),
             national_only=bool(n_local[r] == 0 and n_national[r] > 0),
             waiting_weeks=_median(waiting[counted[r]]),
+            general_route=not covered and bool(rule.general_types) and bool(counted[masks.row[("general", rule.id)]].any()),
         )
     cohorts: dict[str, CohortCell] = {
         c.id: _cohort_result(c, cols, masks, sub, counted, cand, is_local, near, compiled)

@@ -82,6 +82,9 @@ class GapSettings(_Spec):
     within_km: float = Field(default=30.0, gt=0, le=1000)
     stale_months: int = Field(default=12, ge=1, le=120)
     child_ages: tuple[int, int] = (0, 17)
+    #: Service types that are a route to a stage in a plan but never count as its cover for a
+    #: commissioner (a general CAMHS is not specialist therapy): stage → types.
+    general_routes: dict[Stage, list[ServiceType]] = {}
 
 
 class CohortBook(_Spec):

@@ -69,6 +69,8 @@ class StageCell(_Record):
     national_services: int
     national_only: bool
     waiting_weeks: float | None
+    #: Not covered, but a general route (a CAMHS) is listed: a route in a plan, never cover.
+    general_route: bool = False
     commissioner: str | None = None
     co_commissioners: tuple[str, ...] = ()
     services_per_10k_children: float | None = None

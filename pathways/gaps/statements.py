@@ -56,11 +56,21 @@ def area_statements(model: GapModel, record: AreaGaps) -> list[str]:
     quality = record.data_quality
     if record.coverage == "statutory":
         unknown = len(record.not_compiled.stages)
-        return [
+        lines = [
             f"{name}: local services are not yet compiled in the directory (only the statutory front door, "
-            f"police and, where one was found, medical route are listed), so {unknown} stage{'s' if unknown != 1 else ''} without a "
-            f"listed service {'are' if unknown != 1 else 'is'} unknown rather than {'gaps' if unknown != 1 else 'a gap'}"
+            f"police, medical route and the support compiled for every area are listed), so {unknown} "
+            f"stage{'s' if unknown != 1 else ''} without a listed service {'are' if unknown != 1 else 'is'} unknown "
+            f"rather than {'gaps' if unknown != 1 else 'a gap'}"
         ]
+        for rule in model.stages:
+            cell = record.stages[rule.id]
+            if cell.known and not cell.covered:  # compiled for every area, and none found here
+                lines.append(f"{name}: {rule.words} only from national services" if cell.national_only
+                             else f"{name}: no {rule.words}")
+            elif cell.general_route:
+                lines.append(f"{name}: only a general CAMHS route is listed for {rule.words}; specialist support "
+                             "is not compiled")
+        return lines
     if quality.local_services == 0 and not any(v.local_services for v in record.stages.values()):
         return [
             f"{name}: no local services are recorded in the directory, so every stage relies on "
@@ -95,7 +105,10 @@ def area_statements(model: GapModel, record: AreaGaps) -> list[str]:
     for rule in model.stages:
         cell = record.stages[rule.id]
         if not cell.covered:
-            out.append(f"{name}: {rule.words} only from national services" if cell.national_only else f"{name}: no {rule.words}")
+            if cell.national_only:
+                out.append(f"{name}: {rule.words} only from national services")
+            else:
+                out.append(f"{name}: no {rule.words}" + (" (only a general CAMHS route)" if cell.general_route else ""))
         else:
             line = _far(name, rule.words, cell, settings.within_km)
             if line:

@@ -327,8 +327,15 @@ def service_to_hsds(service: Service, taxonomy: Taxonomy | None = None,
     for i, page in enumerate(s.sources):
         page_id = T.generated_id(s.id, "source", i)
         pages.append(_clean({"id": page_id, "title": page.title, "url": page.url}))
-        fields = [(T.field_term_id(k), getattr(page, k)) for k in T.SOURCE_FIELDS]
+        values = {"updated": page.updated, "read": page.read, "supports": page.supports,
+                  "dated_by": page.dated_by.date if page.dated_by else None,
+                  "dated_by_reason": page.dated_by.reason if page.dated_by else None}
+        fields = [(T.field_term_id(k), values[k]) for k in T.SOURCE_FIELDS]
         attributes += _attributes(page_id, "url", fields, taxonomy)
+    for i, p in enumerate(s.phones):  # who a number is for: said only when not the public
+        if not p.is_public:
+            attributes += _attributes(T.generated_id(s.id, "phone", i), "phone",
+                                      [(T.field_term_id("audience"), p.audience)], taxonomy)
     return _clean({
         "id": sid,
         "organization_id": organization["id"],

@@ -186,8 +186,8 @@ def _terms_of(raw: dict[str, Any]) -> list[tuple[Term, Any]]:
     """
     out: list[tuple[Term, Any]] = []
     for a in _items(raw.get("attributes")):
-        if not isinstance(a, dict) or _text(a.get("link_type")) == "url":
-            continue  # an attribute of a source page (additional_urls), not of the record
+        if not isinstance(a, dict) or _text(a.get("link_type")) in ("url", "phone"):
+            continue  # an attribute of a source page (additional_urls) or a phone, not of the record
         tt = _dict(a.get("taxonomy_term"))
         detail = _dict(tt.get("taxonomy_detail"))
         ids = [_text(a.get("taxonomy_term_id")), _text(tt.get("id")), _text(tt.get("code")), _text(tt.get("term"))]
@@ -304,6 +304,7 @@ def _phones(raw: dict[str, Any], ctx: Context, problems: Problems, *, merge: boo
         who = ", ".join(x for x in (_text(c.get("title")), _text(c.get("department")), _text(c.get("name"))) if x)
         for j, p in enumerate(_items(c.get("phones"))):
             sources.append((f"contacts[{i}].phones[{j}]", p, who or None))
+    audience = _phone_audiences(raw)
     out: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
     for where, p, owner in sources:
@@ -336,6 +337,8 @@ def _phones(raw: dict[str, Any], ctx: Context, problems: Problems, *, merge: boo
             phone["description"] = description
         if languages:
             phone["languages"] = languages
+        if audience.get(_text(p.get("id")) or "") == "professionals":
+            phone["audience"] = "professionals"
         try:
             Phone.model_validate(phone)
         except ValidationError as exc:
@@ -347,6 +350,18 @@ def _phones(raw: dict[str, Any], ctx: Context, problems: Problems, *, merge: boo
             continue
         seen.add(key)
         out.append(phone)
+    return out
+
+
+def _phone_audiences(raw: dict[str, Any]) -> dict[str, str]:
+    """Phone id → who may call it, from attributes linked to phones (a Waymark export's)."""
+    out: dict[str, str] = {}
+    for a in _items(raw.get("attributes")):
+        if isinstance(a, dict) and _text(a.get("link_type")) == "phone":
+            tt = _dict(a.get("taxonomy_term"))
+            key = T.term_key_of(_text(a.get("taxonomy_term_id"))) or T.term_key_of(_text(tt.get("term")))
+            if key == T.field_term_id("audience") and _text(a.get("value")):
+                out[_text(a.get("link_id")) or ""] = _text(a.get("value")) or ""
     return out
 
 
@@ -1292,6 +1307,9 @@ def _source_pages(raw: dict[str, Any], problems: Problems) -> list[dict[str, Any
                 value = None
             if value not in (None, []):
                 item[name] = value
+        if "dated_by" in item:  # the date an undated page's words give it, with the words
+            item["dated_by"] = {"date": item["dated_by"], "reason": item.pop("dated_by_reason", None) or "not given"}
+        item.pop("dated_by_reason", None)
         out.append(item)
     return out
 

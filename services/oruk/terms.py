@@ -106,7 +106,9 @@ EXTRA_SERVICE_FIELDS: tuple[str, ...] = ("url", "email")
 LOCATION_FIELDS: tuple[str, ...] = ("precision", "address_1", "city", "postcode")
 #: Fields of a source page (``sources``), carried as attributes linked to the page, which
 #: is published as an HSDS 3.1 ``additional_urls`` item (its url and title).
-SOURCE_FIELDS: tuple[str, ...] = ("updated", "read", "supports")
+SOURCE_FIELDS: tuple[str, ...] = ("updated", "dated_by", "dated_by_reason", "read", "supports")
+#: Phone fields carried as attributes linked to the phone (only when not the default).
+PHONE_FIELDS: tuple[str, ...] = ("audience",)
 #: Schedule fields carried as attributes of the HSDS schedule.
 SCHEDULE_FIELDS: tuple[str, ...] = ("open_24_7", "closed")
 
@@ -144,6 +146,9 @@ FIELD_WORDS: dict[str, tuple[str, str]] = {
     "attending": ("How to attend", "in_person, phone or online (one attribute each)."),
     "availability": ("Availability", "everywhere, or some_areas: a national programme that runs only in some places."),
     "updated": ("Page updated", "The date a source page shows for itself (ISO date)."),
+    "dated_by": ("Page dated by its words", "The date an undated source page's own words give it (ISO date)."),
+    "dated_by_reason": ("Why the page is dated so", "The words of an undated source page that date it."),
+    "audience": ("Who may call", "professionals: a line a page reserves for professionals (public when absent)."),
     "read": ("Page read", "When Waymark's compiler read the source page (ISO date)."),
     "supports": ("Supports", "A record field the source page states (one attribute each)."),
     "address_1": ("Street address", "A location's street address when the rest of its address is unknown."),

@@ -19,9 +19,9 @@ from typing import Any
 
 import yaml
 
-from .geography import Geography
-from .index import haversine_km
-from .vocabulary import SERVICE_TYPES
+from services.geography import Geography
+from services.index import haversine_km
+from services.vocabulary import SERVICE_TYPES
 
 __all__ = ["generate", "write_directory", "dump_services", "TYPE_WEIGHTS", "RECORDS_PER_FILE"]
 

@@ -1,4 +1,4 @@
-"""``python -m services synth``: a synthetic national directory (tests and benchmarks only)."""
+"""``python -m databuild synth``: a synthetic national directory (tests and benchmarks only)."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from ..clitools import whole_number
-from ..errors import InvalidInput
+from services.clitools import whole_number
+from services.errors import InvalidInput
+
 from ..synth import write_directory
 
 

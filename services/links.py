@@ -1,0 +1,67 @@
+"""Which pages may be the link a family follows.
+
+A service's ``url`` is the organisation's own page. A news article or a copy of a document on
+a document-sharing site can be a *source* for a claim (``sources``), never the link: it may
+be years old, say nothing about how to get help, or carry advertising. :func:`link_problem`
+says why a link is not one, or None; ``services validate`` and the national build use it.
+
+>>> link_problem("https://docslib.org/doc/123/hampshire-guide")
+'docslib.org is a document-sharing site, not the organisation'
+>>> link_problem("https://www.yorkshirepost.co.uk/news/crime/acer-house-york-5023939")
+'yorkshirepost.co.uk is a news site, not the organisation'
+>>> link_problem("https://news.leeds.gov.uk/new-centre-to-help-young-offenders")
+"a news article (news.leeds.gov.uk), not the service's own page"
+>>> link_problem("https://www.leeds.gov.uk/one-minute-guides/youth-justice") is None
+True
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+__all__ = ["DOCUMENT_SHARING", "NEWS_SITES", "link_problem"]
+
+#: Sites that host copies of other organisations' documents.
+DOCUMENT_SHARING: frozenset[str] = frozenset({
+    "docslib.org", "documents.pub", "issuu.com", "cupdf.com", "fdocuments.in", "fdocuments.net", "fdocuments.us",
+    "readkong.com", "pdfslide.net", "vdocuments.mx", "vdocuments.net", "yumpu.com", "docplayer.net",
+    "scribd.com", "studylib.net", "dokumen.tips", "silo.tips", "kipdf.com", "pdf4pro.com",
+})
+
+#: News publishers whose articles have been cited as sources.
+NEWS_SITES: frozenset[str] = frozenset({
+    "bbc.co.uk", "bbc.com", "bbci.co.uk", "feeds.bbci.co.uk", "theguardian.com", "independent.co.uk",
+    "yorkshirepost.co.uk", "yorkpress.co.uk", "yorkmix.com", "kentonline.co.uk", "shropshirestar.com",
+    "cumberlandnews.co.uk", "chad.co.uk", "ukpol.org.uk", "parliamenttoday.com", "leedsstar.co.uk",
+    "honorok.com", "itv.com", "skynews.com", "news.sky.com", "mirror.co.uk", "dailymail.co.uk",
+    "thetimes.co.uk", "telegraph.co.uk", "manchestereveningnews.co.uk", "liverpoolecho.co.uk",
+    "birminghammail.co.uk", "chroniclelive.co.uk", "nottinghampost.com", "leicestermercury.co.uk",
+    "plymouthherald.co.uk", "bristolpost.co.uk", "edp24.co.uk", "eadt.co.uk", "examinerlive.co.uk",
+    "thenorthernecho.co.uk", "gazettelive.co.uk", "teessidelive.co.uk", "lancs.live", "lep.co.uk",
+    "thestar.co.uk", "derbytelegraph.co.uk", "stokesentinel.co.uk", "expressandstar.com",
+    "coventrytelegraph.net", "southerndailyecho.co.uk", "dorsetecho.co.uk", "swindonadvertiser.co.uk",
+    "oxfordmail.co.uk", "cornwalllive.com", "devonlive.com", "somersetlive.co.uk", "kentlive.news",
+    "sussexexpress.co.uk", "theargus.co.uk", "hertfordshiremercury.co.uk", "bedfordtoday.co.uk",
+    "northamptonchron.co.uk", "lincolnshirelive.co.uk", "hulldailymail.co.uk", "grimsbytelegraph.co.uk",
+    "thisisthewestcountry.co.uk", "wiltshiretimes.co.uk", "newsandstar.co.uk", "nwemail.co.uk",
+})
+
+
+def _registered(host: str) -> str:
+    return host.removeprefix("www.")
+
+
+def link_problem(url: str) -> str | None:
+    """Why ``url`` cannot be the link a family follows (None: it can)."""
+    parts = urlsplit(url)
+    host = _registered((parts.hostname or "").lower())
+    for site in DOCUMENT_SHARING:
+        if host == site or host.endswith("." + site):
+            return f"{site} is a document-sharing site, not the organisation"
+    for site in NEWS_SITES:
+        if host == site or host.endswith("." + site):
+            return f"{site} is a news site, not the organisation"
+    path = parts.path.lower()
+    if host.startswith("news.") or (path.startswith("/news/") and path.rstrip("/").count("/") >= 2):
+        return f"a news article ({host}), not the service's own page"
+    return None
