@@ -256,3 +256,11 @@ def test_new_labels_are_short_enough_for_a_phone():
     labels += [page._FLAGS[f] for f in ("domestic_abuse", "honour_based_abuse", "child_is_parent", "mental_health_concern")]
     labels += [page._MORE_FLAGS[f] for f in ("suspect_has_contact", "multiple_suspects")]
     assert all(len(label) <= 45 for label in labels), [x for x in labels if len(x) > 45]
+
+
+def test_each_line_to_do_today_gives_the_number_then_who_it_is(shipped_page):
+    at = fill(shipped_page, age=13, where="Leeds", indicators=("pregnancy",), suspect_age=35)
+    assert not at.exception
+    refer = next(x for x in at.session_state[PLAN_KEY].summary if x.stage == "refer_to_social_care")
+    assert refer.phone
+    assert f"{refer.phone} ({refer.service})" in texts(at)

@@ -319,7 +319,8 @@ def _first_screen(plan: Plan) -> None:
     for i, line in enumerate(plan.summary, 1):
         who = call_text(line)
         if line.phone:
-            who = f"**{md(line.phone)}**" + md(who[len(line.phone):])
+            rest = who[len(line.phone):].strip()
+            who = f"**{md(line.phone)}**" + (f" {md(rest)}" if rest else "")
         else:
             who = md(who)
         lines.append(f"{i}. {md(line.text)}" + (f" — {who}" if who else ""))
