@@ -2,7 +2,9 @@
 
 Built in memory and handed to the browser as a download: nothing is written on the
 server. Every string is HTML-escaped; links are only http(s)/tel/mailto. The page loads
-nothing (no scripts, fonts or images) so opening it offline or printing it is safe.
+nothing (no scripts, fonts or images) so opening it offline or printing it is safe. It
+opens with the plan's first screen (what to do today, one line each, with the number to
+call), then the full plan.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ import datetime as dt
 from pathways.plan import Plan, PlanService
 from pathways.render import (
     GAP_TEXT,
+    PROFESSIONALS_LABEL,
     SECTION_TITLES,
+    SUMMARY_HEADING,
     availability_text,
     describe_situation,
     not_compiled_line,
@@ -29,6 +33,9 @@ body { font-family: Arial, Helvetica, sans-serif; color: #0b0c0c; max-width: 50r
 h1 { font-size: 1.8rem; } h2 { font-size: 1.4rem; margin-top: 2rem; border-bottom: 2px solid #0b0c0c; }
 h3 { font-size: 1.15rem; margin-bottom: 0.3rem; }
 .danger { border: 3px solid #a50e1e; padding: 0.5rem 0.8rem; font-weight: bold; }
+.today { border: 3px solid #0b0c0c; padding: 0.2rem 1rem 0.6rem; }
+.today h2 { margin-top: 0.6rem; border-bottom: none; }
+.today li { margin-bottom: 0.3rem; }
 .gap { border-left: 6px solid #a50e1e; padding: 0.3rem 0.8rem; background: #fbeaea; }
 .meta, .source { color: #484949; font-size: 0.92rem; }
 .warn { color: #6b3a00; }
@@ -52,7 +59,8 @@ def _service(ps: PlanService) -> str:
     elif ps.local:
         bits.append("works across the area")
     for phone in service.phones:
-        label = phone.number + (f" ({phone.type})" if phone.type != "voice" else "")
+        kinds = ([phone.type] if phone.type != "voice" else []) + ([] if phone.is_public else [PROFESSIONALS_LABEL])
+        label = phone.number + (f" ({', '.join(kinds)})" if kinds else "")
         bits.append(_link(label, tel_href(phone.number)) if phone.type == "voice" else h(label))
     url = service.url or (service.organization.url if service.organization else None)
     if url:
@@ -69,6 +77,27 @@ def _service(ps: PlanService) -> str:
     if warning:
         out += f'<br><span class="warn">{h(warning)}</span>'
     return out + "</li>"
+
+
+def _first_screen(plan: Plan) -> str:
+    """What to do today, one line each, with the number to call (a tel: link)."""
+    items = []
+    for line in plan.summary:
+        item = h(line.text)
+        if line.phone:
+            item += " — <strong>" + _link(line.phone, tel_href(line.phone)) + "</strong>"
+            names = [n for n in (line.service,) if n and line.phone not in n]
+            if line.audience == "professionals":
+                names.append(PROFESSIONALS_LABEL)
+            if names:
+                item += " (" + h(", ".join(names)) + ")"
+        elif line.service:
+            item += " — " + h(line.service)
+        items.append(f"<li>{item}</li>")
+    return (
+        f'<section class="today"><h2>{h(SUMMARY_HEADING)}</h2><ol>' + "".join(items) + "</ol>"
+        '<p class="meta">The full plan follows.</p></section>'
+    )
 
 
 def _step_html(step, titles: dict[str, str], agency) -> str:
@@ -98,6 +127,7 @@ def plan_html(plan: Plan, pathway=None, *, today: dt.date | None = None) -> str:
         f"<title>Waymark plan for a child in {h(where)}</title>",
         f"<style>{_CSS}</style></head><body>",
         f"<h1>Waymark plan for a child in {h(where)}</h1>",
+        _first_screen(plan),
         f'<p class="meta">{h(describe_situation(plan))}. Made on {h(date_text(today or dt.date.today()))}.</p>',
         '<p class="danger">If the child is in immediate danger, call 999.</p>',
     ]

@@ -188,7 +188,7 @@ class _NaiveEligible:
                 services: Sequence[Any], distance: Callable[[float, float, float, float], float]) -> Any:
         import numpy as np
 
-        from pathways.planner import EligibleServices, _disclosed, _withheld, delivers
+        from pathways.planner import EligibleServices, _disclosed, _unable_alone, _withheld, delivers
         from pathways.situation import situation_values
         from services.search import SearchFilters
 
@@ -203,6 +203,7 @@ class _NaiveEligible:
                 self._hits = found
                 self.pathway = pathway
                 self.withheld = _withheld(pathway, situation_values(situation))
+                self.unable_alone = _unable_alone(pathway, situation)
                 self.local = np.array([h.local for h in found], dtype=bool)
                 self.self_referral = np.array(
                     [1 if h.service.accepts_self_referral is True else 0 for h in found], dtype=np.int8)

@@ -32,6 +32,7 @@ from .model import (
 from .rules import ConditionParser
 from .situation import FIELD_KINDS
 from .spec import PathwaySpec, PromptSpec, StageSpec
+from .summary import MAX_LINES
 
 __all__ = ["compile_pathway"]
 
@@ -123,6 +124,8 @@ class _Compiler:
             never_gated_on=tuple(s.never_gated_on),
             services_for=tuple(s.services_for) or ("child",),
             professional_referral=s.professional_referral,
+            summary=" ".join(s.summary.split()) if s.summary else None,
+            call=tuple(s.call),
             line=line,
             leads_to_lines=tuple(line_of(node, ("leads_to", k)) for k in range(len(s.leads_to))),
         )
@@ -142,11 +145,15 @@ class _Compiler:
             v_node = _item(node, "variants", j)
             here = f"{where}.variants[{j}]"
             condition = self.parser.parse(v.if_, f"{here}.if", _key_line(v_node, "if"))
-            if not any((v.title, v.when, v.why, v.note, v.add_service_types, v.add_agencies, v.services_for)):
+            changes = (
+                v.title, v.when, v.why, v.note, v.add_service_types, v.add_agencies, v.services_for,
+                v.summary, v.call is not None, v.prefer_service_types,
+            )
+            if not any(changes):
                 self.problem(
                     getattr(v_node, "line", None),
                     here,
-                    "changes nothing (give title, when, why, note or add_*)",
+                    "changes nothing (give title, when, why, note, summary, call or add_*)",
                 )
             gated = set(condition.fields()) & set(s.never_gated_on)
             if gated and v.when is not None:
@@ -166,9 +173,31 @@ class _Compiler:
                     add_service_types=tuple(v.add_service_types),
                     add_agencies=tuple(v.add_agencies),
                     services_for=tuple(v.services_for),
+                    summary=" ".join(v.summary.split()) if v.summary else None,
+                    call=tuple(v.call) if v.call is not None else None,
+                    prefer_service_types=tuple(v.prefer_service_types),
                 )
             )
         return tuple(out)
+
+    def first_screen(self, stages: list[StageDef]) -> None:
+        """Every stage that can be ``now`` has a summary line, and all of them together (with
+        the summary's heading) fit the first screen."""
+        can_be_now = [s for s in stages if s.when == "now" or any(v.when == "now" for v in s.variants)]
+        for stage in can_be_now:
+            if stage.summary is None:
+                self.problem(
+                    stage.line,
+                    f"stages.{stage.id}.summary",
+                    "a stage that can be done today needs a summary (its line on the plan's first screen)",
+                )
+        if len(can_be_now) > MAX_LINES - 1:
+            self.problem(
+                _key_line(self.raw, "stages"),
+                "stages",
+                f"{len(can_be_now)} stages can be 'now', but the plan's first screen has room for "
+                f"{MAX_LINES - 1} ({', '.join(s.id for s in can_be_now)})",
+            )
 
     # -- prompts and contacts ----------------------------------------------------------
     def prompt(self, index: int, p: PromptSpec) -> PromptDef:
@@ -218,7 +247,15 @@ class _Compiler:
         own = None
         if spec.own_contact is not None:
             o = spec.own_contact
-            own = OwnContact(o.min_age, tuple(o.service_types), o.children_max_age, " ".join(o.why.split()))
+            own_node = node.get("own_contact") if isinstance(node, dict) else None
+            unable = None
+            if o.unable_if is not None:
+                unable = self.parser.parse(
+                    o.unable_if, "offer.own_contact.unable_if", _key_line(own_node, "unable_if")
+                )
+            own = OwnContact(
+                o.min_age, tuple(o.service_types), o.children_max_age, " ".join(o.why.split()), unable
+            )
         rules = []
         for j, r in enumerate(spec.only_if):
             r_node = _item(node, "only_if", j)
@@ -271,6 +308,7 @@ def compile_pathway(spec: PathwaySpec, raw: Any, file: str) -> Pathway:
     c.check_complete("stages", [s.id for s in spec.stages], STAGES, "stage")
     c.check_complete("prompts", [p.id for p in spec.prompts], PROMPT_IDS, "prompt")
     stages = [c.stage(i, s) for i, s in enumerate(spec.stages)]
+    c.first_screen(stages)
     prompts = [c.prompt(i, p) for i, p in enumerate(spec.prompts)]
     later = c.later_contacts()
     treat, own, only_if = c.offer()

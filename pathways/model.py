@@ -59,6 +59,9 @@ class Variant:
     add_service_types: tuple[str, ...] = ()
     add_agencies: tuple[str, ...] = ()
     services_for: tuple[str, ...] = ()
+    summary: str | None = None
+    call: tuple[str, ...] | None = None
+    prefer_service_types: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -84,6 +87,10 @@ class StageDef:
     #: Professionals refer the child to this stage's services (a child protection medical):
     #: a service's "needs a disclosure" does not apply here.
     professional_referral: bool = False
+    #: The step's line in the plan's opening summary (None: its title).
+    summary: str | None = None
+    #: Service types whose number the summary gives.
+    call: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -123,13 +130,19 @@ class OwnContact:
 
     A helpline that is not for parents and is either a children's service (``max_age``
     up to ``children_max_age``) or reached by text only: a child younger than ``min_age``
-    cannot use it, so the plan offers the parents' services instead.
+    cannot use it, nor can a child of any age in a situation ``unable_if`` describes (one
+    who may not speak or use a phone alone), so the plan offers the parents' services instead.
     """
 
     min_age: int
     service_types: tuple[str, ...]
     children_max_age: int
     why: str
+    unable_if: Any = None
+
+    def unable(self, values: Mapping[str, Any]) -> bool:
+        """Whether this child cannot use such a line alone, whatever their age."""
+        return self.unable_if is not None and bool(self.unable_if.holds(values))
 
 
 @dataclass(frozen=True)

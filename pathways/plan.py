@@ -2,7 +2,9 @@
 
 The objects keep a little more than the JSON shows (why each agency is invited, which
 stages run alongside which) so the printed plan can explain itself; ``to_dict`` produces
-exactly the ``plan`` contract of DESIGN.md.
+the ``plan`` contract of DESIGN.md and the keys Waymark adds (docs/contracts.md): the
+opening ``summary`` (what to do today, one line a step, with the number to call) and, for a
+looked-after child, the ``placing_area``.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from services.search import Hit, service_summary
 
 from .situation import Situation
 
-__all__ = ["Invitee", "PlanService", "PlanStep", "Plan"]
+__all__ = ["Invitee", "PlanService", "PlanStep", "Plan", "SummaryLine"]
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,10 @@ class PlanStep:
     #: compiled and none delivers it) or ``not_compiled`` (only the statutory spine is known
     #: here, so nobody has looked). None when the step is not a gap.
     gap_reason: str | None = None
+    #: The step's line in the plan's opening summary (pathway.yaml ``summary``).
+    summary: str = ""
+    #: The service types whose number the summary gives for this step.
+    call: tuple[str, ...] = ()
 
     @property
     def not_compiled(self) -> bool:
@@ -90,6 +96,31 @@ class PlanStep:
 
 
 @dataclass(frozen=True)
+class SummaryLine:
+    """One line of the plan's opening summary: a step to do today and the number to call.
+
+    ``phone`` is a number from the step's own services (a public line; a line a service
+    keeps for professionals only where it has no public one, with ``audience``
+    ``professionals`` so it is labelled), or None when none of them lists one.
+    """
+
+    stage: str
+    text: str
+    phone: str | None = None
+    service: str | None = None
+    audience: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "stage": self.stage,
+            "text": self.text,
+            "phone": self.phone,
+            "service": self.service,
+            "audience": self.audience,
+        }
+
+
+@dataclass(frozen=True)
 class Plan:
     """The answer for one situation: steps, invitees, prompts and contacts for later."""
 
@@ -101,6 +132,10 @@ class Plan:
     later_contacts: tuple[PlanService, ...]
     #: ``local`` (the area's services are compiled) or ``statutory`` (spine only).
     coverage: str = "local"
+    #: What to do today, one line per ``now`` step in reading order (pathways.summary).
+    summary: tuple[SummaryLine, ...] = ()
+    #: The authority that looks after the child (``placing_area``), resolved.
+    placing: Place | None = None
 
     @property
     def strategy_discussion_invitees(self) -> list[str]:
@@ -112,6 +147,13 @@ class Plan:
         if authority is None:
             return None
         return {"code": authority.code, "name": authority.name, "coverage": self.coverage}
+
+    @property
+    def placing_area(self) -> dict[str, str] | None:
+        authority = self.placing.authority if self.placing is not None else None
+        if authority is None:
+            return None
+        return {"code": authority.code, "name": authority.name}
 
     @property
     def not_compiled(self) -> list[str]:
@@ -128,12 +170,16 @@ class Plan:
         return [s.stage for s in self.steps if s.gap]
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``plan`` JSON object of DESIGN.md, key for key."""
-        return {
+        """The ``plan`` JSON object of DESIGN.md, key for key, then the keys Waymark adds."""
+        out = {
             "situation": self.situation.model_dump(mode="json"),
             "area": self.area,
             "steps": [s.to_dict() for s in self.steps],
             "strategy_discussion_invitees": self.strategy_discussion_invitees,
             "prompts": [dict(p) for p in self.prompts],
             "later_contacts": [c.to_dict() for c in self.later_contacts],
+            "summary": [line.to_dict() for line in self.summary],
         }
+        if self.placing_area is not None:
+            out["placing_area"] = self.placing_area
+        return out

@@ -11,9 +11,15 @@ Same situation and data, same plan.
 
 What fits is also data (``offer:`` in pathway.yaml): evidence such as an STI in a young
 child stands in for a disclosure; a helpline the child would have to use on their own is
-not offered to a child too young to use it (their parents' helplines are, instead); a
-parents' programme is offered only where it applies; and a step about the child suspected
-of harm lists services for that child's age.
+not offered to a child too young to use it, or one who may not be able to use a phone or
+text line alone (their parents' helplines are, instead); a parents' programme is offered
+only where it applies; and a step about the child suspected of harm lists services for
+that child's age. A step may list some service types first (a CAMHS for a child who has
+self-harmed).
+
+A looked-after child's ``placing_area`` is resolved like ``area`` (an unknown one is bad
+input, named). Every plan opens with its summary (:mod:`.summary`): each step to do today,
+in one line, with the number to call.
 """
 
 from __future__ import annotations
@@ -36,11 +42,13 @@ from .model import WHEN_ORDER, Pathway, StageDef
 from .plan import Invitee, Plan, PlanService, PlanStep
 from .rules import Always
 from .situation import AdultAge, Situation, parse_situation, situation_values
+from .summary import first_screen
 
 __all__ = [
     "UnknownPlace",
     "make_plan",
     "resolve_place",
+    "resolve_placing_area",
     "eligible",
     "delivers",
     "applicable_stages",
@@ -87,6 +95,22 @@ def resolve_place(situation: Situation, directory: Directory) -> Place:
     return place
 
 
+def resolve_placing_area(situation: Situation, directory: Directory) -> Place | None:
+    """The authority that looks after the child (``placing_area``), or None when not given."""
+    text = situation.placing_area
+    if not text:
+        return None
+    try:
+        return directory.place_for_area(text)
+    except PlaceNotFound:
+        hint = _area_suggestion(text, directory)
+        raise UnknownPlace(
+            f"placing_area: {text!r} is not an English children's services authority.{hint} "
+            "Give the name of the council that looks after the child (e.g. Leeds) or its GSS "
+            "code (e.g. E08000035)."
+        ) from None
+
+
 def _area_suggestion(text: str, directory: Directory) -> str:
     """" Did you mean York?" for a misspelt authority name, as ``--place`` says for towns."""
     names = {a.name.casefold(): a.name for a in directory.geography.authorities.values()}
@@ -120,10 +144,16 @@ def _disclosed(situation: Situation, pathway: Pathway | None = None) -> bool:
     return bool(treat is not None and treat.holds(situation_values(situation)))
 
 
-def _own_contact(service: Service, age: int | None, pathway: Pathway | None) -> bool:
-    """A helpline the person would have to use on their own, and is too young to."""
+def _own_contact(
+    service: Service, age: int | None, pathway: Pathway | None, unable: bool = False
+) -> bool:
+    """A helpline the person would have to use on their own, and is too young to (or, being
+    ``unable``, may not be able to use alone at any age: a child who may not speak)."""
     rule = pathway.own_contact if pathway is not None else None
-    if rule is None or age is None or age >= rule.min_age or service.for_parents:
+    if rule is None or service.for_parents:
+        return False
+    too_young = age is not None and age < rule.min_age
+    if not (too_young or unable):
         return False
     if not set(service.service_types) & set(rule.service_types):
         return False
@@ -152,7 +182,7 @@ def eligible(
         return False
     if service.requires_disclosure and not _disclosed(situation, pathway):
         return False
-    if _own_contact(service, situation.age, pathway):
+    if _own_contact(service, situation.age, pathway, _unable_alone(pathway, situation)):
         return False
     if pathway is not None and service.id in _withheld(pathway, situation_values(situation)):
         return False
@@ -175,6 +205,12 @@ def delivers(service: Service, stage: StageDef, extra_types: Iterable[str] = ())
     if stage.id in service.stages and types & set(stage.service_types):
         return True
     return bool(types & set(extra_types))
+
+
+def _unable_alone(pathway: Pathway | None, situation: Situation) -> bool:
+    """The child may not be able to phone or text a helpline alone, whatever their age."""
+    rule = pathway.own_contact if pathway is not None else None
+    return rule is not None and rule.unable(situation_values(situation))
 
 
 def applicable_stages(pathway: Pathway, situation: Situation) -> list[StageDef]:
@@ -204,8 +240,14 @@ class EligibleServices:
 
     pathway: Pathway | None
     withheld: frozenset[str]
+    #: Programmes offered only in situations like this one (``offer.only_if`` holds): listed
+    #: beside local services, which would otherwise push national ones out.
+    targeted: frozenset[str] = frozenset()
     local: np.ndarray  # bool per row: a local (not national) service
     self_referral: np.ndarray  # int8 per row: 1 where families can refer themselves
+    #: The child may not be able to use a phone or text line alone (pathway.yaml
+    #: ``offer.own_contact.unable_if``), whatever their age.
+    unable_alone: bool = False
 
     # Supplied by each implementation (the index's columns, or record by record):
     def hits(self, rows: Iterable[int]) -> list[Hit]:  # pragma: no cover
@@ -227,13 +269,19 @@ class EligibleServices:
         """Per row: delivers this stage."""
         raise NotImplementedError
 
+    def of_types(self, service_types: Iterable[str]) -> np.ndarray:
+        """Per row: a service of one of these types (record by record unless overridden)."""
+        wanted = set(service_types)
+        rows = range(len(self.local))
+        return np.array([bool(wanted & set(h.service.service_types)) for h in self.hits(rows)], dtype=bool)
+
     def suitable(self, row: int, ages: Sequence[int | None]) -> bool:
         """Not withheld for this situation, and usable by the youngest person served."""
         service = self.hits([row])[0].service
         if service.id in self.withheld:
             return False
         known = [a for a in ages if a is not None]
-        return not _own_contact(service, min(known) if known else None, self.pathway)
+        return not _own_contact(service, min(known) if known else None, self.pathway, self.unable_alone)
 
     def take(self, rows: Iterable[int], limit: int, ages: Sequence[int | None]) -> list[int]:
         """The first ``limit`` suitable rows (records are read one at a time, only as needed)."""
@@ -248,7 +296,9 @@ class EligibleServices:
     def dropped_own_contact(self, rows: Iterable[int], ages: Sequence[int | None]) -> bool:
         known = [a for a in ages if a is not None]
         youngest = min(known) if known else None
-        return any(_own_contact(self.hits([int(r)])[0].service, youngest, self.pathway) for r in rows)
+        return any(
+            _own_contact(self.hits([int(r)])[0].service, youngest, self.pathway, self.unable_alone) for r in rows
+        )
 
 
 #: Builds the services a child is eligible for: (directory, place, situation, pathway) → rows.
@@ -292,6 +342,8 @@ class _Eligible(EligibleServices):
         )
         self.pathway = pathway
         self.withheld = _withheld(pathway, situation_values(situation)) if pathway else frozenset()
+        self.targeted = _targeted(pathway, situation_values(situation)) if pathway else frozenset()
+        self.unable_alone = _unable_alone(pathway, situation)
         self._hits: dict[int, Hit] = {}
 
     def fits(self, ages: Sequence[int | None]) -> np.ndarray:
@@ -329,6 +381,10 @@ class _Eligible(EligibleServices):
         both = ((self.stage_bits & stage_bit) != 0) & ((self.type_bits & types) != 0)
         return both | ((self.type_bits & extra) != 0) if extra else both
 
+    def of_types(self, service_types: Iterable[str]) -> np.ndarray:
+        """Rows of services of one of ``service_types``."""
+        return (self.type_bits & np.uint32(_bits(service_types))) != 0
+
 
 def _bits(service_types: Iterable[str]) -> int:
     # A type no record can have (records are validated against the vocabulary) matches none.
@@ -336,6 +392,11 @@ def _bits(service_types: Iterable[str]) -> int:
     for t in service_types:
         out |= TYPE_BITS.get(t, 0)
     return out
+
+
+def _targeted(pathway: Pathway, values: Mapping[str, Any]) -> frozenset[str]:
+    """Ids of services offered only in situations like this one (their ``only_if`` holds)."""
+    return frozenset(r.service for r in pathway.offer_only_if if r.condition.holds(values))
 
 
 def _withheld(pathway: Pathway | None, values: Mapping[str, Any]) -> frozenset[str]:
@@ -356,18 +417,35 @@ def _choose(
     extra_types: Sequence[str],
     limit: int,
     ages: Sequence[int | None],
+    prefer: Sequence[str] = (),
 ) -> tuple[list[Hit], bool]:
-    """The services to list for a step and whether the step is a local gap."""
+    """The services to list for a step and whether the step is a local gap.
+
+    Services of a ``prefer`` type come first (each group keeps its search order).
+    """
     fits = hits.fits(ages) & hits.open_to(stage)
     matching = hits.delivers(stage, extra_types) & fits
-    local_rows = np.flatnonzero(matching & hits.local)
-    national_rows = np.flatnonzero(matching & ~hits.local)
+    if prefer:
+        first = hits.of_types(prefer)
+        local_rows = np.concatenate(
+            [np.flatnonzero(matching & hits.local & first), np.flatnonzero(matching & hits.local & ~first)]
+        )
+        national_rows = np.concatenate(
+            [np.flatnonzero(matching & ~hits.local & first), np.flatnonzero(matching & ~hits.local & ~first)]
+        )
+    else:
+        local_rows = np.flatnonzero(matching & hits.local)
+        national_rows = np.flatnonzero(matching & ~hits.local)
     local = hits.take(local_rows, limit, ages)
     national = hits.take(national_rows, limit, ages)
     if stage.national_first:
         chosen = [*national, *local]
     elif local:
-        chosen = [*local, *(national if stage.national_covers else ())]
+        # Beside local services, national ones only where they cover the stage, or where a
+        # programme is meant for exactly this situation (a protective parents' programme).
+        targeted = national if stage.national_covers else [
+            r for r, h in zip(national, hits.hits(national)) if h.service.id in hits.targeted]
+        chosen = [*local, *targeted]
     else:
         chosen = list(national)
     gap = not local and not (stage.national_covers and national)
@@ -391,9 +469,11 @@ def _step(
     title, when, why = stage.title, stage.when, stage.why
     services_for = stage.services_for
     specific = not (isinstance(stage.applies_when, Always) and stage.applies_when.value)
+    summary, call = stage.summary, stage.call
     notes: list[str] = []
     extra_types: list[str] = []
     extra_agencies: list[str] = []
+    prefer: list[str] = []
     for variant in stage.variants:
         if not variant.condition.holds(values):
             continue
@@ -402,11 +482,16 @@ def _step(
         title = variant.title or title
         when = variant.when or when
         why = " ".join(variant.why.split()) if variant.why else why
+        summary = variant.summary or summary
+        call = variant.call if variant.call is not None else call
         if variant.note:
             notes.append(" ".join(variant.note.split()))
         extra_types.extend(t for t in variant.add_service_types if t not in extra_types)
         extra_agencies.extend(a for a in variant.add_agencies if a not in extra_agencies)
-    chosen, gap = _choose(stage, hits, extra_types, pathway.services_per_step, _ages(services_for, situation))
+        prefer.extend(t for t in variant.prefer_service_types if t not in prefer)
+    chosen, gap = _choose(
+        stage, hits, extra_types, pathway.services_per_step, _ages(services_for, situation), prefer
+    )
     alongside = tuple(other for other in stage.parallel_with if other in present)
     agencies = _agencies(stage, values, extra_agencies)
     return PlanStep(
@@ -422,6 +507,8 @@ def _step(
         services_for=tuple(services_for),
         specific=specific,
         gap_reason=gap_reason if gap else None,
+        summary=summary or " ".join(title.split()),
+        call=tuple(call),
     )
 
 
@@ -442,8 +529,9 @@ def _later_contacts(
     chosen = [PlanService.from_hit(h) for h in hits.hits(hits.take(matching, spec.max, ages))]
     if chosen:
         return chosen
+    unable = _unable_alone(pathway, situation)
     fallback = [s for s in spec.fallback if eligible(s, situation, place, pathway=pathway)] or [
-        s for s in spec.fallback if not _own_contact(s, situation.age, pathway)
+        s for s in spec.fallback if not _own_contact(s, situation.age, pathway, unable)
     ] or list(spec.fallback)
     return [PlanService(s, None, False) for s in fallback[: spec.max]]
 
@@ -469,7 +557,7 @@ def make_plan(
     ``pathway`` defaults to the data directory's own ``pathway.yaml`` or the shipped one.
     ``eligible_services`` finds the services this child may use (default: the index-backed
     search); the benchmark passes a record-by-record one to measure the same planner.
-    An unknown area, postcode or place raises ``UnknownPlace``.
+    An unknown area, postcode, place or placing area raises ``UnknownPlace``.
     """
     if pathway is None:
         pathway = load_pathway(pathway_path(directory.data_dir))
@@ -479,6 +567,7 @@ def make_plan(
         pointer = adult_pointer(pathway, directory)
         raise AdultAge(f"{exc}. {pointer}" if pointer else str(exc), exc.age) from None
     place = resolve_place(situation, directory)
+    placing = resolve_placing_area(situation, directory)
     hits = (eligible_services or _Eligible)(directory, place, situation, pathway)
 
     values = situation_values(situation)
@@ -503,4 +592,6 @@ def make_plan(
         prompts=prompts,
         later_contacts=tuple(_later_contacts(pathway, hits, situation, place)),
         coverage=directory.coverage.of(code),
+        summary=first_screen(steps),
+        placing=placing,
     )

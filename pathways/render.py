@@ -1,11 +1,12 @@
 """A plan as text a practitioner can print, or as Markdown.
 
-Plain words, read under pressure: the plan opens with today's actions that are specific to
-this child, then today's actions every plan has, then next and later. Each step lists its
-services' contact details; steps with no local service are marked and named once, in one
-line, rather than in a sentence repeated under every step. Prompt sources are listed once
-at the end. Rendering only formats (and orders for reading): every decision was made by the
-planner.
+Plain words, read under pressure: the plan opens with its first screen, what to do today
+(one line a step, with the number to call: ``plan.summary``), then the full plan: today's
+actions that are specific to this child, then today's actions every plan has, then next
+and later. Each step lists its services' contact details; steps with no local service are
+marked and named once, in one line, rather than in a sentence repeated under every step.
+Prompt sources are listed once at the end. Rendering only formats (and orders for
+reading): every decision was made by the planner.
 """
 
 from __future__ import annotations
@@ -16,8 +17,9 @@ from collections.abc import Callable
 from services.freshness import trust_line
 
 from .model import Pathway
-from .plan import Plan, PlanService, PlanStep
+from .plan import Plan, PlanService, PlanStep, SummaryLine
 from .rules import Always
+from .summary import today_in_order
 
 __all__ = [
     "render_text",
@@ -29,6 +31,10 @@ __all__ = [
     "availability_text",
     "GAP_TEXT",
     "SECTION_TITLES",
+    "SUMMARY_HEADING",
+    "PROFESSIONALS_LABEL",
+    "summary_text_lines",
+    "call_text",
 ]
 
 
@@ -44,6 +50,13 @@ SECTION_TITLES: dict[str, str] = {
 
 GAP_TEXT = "No local service in the directory delivers this step here."
 
+#: The heading of the plan's first screen (the summary; the full plan follows it).
+SUMMARY_HEADING = "What to do today"
+#: How a number a service keeps for professionals is labelled (the plan is for practitioners).
+PROFESSIONALS_LABEL = "professionals' line"
+#: The printed summary's tick box, one per thing to do.
+_TICK = "[ ] "
+
 SOME_AREAS_TEXT = "runs only in some areas: ask the organisation whether it runs near you"
 
 #: The printed plan gives contact details for this many new services per step.
@@ -58,7 +71,7 @@ def reading_order(plan: Plan) -> list[tuple[str, list[PlanStep]]]:
     a health sign, safe care for two children, a medical within the window), then the steps
     every plan has today, then next and later, each in the pathway's order.
     """
-    now = [s for s in plan.steps if s.when == "now"]
+    now = today_in_order(plan.steps)
     specific = [s for s in now if s.specific]
     rest = [s for s in now if not s.specific]
     sections = [("today_child", specific), ("today" if specific else "now", rest)]
@@ -106,6 +119,34 @@ def not_compiled_line(plan: Plan) -> str | None:
     return line
 
 
+def call_text(line: SummaryLine, *, with_service: bool = True) -> str:
+    """Who to call for a summary line: the number, labelled when it is for professionals,
+    and the service's name (or only the name, when no number is listed; "" when no one)."""
+    professionals = line.audience == "professionals"
+    if line.phone is None:
+        return line.service or ""
+    names = [line.service] if with_service and line.service and line.phone not in line.service else []
+    if professionals:
+        names.append(PROFESSIONALS_LABEL)
+    return line.phone + (f" ({', '.join(names)})" if names else "")
+
+
+def summary_text_lines(plan: Plan, width: int = 88) -> list[str]:
+    """The first screen as plain text: the heading, then one line per thing to do today,
+    each at most ``width`` characters (the service's name is left out when it does not fit;
+    a number is never left out)."""
+    out = [SUMMARY_HEADING + " (the full plan follows):"]
+    for line in plan.summary:
+        base = _TICK + line.text
+        options = [call_text(line), call_text(line, with_service=False)] if line.phone else [call_text(line), ""]
+        for option in options:
+            text = base + (f" — {option}" if option else "")
+            if len(text) <= width:
+                break
+        out.append(text)
+    return out
+
+
 _FIELD_WORDS = {
     "concern": "concern",
     "indicators": "signs",
@@ -117,6 +158,9 @@ _FIELD_WORDS = {
     "other_children": "other children",
     "previous_concerns": "previous concerns",
     "language": "language",
+    "suspect_sex": "suspect's sex",
+    "education": "education",
+    "raised_by": "raised by",
 }
 _INDICATOR_WORDS = {
     "sti": "sexually transmitted infection",
@@ -139,7 +183,12 @@ _FLAG_WORDS = {
     "suspect_works_with_children": "suspect works with children",
     "consent_refused": "parents refuse consent",
     "immediate_danger": "IMMEDIATE DANGER",
-    "mental_health_concern": "mental health concern",
+    "mental_health_concern": "self-harm or mental health concern",
+    "suspect_has_contact": "suspect has contact with the child",
+    "multiple_suspects": "more than one person suspected",
+    "domestic_abuse": "domestic abuse at home",
+    "honour_based_abuse": "risk of honour-based abuse or forced marriage",
+    "child_is_parent": "the child is a parent",
 }
 
 
@@ -154,6 +203,9 @@ def describe_situation(plan: Plan) -> str:
         if value is not None:
             parts.append(f"{word}: {str(value).replace('_', ' ')}")
     parts.extend(word for name, word in _FLAG_WORDS.items() if getattr(s, name))
+    if s.placing_area:
+        placing = plan.placing_area
+        parts.append(f"looked after by {placing['name'] if placing else s.placing_area}")
     return "; ".join(parts)
 
 
@@ -173,7 +225,7 @@ def _contact(ps: PlanService, *, brief: bool = False) -> str:
         bits.append(f"{ps.distance_km:.1f} km")
     elif service.is_national and not brief:
         bits.append("national")
-    bits.extend(p.number + (f" ({p.type})" if p.type != "voice" else "") for p in service.phones[:2])
+    bits.extend(_phone_text(p) for p in service.phones[:2])
     url = service.url or (service.organization.url if service.organization else None)
     if url and not (brief and service.phones and service.is_national):
         bits.append(url)
@@ -184,6 +236,14 @@ def _contact(ps: PlanService, *, brief: bool = False) -> str:
         # Which claim is old, in the same words as the app's card (services.freshness).
         bits.append(trust_line(service).rstrip("."))
     return " · ".join(bits)
+
+
+def _phone_text(phone) -> str:
+    """A number with its kind (text, textphone) and, for a line kept for professionals, that."""
+    labels = [phone.type] if phone.type != "voice" else []
+    if not phone.is_public:
+        labels.append(PROFESSIONALS_LABEL)
+    return phone.number + (f" ({', '.join(labels)})" if labels else "")
 
 
 def _first_sentence(text: str) -> str:
@@ -227,12 +287,9 @@ def render_text(plan: Plan, pathway: Pathway | None = None, *, width: int = 88) 
     titles = {s.stage: s.title for s in plan.steps}
     later_ids = [ps.service.id for ps in plan.later_contacts]
     del titles
-    lines = [
-        f"Waymark plan for a child in {_area(plan)}",
-        wrap(describe_situation(plan), "  "),
-        "",
-        "If the child is in immediate danger, call 999.",
-    ]
+    lines = [f"Waymark plan for a child in {_area(plan)}", ""]
+    lines += summary_text_lines(plan, width)
+    lines += ["If the child is in immediate danger, call 999.", "", wrap(describe_situation(plan), "  ")]
     coverage = not_compiled_line(plan)
     if coverage:
         lines += ["", wrap(coverage, "")]
@@ -314,8 +371,15 @@ def _md(text: str) -> str:
 
 def render_markdown(plan: Plan, pathway: Pathway | None = None) -> str:
     """The plan as Markdown (for the app, or to paste into a case record)."""
-    out = [
-        f"# Waymark plan for a child in {_md(_area(plan))}",
+    out = [f"# Waymark plan for a child in {_md(_area(plan))}", "", f"## {SUMMARY_HEADING}", ""]
+    for i, line in enumerate(plan.summary, 1):
+        who = call_text(line)
+        number = f"**{_md(line.phone)}**" if line.phone else ""
+        rest = who[len(line.phone):] if line.phone else who
+        out.append(f"{i}. {_md(line.text)}" + (f" — {number}{_md(rest)}" if who else ""))
+    out += [
+        "",
+        "The full plan follows.",
         "",
         f"*{_md(describe_situation(plan))}*",
         "",

@@ -14,8 +14,18 @@ or more raises :class:`AdultAge`, so the caller can point to adult support inste
 
 Two fields are Waymark's own additions to the DESIGN list: ``immediate_danger`` (step one
 says "call 999" either way; this makes it the headline) and ``mental_health_concern``
-(self-harm or other mental health needs: CAMHS joins the strategy discussion). ``place``
-stands for a town or village name, as ``--place`` does on every CLI.
+(self-harm or suicidal thoughts: an urgent mental health assessment today, and CAMHS joins
+the strategy discussion). ``place`` stands for a town or village name, as ``--place`` does on
+every CLI.
+
+The family around the child: who is suspected (``suspect_sex``, ``multiple_suspects``, and
+``suspect_has_contact`` for someone who visits or still sees the child rather than living
+there), what else is happening at home (``domestic_abuse``, ``honour_based_abuse``), where the
+child is seen (``education``), who raised the concern (``raised_by``), whether the child is
+a parent (``child_is_parent``), and ``placing_area``: the authority that looks after a child
+placed in care (a name or GSS code, resolved by the planner like ``area``). ``concern`` may be
+``risk_only``: a known risk and no signs yet (a man convicted of offences against children
+moves in).
 """
 
 from __future__ import annotations
@@ -35,6 +45,9 @@ __all__ = [
     "INDICATORS",
     "LivingArrangement",
     "Concern",
+    "SuspectSex",
+    "Education",
+    "RaisedBy",
     "Relationship",
     "Investigation",
     "FieldKind",
@@ -45,7 +58,23 @@ __all__ = [
     "situation_values",
 ]
 
-Concern = Literal["signs_only", "partial_disclosure", "disclosure"]
+Concern = Literal["signs_only", "partial_disclosure", "disclosure", "risk_only"]
+SuspectSex = Literal["male", "female", "unknown"]
+#: Where the child spends the day: who sees the child outside the home.
+Education = Literal["school", "early_years", "college", "home_educated", "not_in_education"]
+#: Who raised the concern or found the sign (they are invited to the strategy discussion).
+RaisedBy = Literal[
+    "school",
+    "early_years",
+    "gp",
+    "health_visitor",
+    "hospital",
+    "police",
+    "parent",
+    "child",
+    "adult_survivor",
+    "other",
+]
 Relationship = Literal[
     "parent",
     "step_parent_or_partner",
@@ -82,6 +111,11 @@ class AdultAge(InvalidInput):
         self.age = age
 
 _MAX_CHILDREN = 50
+#: Ages that bound where a child can be educated (England): reception from 4, early years
+#: up to 5 (compulsory school age follows the fifth birthday), college from 14.
+_SCHOOL_FROM = 4
+_EARLY_YEARS_TO = 5
+_COLLEGE_FROM = 14
 _MAX_CONCERNS = 200
 _LANGUAGE = re.compile(r"^[^\W\d_][^\d_]{0,39}$")
 
@@ -118,6 +152,15 @@ class Situation(BaseModel):
     living_arrangement: LivingArrangement | None = None
     immediate_danger: bool = False
     mental_health_concern: bool = False
+    suspect_sex: SuspectSex | None = None
+    domestic_abuse: bool = False
+    honour_based_abuse: bool = False
+    placing_area: str | None = Field(default=None, min_length=1, max_length=100)
+    suspect_has_contact: bool = False
+    education: Education | None = None
+    child_is_parent: bool = False
+    multiple_suspects: bool = False
+    raised_by: RaisedBy | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -189,12 +232,25 @@ class Situation(BaseModel):
                 out.append(f"a parent or a parent's partner cannot be {age}")
             if self.suspect_works_with_children:
                 out.append(f"a suspect aged {age} cannot be working with children")
-        if self.retracted and self.concern == "signs_only":
+        if self.retracted and self.concern in ("signs_only", "risk_only"):
             out.append(
-                "retracted means the child took back what they said, but concern is signs_only "
+                f"retracted means the child took back what they said, but concern is {self.concern} "
                 "(the child has said nothing): use partial_disclosure or disclosure"
             )
+        out.extend(self._education_contradictions())
         return out
+
+    def _education_contradictions(self) -> list[str]:
+        """An education no child of this age could be in (reception starts at 4 or 5;
+        early years end by 5; further education colleges take children from 14)."""
+        age, education = self.age, self.education
+        if education == "school" and age < _SCHOOL_FROM:
+            return [f"education: a child of {age} is too young for school (use early_years or not_in_education)"]
+        if education == "early_years" and age > _EARLY_YEARS_TO:
+            return [f"education: early_years is for children under school age, not a child of {age}"]
+        if education == "college" and age < _COLLEGE_FROM:
+            return [f"education: a child of {age} is too young for college (use school)"]
+        return []
 
     @property
     def suspect_under_criminal_age(self) -> bool:
@@ -209,6 +265,11 @@ class Situation(BaseModel):
     @property
     def investigation_active(self) -> bool:
         return self.investigation in ACTIVE_INVESTIGATION
+
+    @property
+    def looked_after(self) -> bool:
+        """In the care of a local authority: in foster or residential care, or placed by one."""
+        return self.living_arrangement in ("foster_care", "residential") or self.placing_area is not None
 
 
 def _indicators(raw: Any) -> tuple[str, ...]:

@@ -28,6 +28,7 @@ __all__ = [
     "PromptSpec",
     "PromptVariantSpec",
     "SettingsSpec",
+    "SUMMARY_MAX",
     "StageSpec",
     "VariantSpec",
 ]
@@ -47,6 +48,11 @@ class AgencySpec(_Spec):
     why: str | None = Field(default=None, min_length=1)
 
 
+#: The longest line a step may have in the plan's opening summary (it shares a printed
+#: line with the number to call).
+SUMMARY_MAX = 50
+
+
 class VariantSpec(_Spec):
     if_: Any = Field(alias="if")
     title: str | None = Field(default=None, min_length=1)
@@ -56,6 +62,12 @@ class VariantSpec(_Spec):
     add_service_types: list[ServiceType] = []
     add_agencies: list[Agency] = []
     services_for: list[Literal["child", "suspect"]] = []
+    #: The step's line in the opening summary for this situation (replaces the stage's).
+    summary: str | None = Field(default=None, min_length=1, max_length=SUMMARY_MAX)
+    #: Whose number the summary gives for this situation (replaces the stage's ``call``).
+    call: list[ServiceType] | None = None
+    #: Services of these types are listed first (a CAMHS before other therapy).
+    prefer_service_types: list[ServiceType] = []
 
 
 class StageSpec(_Spec):
@@ -74,6 +86,10 @@ class StageSpec(_Spec):
     never_gated_on: list[str] = []
     services_for: list[Literal["child", "suspect"]] = ["child"]
     professional_referral: bool = False
+    #: The step's one line in the plan's opening summary (what to do today).
+    summary: str | None = Field(default=None, min_length=1, max_length=SUMMARY_MAX)
+    #: The service types whose number the summary gives (none: no number for this step).
+    call: list[ServiceType] = []
 
     @field_validator("agencies", mode="before")
     @classmethod
@@ -103,6 +119,8 @@ class OwnContactSpec(_Spec):
     service_types: list[ServiceType] = Field(min_length=1)
     children_max_age: int = Field(default=18, ge=0, le=25)
     why: str = Field(min_length=1)
+    #: Situations in which a child of any age may not be able to use a line alone.
+    unable_if: Any = None
 
 
 class OfferRuleSpec(_Spec):

@@ -131,6 +131,19 @@ PromptId = Literal[
     "emergency_contraception_and_pep",
     "sexual_risk_order",
     "transition_to_adult_services",
+    "professional_interpreter",
+    "forced_marriage_one_chance",
+    "domestic_abuse_alongside",
+    "abuse_by_women",
+    "child_sex_offender_disclosure",
+    "complex_abuse",
+    "not_in_school",
+    "looked_after_child",
+    "pregnancy_options_and_evidence",
+    "child_is_a_parent",
+    "adult_discloser",
+    "mental_health_crisis",
+    "contact_with_suspect",
 ]
 
 STAGES: tuple[str, ...] = get_args(Stage)

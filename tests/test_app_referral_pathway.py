@@ -201,3 +201,66 @@ def test_contradictions_get_a_message(shipped_page):
     at = fill(shipped_page, age=9, where="York", concern="signs_only", flags=("retracted",))
     assert any("retracted means the child took back what they said" in w.value.replace("\\", "") for w in at.warning)
     assert PLAN_KEY not in at.session_state
+
+
+def test_the_plan_opens_with_what_to_do_today(shipped_page):
+    at = fill(shipped_page, age=2, where="York", indicators=("sti",))
+    assert not at.exception
+    plan = at.session_state[PLAN_KEY]
+    h = headings(at)
+    assert h.index("What to do today") < h.index("Today, for this child")
+    body = texts(at)
+    first = body.index("What to do today")
+    for line in plan.summary:
+        assert body.index(line.text, first) < body.index("Today, for this child")
+    assert "1. Strategy discussion today" in body
+
+
+def test_the_family_questions_reach_the_plan(shipped_page):
+    at = shipped_page
+    at.selectbox(key="situation-raised_by").set_value("gp")
+    at.selectbox(key="situation-education").set_value("home_educated")
+    at.selectbox(key="situation-suspect_sex").set_value("female")
+    at.text_input(key="situation-placing_area").input("Leeds")
+    at = fill(
+        at, age=10, where="York", concern="signs_only", relationship="parent", living="foster_care",
+        flags=("domestic_abuse", "honour_based_abuse", "child_is_parent", "suspect_has_contact", "multiple_suspects"),
+    )
+    assert not at.exception
+    plan = at.session_state[PLAN_KEY]
+    s = plan.situation
+    assert (s.raised_by, s.education, s.suspect_sex, s.placing_area) == ("gp", "home_educated", "female", "Leeds")
+    assert s.domestic_abuse and s.honour_based_abuse and s.child_is_parent and s.suspect_has_contact
+    assert s.multiple_suspects
+    assert {"gp", "placing_authority", "iro"} <= set(plan.strategy_discussion_invitees)
+    assert "school" not in plan.strategy_discussion_invitees
+    ids = {p["id"] for p in plan.prompts}
+    assert {"abuse_by_women", "forced_marriage_one_chance", "domestic_abuse_alongside", "child_is_a_parent",
+            "contact_with_suspect", "complex_abuse", "not_in_school", "looked_after_child"} <= ids
+    assert plan.placing_area == {"code": "E08000035", "name": "Leeds"}
+
+
+def test_an_unknown_placing_council_is_named(shipped_page):
+    shipped_page.text_input(key="situation-placing_area").input("Narnia")
+    at = fill(shipped_page, age=10, where="York")
+    assert not at.exception
+    assert any("placing_area: 'Narnia'" in w.value.replace("\\", "") for w in at.warning), [w.value for w in at.warning]
+    assert PLAN_KEY not in at.session_state
+
+
+def test_new_labels_are_short_enough_for_a_phone():
+    """Labels are read at 360 px: the new questions keep to a few words."""
+    from app.pages import referral_pathway as page
+
+    labels = ["Who raised the concern?", "Education", "Sex of the person suspected", "Council that looks after the child"]
+    labels += [page._FLAGS[f] for f in ("domestic_abuse", "honour_based_abuse", "child_is_parent", "mental_health_concern")]
+    labels += [page._MORE_FLAGS[f] for f in ("suspect_has_contact", "multiple_suspects")]
+    assert all(len(label) <= 45 for label in labels), [x for x in labels if len(x) > 45]
+
+
+def test_each_line_to_do_today_gives_the_number_then_who_it_is(shipped_page):
+    at = fill(shipped_page, age=13, where="Leeds", indicators=("pregnancy",), suspect_age=35)
+    assert not at.exception
+    refer = next(x for x in at.session_state[PLAN_KEY].summary if x.stage == "refer_to_social_care")
+    assert refer.phone
+    assert f"{refer.phone} ({refer.service})" in texts(at)

@@ -109,6 +109,7 @@ def test_json_plan_follows_the_contract(capsys, small_data):
     )
     assert code == 0
     data = json.loads(out)
+    # the DESIGN keys, in order, then the keys Waymark adds (docs/contracts.md)
     assert list(data) == [
         "situation",
         "area",
@@ -116,7 +117,10 @@ def test_json_plan_follows_the_contract(capsys, small_data):
         "strategy_discussion_invitees",
         "prompts",
         "later_contacts",
+        "summary",
     ]
+    now = [s["stage"] for s in data["steps"] if s["when"] == "now"]
+    assert sorted(line["stage"] for line in data["summary"]) == sorted(now)
     assert data["area"] == {"code": "E06000014", "name": "York", "coverage": "local"}
     assert data["situation"]["child_displays_hsb"] is True
     assert data["situation"]["days_since_last_abuse"] is None
@@ -138,6 +142,32 @@ def test_markdown_plan(capsys, small_data):
     assert code == 0
     assert out.startswith("# Waymark plan for a child in York")
     assert "## Now" in out and "## Practice reminders" in out
+
+
+def test_the_family_around_the_child_is_flags_too(capsys, small_data):
+    code, out, _ = cli(
+        capsys, "plan", "--json", "--age", "12", "--area", "York", "--concern", "signs_only",
+        "--suspect-sex", "female", "--suspect-relationship", "parent", "--suspect-has-contact",
+        "--education", "home_educated", "--raised-by", "gp", "--placing-area", "Leeds",
+        "--living-arrangement", "foster_care", "--domestic-abuse", "--multiple-suspects",
+        "--data", str(small_data),
+    )
+    assert code == 0
+    data = json.loads(out)
+    assert data["placing_area"] == {"code": "E08000035", "name": "Leeds"}
+    invitees = set(data["strategy_discussion_invitees"])
+    assert {"gp", "placing_authority", "iro"} <= invitees and "school" not in invitees
+    prompts = {p["id"] for p in data["prompts"]}
+    assert {"abuse_by_women", "contact_with_suspect", "not_in_school", "looked_after_child",
+            "domestic_abuse_alongside", "complex_abuse"} <= prompts
+
+
+def test_the_text_plan_opens_with_what_to_do_today(capsys, small_data):
+    code, out, _ = cli(capsys, "plan", "--age", "9", "--area", "York", "--data", str(small_data))
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[2].startswith("What to do today")
+    assert lines[3].startswith("[ ] ")
 
 
 def test_postcode_stands_for_area(capsys, small_data):
@@ -202,6 +232,22 @@ def test_postcode_stands_for_area(capsys, small_data):
         (["plan", "--age", "9", "--area", "York", "--frobnicate"], "unrecognized arguments: --frobnicate"),
         (["plan", "--age", "9", "--area", "York", "--json", "--markdown"], "not allowed with argument"),
         (["nonsense"], "invalid choice: 'nonsense'"),
+        (
+            ["plan", "--age", "9", "--area", "York", "--placing-area", "Narnia"],
+            "placing_area: 'Narnia' is not an English children's services authority",
+        ),
+        (["plan", "--age", "9", "--area", "York", "--placing-area", "Leds"], "Did you mean Leeds?"),
+        (["plan", "--age", "9", "--area", "York", "--raised-by", "teacher"], "invalid choice: 'teacher'"),
+        (["plan", "--age", "9", "--area", "York", "--education", "nursery"], "invalid choice: 'nursery'"),
+        (["plan", "--age", "9", "--area", "York", "--suspect-sex", "woman"], "invalid choice: 'woman'"),
+        (
+            ["plan", "--age", "2", "--area", "York", "--education", "school"],
+            "education: a child of 2 is too young for school",
+        ),
+        (
+            ["plan", "--age", "9", "--area", "York", "--concern", "risk_only", "--retracted"],
+            "but concern is risk_only",
+        ),
     ],
 )
 def test_bad_flags_exit_2_with_one_line(capsys, argv, message):

@@ -506,6 +506,7 @@ def test_plans_are_deterministic(directory):
 
 def test_json_follows_the_design_contract(directory):
     data = plan(directory, concern="disclosure").to_dict()
+    # the DESIGN keys, in order, then the keys Waymark adds (docs/contracts.md)
     assert list(data) == [
         "situation",
         "area",
@@ -513,7 +514,9 @@ def test_json_follows_the_design_contract(directory):
         "strategy_discussion_invitees",
         "prompts",
         "later_contacts",
+        "summary",
     ]
+    assert all(list(line) == ["stage", "text", "phone", "service", "audience"] for line in data["summary"])
     for step in data["steps"]:
         assert list(step) == ["stage", "when", "title", "why", "agencies", "services", "gap", "gap_reason"]
         for item in step["services"]:

@@ -8,7 +8,7 @@ import pytest
 
 from pathways.definition import load_pathway
 from pathways.planner import make_plan
-from pathways.render import describe_situation, render_markdown, render_text
+from pathways.render import describe_situation, reading_order, render_markdown, render_text
 from services.directory import load_directory
 
 from .conftest import service, write_data_dir
@@ -79,20 +79,60 @@ def test_situation_summary_names_what_is_known(plan):
     assert summary.startswith("age 15") and "investigation: ongoing" in summary and "disabled" in summary
 
 
-def test_a_typical_plan_stays_short_and_opens_with_todays_steps_for_this_child():
-    """Readable under pressure: the printed plan for a common situation stays short, each
-    service's contact details appear once, and the same-day steps for this child come first."""
+#: Situations with few and with many things to do today.
+TYPICAL = [
+    {"age": 7, "area": "York", "concern": "signs_only"},
+    {"age": 2, "area": "York", "indicators": ["sti"]},
+    {"age": 14, "area": "York", "concern": "disclosure", "days_since_last_abuse": 1, "immediate_danger": True,
+     "suspect_relationship": "sibling", "suspect_age": 15, "suspect_lives_with_child": True,
+     "mental_health_concern": True, "support_ended": True, "case_open_to_social_care": True},
+    {"age": 12, "area": "Leeds", "concern": "risk_only", "suspect_registered_offender": True,
+     "suspect_release_due": True, "suspect_relationship": "step_parent_or_partner"},
+]
+
+
+def _first_screen(text: str) -> list[str]:
+    """The lines between the title and the full plan: the heading and one line a thing to do."""
+    lines = text.splitlines()
+    return lines[2 : lines.index("If the child is in immediate danger, call 999.")]
+
+
+@pytest.mark.parametrize("situation", TYPICAL)
+def test_the_plan_opens_with_a_first_screen_that_fits_a_screen(situation):
+    """Readable under pressure: what to do today comes first, one line each with the number
+    to call, and it fits one screen (at most 12 lines, none wider than a printed line); every
+    step to do today is in it, in the full plan's order; the full plan follows unchanged."""
     d = load_directory()
     pathway = load_pathway()
-    signs = render_text(make_plan({"age": 7, "area": "York", "concern": "signs_only"}, d), pathway)
-    assert len(signs.splitlines()) <= 175
+    p = make_plan(situation, d)
+    text = render_text(p, pathway)
+    screen = _first_screen(text)
+    assert screen[0].startswith("What to do today")
+    assert 2 <= len(screen) <= 12 and all(len(line) <= 88 for line in screen)
+    now = [step for _, steps in reading_order(p) for step in steps if step.when == "now"]
+    assert [line.text for line in p.summary] == [step.summary for step in now]
+    for item, line in zip(screen[1:], p.summary, strict=True):
+        assert item.startswith("[ ] " + line.text)
+        if line.phone:
+            assert line.phone in item
+    # the full plan follows: every step, numbered in the same order
+    numbered = [line for line in text.splitlines() if re.match(r"^\d+\. ", line)]
+    assert len(numbered) == len(p.steps)
+    assert [n.split(". ", 1)[1][:20] for n in numbered[: len(now)]] == [s.title[:20] for s in now]
+
+
+def test_a_typical_plan_opens_with_todays_steps_for_this_child():
+    """The full plan still opens with the same-day steps for this child, and each service's
+    contact details appear once."""
+    d = load_directory()
+    pathway = load_pathway()
     p = make_plan({"age": 2, "area": "York", "indicators": ["sti"]}, d)
     text = render_text(p, pathway)
-    assert len(text.splitlines()) <= 200
     headings = [line for line in text.splitlines() if re.fullmatch(r"[A-Z][A-Z ,:]+", line)]
     assert headings[:3] == ["TODAY, FOR THIS CHILD", "TODAY", "NEXT"]
     first = [line for line in text.splitlines() if re.match(r"^\d+\. ", line)][:2]
     assert first[0].startswith("1. Strategy discussion today") and first[1].startswith("2. Medical assessment today")
+    assert _first_screen(text)[1].startswith("[ ] Strategy discussion today")
     steps_part = text.split("STRATEGY DISCUSSION: WHO MUST BE INVITED", 1)[0]
     for ps in {ps.service.id: ps for step in p.steps for ps in step.services}.values():
         assert steps_part.count(f"{ps.service.name}: ") <= 1, ps.service.name

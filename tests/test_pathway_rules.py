@@ -127,3 +127,61 @@ def test_active_investigation():
     assert not parse_situation(
         {"age": 9, "area": "York", "investigation": "no_further_action"}
     ).investigation_active
+
+
+def test_the_family_fields_have_their_kinds_and_values():
+    assert FIELD_KINDS["concern"][1] == ("signs_only", "partial_disclosure", "disclosure", "risk_only")
+    assert FIELD_KINDS["suspect_sex"] == ("enum", ("male", "female", "unknown"))
+    assert FIELD_KINDS["education"] == (
+        "enum", ("school", "early_years", "college", "home_educated", "not_in_education")
+    )
+    assert FIELD_KINDS["raised_by"][1] == (
+        "school", "early_years", "gp", "health_visitor", "hospital", "police", "parent", "child",
+        "adult_survivor", "other",
+    )
+    assert FIELD_KINDS["placing_area"][0] == "str"
+    for name in ("domestic_abuse", "honour_based_abuse", "suspect_has_contact", "child_is_parent",
+                 "multiple_suspects", "immediate_danger", "mental_health_concern"):
+        assert FIELD_KINDS[name][0] == "bool", name
+
+
+def test_a_looked_after_child_is_in_care_or_placed_by_a_council():
+    assert parse_situation({"age": 9, "area": "York", "living_arrangement": "foster_care"}).looked_after
+    assert parse_situation({"age": 9, "area": "York", "placing_area": "Leeds"}).looked_after
+    assert not parse_situation({"age": 9, "area": "York", "living_arrangement": "kinship_care"}).looked_after
+
+
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"age": 3, "education": "school"}, "education: a child of 3 is too young for school"),
+        ({"age": 9, "education": "early_years"}, "education: early_years is for children under school age"),
+        ({"age": 11, "education": "college"}, "education: a child of 11 is too young for college"),
+        ({"age": 9, "education": "boarding"}, "education: 'boarding' is not one of"),
+        ({"age": 9, "raised_by": "teacher"}, "raised_by: 'teacher' is not one of: school, early_years"),
+        ({"age": 9, "suspect_sex": "woman"}, "suspect_sex: 'woman' is not one of: male, female, unknown"),
+        ({"age": 9, "concern": "risk_only", "retracted": True}, "but concern is risk_only"),
+        ({"age": 9, "placing_area": ""}, "placing_area"),
+        ({"age": 9, "domestic_abuse": "sometimes"}, "domestic_abuse: 'sometimes' is not a yes/no value"),
+    ],
+)
+def test_impossible_family_answers_are_refused_naming_the_field(fields, message):
+    from services.errors import InvalidInput
+
+    with pytest.raises(InvalidInput) as info:
+        parse_situation({"area": "York", **fields})
+    assert message in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"age": 4, "education": "school"},
+        {"age": 5, "education": "early_years"},
+        {"age": 14, "education": "college"},
+        {"age": 0, "education": "not_in_education"},
+        {"age": 16, "education": "home_educated", "child_is_parent": True},
+    ],
+)
+def test_possible_education_answers_are_accepted(fields):
+    assert parse_situation({"area": "York", **fields}).education == fields["education"]

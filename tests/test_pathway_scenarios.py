@@ -7,9 +7,19 @@ nine-year-old, a medical that "can reassure" a toddler with an STI, Childline fo
 They run on the shipped directory, so they check the pathway and the real records together;
 the assertions are about the pathway's rules, never about one record's phone number.
 
-The property tests at the end check the two rules that must hold for every situation: no
+The second list (``FAMILY``) holds the situations of the review that found the plan did not
+see the whole family: who else is involved (a woman suspected, a brother who still visits,
+more than one abuser, domestic abuse, a forced marriage risk), who found the sign (a GP, a
+nursery, a hospital), where the child is (at home, home educated, in care placed by another
+council), and what the child needs (a pregnancy, images of a baby, self-harm, a child who
+does not speak). Each is written from the source the rule cites.
+
+The property tests at the end check the rules that must hold for every situation: no
 plan for a suspect under 10 mentions arrest, bail or youth justice anywhere (text, Markdown
-or JSON), and no step lists a service whose age range leaves out the person it is for.
+or JSON); no step lists a service whose age range leaves out the person it is for, nor a
+child's own phone or text line to a child who cannot use one alone; no programme for a
+protective mother is offered where the person suspected is a woman or a child; and every
+plan opens with every step to do today, in a first screen that fits a screen.
 """
 
 from __future__ import annotations
@@ -25,15 +35,18 @@ from hypothesis import strategies as st
 
 from pathways.definition import load_pathway
 from pathways.plan import Plan
-from pathways.planner import make_plan
-from pathways.render import render_markdown, render_text
+from pathways.planner import UnknownPlace, make_plan
+from pathways.render import SUMMARY_HEADING, reading_order, render_markdown, render_text
 from pathways.situation import FIELD_KINDS, INDICATORS, AdultAge, parse_situation
+from pathways.summary import MAX_LINES
 from services.errors import InvalidInput
 
 #: Advice that is wrong when the person suspected is under the age of criminal responsibility.
 CRIMINAL_WORDS = re.compile(r"(?i)\barrest|\bbail\b|youth justice|youth offending")
 #: Helplines a child would have to phone, text or chat with alone.
 OWN_CONTACT_IDS = {"national-childline", "national-shout"}
+#: Programmes for a mother or carer protecting children from a man (pathway.yaml offer.only_if).
+PROTECTIVE_PROGRAMMES = {"national-nspcc-women-as-protectors"}
 
 
 @dataclass(frozen=True)
@@ -51,6 +64,8 @@ class Scenario:
     says: tuple[str, ...] = ()  # phrases the rendered plan must contain
     never_says: tuple[str, ...] = ()  # regexes the rendered plan (text, Markdown, JSON) must not match
     first_steps: tuple[str, ...] = field(default=())  # the text plan opens with these stages
+    never_lists: tuple[str, ...] = ()  # service ids no step and no later contact may list
+    first_screen: tuple[str, ...] = ()  # the first screen opens with these stages
 
 
 SCENARIOS = [
@@ -276,6 +291,258 @@ SCENARIOS = [
 ]
 
 
+#: The whole family: the review's situations, written from the sources each rule cites.
+FAMILY = [
+    # Urgency follows risk (RCPCH 2015; Sexual Offences Act 2003 ss.5-9, 25-26).
+    Scenario(
+        "pregnant at 13, her mother's brother of 35 suspected",
+        {"age": 13, "area": "Leeds", "indicators": ["pregnancy"], "suspect_relationship": "other_relative",
+         "suspect_age": 35},
+        now=("strategy_discussion", "medical_assessment", "refer_to_social_care"),
+        invitees=("sarc",),
+        prompts=("strong_physical_indicator", "pregnancy_options_and_evidence"),
+        says=("DNA testing", "evidence of possible sexual abuse"),
+        first_screen=("strategy_discussion", "medical_assessment"),
+    ),
+    Scenario(
+        "pregnant at 16 by her stepfather",
+        {"age": 16, "area": "Kent", "indicators": ["pregnancy"], "suspect_relationship": "step_parent_or_partner"},
+        now=("strategy_discussion", "medical_assessment"),
+        prompts=("strong_physical_indicator", "pregnancy_options_and_evidence", "older_teen_pathway"),
+    ),
+    Scenario(
+        "pregnant at 15, her brother of 16 suspected",
+        {"age": 15, "area": "Derby", "indicators": ["pregnancy"], "suspect_relationship": "sibling", "suspect_age": 16},
+        now=("strategy_discussion", "medical_assessment"),
+        prompts=("strong_physical_indicator", "hsb_child_is_potential_victim"),
+    ),
+    Scenario(
+        "an infection at 14, a man of 40 suspected",
+        {"age": 14, "area": "Norfolk", "indicators": ["sti"], "suspect_age": 40},
+        now=("strategy_discussion", "medical_assessment"),
+        prompts=("strong_physical_indicator",),
+    ),
+    Scenario(
+        "pregnant at 15, nobody suspected yet",
+        {"age": 15, "area": "York", "indicators": ["pregnancy"]},
+        prompts=("pregnancy_options_and_evidence",),
+        absent_prompts=("strong_physical_indicator",),
+    ),
+    Scenario(
+        "a baby of seven months in images made by her father, who lives at home",
+        {"age": 0, "area": "Devon", "indicators": ["abuse_images"], "suspect_relationship": "parent",
+         "suspect_lives_with_child": True},
+        now=("medical_assessment", "strategy_discussion"),
+        invitees=("health_visitor", "sarc"),
+        not_invitees=("school",),
+        prompts=("remove_images_online", "registered_intermediary", "contact_with_suspect"),
+        says=("Paediatric assessment today",),
+        never_lists=tuple(OWN_CONTACT_IDS),
+    ),
+    Scenario(
+        "a disabled 12-year-old in images",
+        {"age": 12, "area": "York", "concern": "signs_only", "indicators": ["abuse_images"], "disabled_or_send": True},
+        now=("medical_assessment", "strategy_discussion"),
+        prompts=("registered_intermediary", "disabled_child_communication"),
+        never_lists=tuple(OWN_CONTACT_IDS),
+    ),
+    Scenario(
+        "a 13-year-old who can tell, in images",
+        {"age": 13, "area": "York", "concern": "signs_only", "indicators": ["abuse_images"]},
+        now=("strategy_discussion",),
+        not_now=("medical_assessment",),
+    ),
+    Scenario(
+        "home from care, signs back, the brother who abused him visiting at weekends",
+        {"age": 11, "area": "Norfolk", "concern": "signs_only", "indicators": ["sexualised_behaviour"],
+         "previous_concerns": 2, "case_open_to_social_care": True, "living_arrangement": "with_parents",
+         "suspect_relationship": "sibling", "suspect_age": 19, "suspect_has_contact": True},
+        now=("strategy_discussion", "refer_to_social_care"),
+        prompts=("contact_with_suspect", "escalate_unresolved_concerns", "open_case_still_needs_strategy"),
+        says=("this week", "without delay"),
+    ),
+    Scenario(
+        "signs again after three earlier referrals",
+        {"age": 8, "area": "Cornwall", "concern": "signs_only", "indicators": ["behaviour_change"],
+         "previous_concerns": 3},
+        now=("strategy_discussion",),
+        prompts=("escalate_unresolved_concerns",),
+    ),
+    Scenario(
+        "an uncle who still visits",
+        {"age": 7, "area": "Shropshire", "concern": "partial_disclosure", "suspect_relationship": "other_relative",
+         "suspect_has_contact": True},
+        now=("strategy_discussion",),
+        prompts=("contact_with_suspect",),
+        says=("supervised by agencies",),
+    ),
+    # Communication needs, whatever the concern (ABE 2022; JTAI 2020, Identification).
+    Scenario(
+        "a non-verbal autistic boy with an injury",
+        {"age": 9, "area": "Derby", "indicators": ["genital_injury"], "disabled_or_send": True},
+        now=("strategy_discussion", "medical_assessment"),
+        invitees=("gp", "sarc"),
+        prompts=("registered_intermediary", "disabled_child_communication", "strong_physical_indicator"),
+        never_lists=tuple(OWN_CONTACT_IDS),
+    ),
+    Scenario(
+        "a family that speaks Polish, signs only",
+        {"age": 12, "area": "Shropshire", "concern": "signs_only", "language": "Polish"},
+        prompts=("professional_interpreter",),
+        says=("professional interpreter", "never a relative"),
+    ),
+    Scenario(
+        "a deaf family",
+        {"age": 14, "area": "York", "concern": "disclosure", "language": "British Sign Language"},
+        prompts=("professional_interpreter",),
+        says=("registered BSL interpreter",),
+    ),
+    # Who found the sign is in the room; a school only for a child at one (Working Together 2023).
+    Scenario(
+        "a 10-year-old with chlamydia found by her GP, home educated",
+        {"age": 10, "area": "Essex", "indicators": ["sti"], "raised_by": "gp", "education": "home_educated"},
+        now=("strategy_discussion", "medical_assessment"),
+        invitees=("gp", "sarc", "school_nursing"),
+        not_invitees=("school",),
+        prompts=("not_in_school", "strong_physical_indicator"),
+        says=("who sees the child instead",),
+    ),
+    Scenario(
+        "a 15-year-old not in education",
+        {"age": 15, "area": "Leeds", "concern": "disclosure", "education": "not_in_education"},
+        invitees=("gp",),
+        not_invitees=("school",),
+        prompts=("not_in_school",),
+    ),
+    Scenario(
+        "a 4-year-old at nursery, the nursery worried",
+        {"age": 4, "area": "York", "concern": "signs_only", "education": "early_years", "raised_by": "early_years"},
+        invitees=("early_years", "health_visitor"),
+        not_invitees=("school",),
+        prompts=("registered_intermediary",),
+        absent_prompts=("not_in_school",),
+    ),
+    Scenario(
+        "a toddler the health visitor is worried about",
+        {"age": 1, "area": "Islington", "concern": "signs_only", "raised_by": "health_visitor"},
+        invitees=("health_visitor", "gp"),
+        not_invitees=("school", "school_nursing"),
+        never_lists=tuple(OWN_CONTACT_IDS),
+    ),
+    Scenario(
+        "a 12-year-old whose teacher noticed",
+        {"age": 12, "area": "Derby", "concern": "partial_disclosure", "raised_by": "school"},
+        invitees=("school", "school_nursing"),
+    ),
+    # A woman suspected (JTAI 2020, Context and Identification).
+    Scenario(
+        "a mother suspected, living at home",
+        {"age": 8, "area": "York", "concern": "disclosure", "suspect_relationship": "parent",
+         "suspect_sex": "female", "suspect_lives_with_child": True},
+        prompts=("abuse_by_women", "avoid_reliance_on_non_abusing_parent", "support_non_offending_parent"),
+        says=("other parent or carer", "higher levels of disbelief"),
+        never_lists=tuple(PROTECTIVE_PROGRAMMES),
+        never_says=(r"(?i)women as protectors",),
+    ),
+    Scenario(
+        "a stepmother with a conviction",
+        {"age": 10, "area": "Bracknell Forest", "suspect_relationship": "step_parent_or_partner",
+         "suspect_sex": "female", "suspect_registered_offender": True, "suspect_lives_with_child": True},
+        stages=("offender_risk_management",),
+        prompts=("abuse_by_women", "child_sex_offender_disclosure"),
+        never_lists=tuple(PROTECTIVE_PROGRAMMES),
+        never_says=(r"(?i)women as protectors", r"(?i)\bmothers and carers\b"),
+    ),
+    # A looked-after child (Working Together 2023; care planning guidance; IRO handbook; CA 1989 s.34).
+    Scenario(
+        "a 12-year-old in foster care in York, looked after by Leeds, her father suspected",
+        {"age": 12, "area": "York", "concern": "disclosure", "living_arrangement": "foster_care",
+         "placing_area": "Leeds", "suspect_relationship": "parent"},
+        invitees=("placing_authority", "iro"),
+        prompts=("looked_after_child",),
+        says=("suspended or supervised pending the enquiry", "both authorities", "looked after by Leeds"),
+    ),
+    Scenario(
+        "a 14-year-old in a children's home",
+        {"age": 14, "area": "Derby", "concern": "signs_only", "living_arrangement": "residential"},
+        invitees=("placing_authority", "iro"),
+        prompts=("looked_after_child",),
+    ),
+    # Self-harm (NICE NG225; JTAI 2020, Context).
+    Scenario(
+        "self-harm at 14 after a partial disclosure",
+        {"age": 14, "area": "York", "concern": "partial_disclosure", "mental_health_concern": True},
+        now=("therapeutic_support",),
+        invitees=("camhs",),
+        prompts=("mental_health_crisis",),
+        says=("Urgent mental health assessment today", "call 999 or go to A&E"),
+        first_screen=("strategy_discussion", "therapeutic_support"),
+    ),
+    # A known risk and no signs yet (Home Office disclosure scheme; JTAI 2020, known offenders).
+    Scenario(
+        "risk only: a man convicted of offences against children moves in",
+        {"age": 6, "area": "Bracknell Forest", "concern": "risk_only", "suspect_relationship": "step_parent_or_partner",
+         "suspect_registered_offender": True, "suspect_lives_with_child": True},
+        now=("immediate_safety", "refer_to_social_care", "strategy_discussion"),
+        stages=("offender_risk_management", "section_47_enquiry"),
+        absent_stages=("medical_assessment", "criminal_investigation", "achieving_best_evidence", "advocacy"),
+        invitees=("probation", "mappa"),
+        not_invitees=("sarc",),
+        prompts=("child_sex_offender_disclosure", "no_disclosure_needed", "avoid_reliance_on_non_abusing_parent"),
+        absent_prompts=("strong_physical_indicator", "bail_and_suspect_management"),
+        says=("Sarah's law", "no signs yet"),
+    ),
+    Scenario(
+        "risk only, then an infection",
+        {"age": 6, "area": "York", "concern": "risk_only", "indicators": ["sti"]},
+        now=("medical_assessment", "strategy_discussion"),
+        prompts=("strong_physical_indicator",),
+    ),
+    Scenario(
+        "an adult tells of abuse by her father, who lives with a child now",
+        {"age": 7, "area": "York", "concern": "risk_only", "raised_by": "adult_survivor",
+         "suspect_relationship": "parent", "suspect_lives_with_child": True},
+        now=("refer_to_social_care", "strategy_discussion"),
+        absent_stages=("medical_assessment",),
+        prompts=("adult_discloser", "contact_with_suspect", "child_sex_offender_disclosure"),
+        says=("NAPAC",),
+    ),
+    # What else is happening in the family.
+    Scenario(
+        "a forced marriage risk",
+        {"age": 15, "area": "Derby", "concern": "partial_disclosure", "honour_based_abuse": True, "language": "Urdu"},
+        now=("strategy_discussion",),
+        prompts=("forced_marriage_one_chance", "professional_interpreter"),
+        says=("one chance", "Do not tell or approach the family"),
+    ),
+    Scenario(
+        "domestic abuse at home as well",
+        {"age": 9, "area": "Cornwall", "concern": "signs_only", "domestic_abuse": True, "suspect_relationship": "parent"},
+        prompts=("domestic_abuse_alongside",),
+        says=("MARAC", "victim of it in their own right"),
+    ),
+    Scenario(
+        "more than one person suspected",
+        {"age": 11, "area": "Islington", "concern": "disclosure", "multiple_suspects": True},
+        prompts=("complex_abuse",),
+        says=("complex (organised or multiple) abuse",),
+    ),
+    Scenario(
+        "a 16-year-old mother",
+        {"age": 16, "area": "Leeds", "concern": "disclosure", "child_is_parent": True},
+        invitees=("health_visitor",),
+        prompts=("child_is_a_parent",),
+    ),
+    Scenario(
+        "a youth worker suspected",
+        {"age": 13, "area": "York", "concern": "disclosure", "suspect_relationship": "family_friend",
+         "suspect_works_with_children": True},
+        invitees=("lado",),
+        prompts=("lado_for_position_of_trust",),
+    ),
+]
+
+
 @pytest.fixture(scope="module")
 def pathway():
     return load_pathway()
@@ -288,7 +555,7 @@ def everything(p: Plan, pathway) -> str:
     )
 
 
-@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.name)
+@pytest.mark.parametrize("scenario", SCENARIOS + FAMILY, ids=lambda s: s.name)
 def test_scenario(shipped, pathway, scenario: Scenario):
     p = make_plan(scenario.situation, shipped)
     steps = {s.stage: s for s in p.steps}
@@ -317,6 +584,12 @@ def test_scenario(shipped, pathway, scenario: Scenario):
         numbered = [line for line in render_text(p, pathway).splitlines() if re.match(r"^\d+\. ", line)]
         for line, stage in zip(numbered, scenario.first_steps):
             assert steps[stage].title[:25] in line, (numbered[:3], scenario.first_steps)
+    listed = {ps.service.id for step in p.steps for ps in step.services} | {ps.service.id for ps in p.later_contacts}
+    assert not listed & set(scenario.never_lists), listed & set(scenario.never_lists)
+    # the plan opens with every step to do today, these first
+    opening = [line.stage for line in p.summary]
+    assert sorted(opening) == sorted(s.stage for s in p.steps if s.when == "now")
+    assert opening[: len(scenario.first_screen)] == list(scenario.first_screen), opening
     # a typical plan stays readable: one "no local service" line, not one per step
     assert re.sub(r"\s+", " ", render_text(p, pathway)).count("No local service in the directory") <= 1
 
@@ -353,6 +626,103 @@ def test_womens_protective_programme_only_where_it_applies(shipped):
     assert "national-nspcc-women-as-protectors" not in listed(child)
 
 
+def test_a_mother_protecting_her_child_from_a_man_is_offered_the_programme(shipped):
+    """The programme stays for the situation it is for: a man suspected, a mother or carer
+    who is not the person suspected."""
+    p = make_plan({"age": 9, "area": "York", "suspect_relationship": "parent", "suspect_sex": "male",
+                   "suspect_lives_with_child": True}, shipped)
+    assert PROTECTIVE_PROGRAMMES <= {s.service.id for step in p.steps for s in step.services}
+
+
+@pytest.mark.parametrize(
+    "raised_by, agency, situation",
+    [
+        ("gp", "gp", {"age": 10}),
+        ("health_visitor", "health_visitor", {"age": 9}),
+        ("school", "school", {"age": 12, "education": "home_educated"}),
+        ("early_years", "early_years", {"age": 3}),
+        ("police", "police", {"age": 12}),
+        ("hospital", "health_paediatrics", {"age": 12}),
+    ],
+)
+def test_whoever_raised_the_concern_is_in_the_strategy_discussion(shipped, raised_by, agency, situation):
+    """Working Together 2023: the professionals who know the child and found the concern
+    share what they know; the report found agencies missing from strategy discussions."""
+    p = make_plan({"area": "Derby", "concern": "signs_only", "raised_by": raised_by, **situation}, shipped)
+    invitee = next(i for i in p.invitees if i.agency == agency)
+    assert "raised the concern" in invitee.why, invitee
+
+
+@pytest.mark.parametrize(
+    "situation",
+    [
+        {"age": 10, "education": "home_educated"},
+        {"age": 16, "education": "not_in_education"},
+        {"age": 4, "education": "early_years"},
+        {"age": 2},
+    ],
+)
+def test_a_child_not_at_school_has_no_school_in_any_step(shipped, situation):
+    p = make_plan({"area": "Cornwall", "concern": "disclosure", **situation}, shipped)
+    assert "school" not in p.strategy_discussion_invitees
+    assert all("school" not in step.agencies for step in p.steps)
+    # someone who sees the child is there instead
+    assert {"gp", "health_visitor", "early_years"} & set(p.strategy_discussion_invitees)
+
+
+def test_self_harm_lists_the_areas_camhs_first(shipped):
+    p = make_plan({"age": 14, "area": "York", "concern": "partial_disclosure", "mental_health_concern": True}, shipped)
+    step = p.step("therapeutic_support")
+    assert step.when == "now" and step.title.startswith("Urgent mental health assessment today")
+    assert "camhs" in step.services[0].service.service_types
+    assert p.summary[[line.stage for line in p.summary].index("therapeutic_support")].text.startswith("Urgent")
+
+
+def test_a_looked_after_childs_council_is_resolved_and_named(shipped, pathway):
+    p = make_plan({"age": 12, "area": "York", "placing_area": "E08000035", "concern": "signs_only"}, shipped)
+    assert p.to_dict()["placing_area"] == {"code": "E08000035", "name": "Leeds"}
+    assert "looked after by Leeds" in render_text(p, pathway)
+    assert "placing_area" not in make_plan({"age": 12, "area": "York"}, shipped).to_dict()
+    with pytest.raises(UnknownPlace) as info:
+        make_plan({"age": 12, "area": "York", "placing_area": "Leedz"}, shipped)
+    assert str(info.value).startswith("placing_area: 'Leedz'") and "Did you mean Leeds?" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    "situation, urgent",
+    [
+        ({"indicators": ["pregnancy"], "age": 14, "suspect_age": 30}, True),
+        ({"indicators": ["pregnancy"], "age": 16, "suspect_relationship": "other_relative"}, True),
+        ({"indicators": ["pregnancy"], "age": 12}, True),
+        ({"indicators": ["pregnancy"], "age": 14, "suspect_relationship": "family_friend"}, True),
+        ({"indicators": ["pregnancy"], "age": 14, "suspect_relationship": "family_friend", "suspect_age": 15}, False),
+        ({"indicators": ["sti"], "age": 15, "suspect_relationship": "family_friend", "suspect_age": 40}, True),
+        ({"indicators": ["pregnancy"], "age": 15}, False),
+        ({"indicators": ["abuse_images"], "age": 1}, True),
+        ({"indicators": ["abuse_images"], "age": 8, "disabled_or_send": True}, True),
+        ({"indicators": ["abuse_images"], "age": 8}, False),
+    ],
+)
+def test_the_medical_is_today_when_the_risk_says_so(shipped, situation, urgent):
+    p = make_plan({"area": "Kent", **situation}, shipped)
+    assert (p.step("medical_assessment").when == "now") is urgent
+    assert p.step("strategy_discussion").when == "now" or not urgent
+
+
+@pytest.mark.parametrize(
+    "situation",
+    [
+        {"suspect_lives_with_child": True},
+        {"suspect_has_contact": True},
+        {"case_open_to_social_care": True, "concern": "signs_only"},
+        {"previous_concerns": 1, "indicators": ["behaviour_change"]},
+        {"honour_based_abuse": True},
+    ],
+)
+def test_the_strategy_discussion_is_today_when_the_risk_continues(shipped, situation):
+    assert make_plan({"age": 9, "area": "Kent", **situation}, shipped).step("strategy_discussion").when == "now"
+
+
 def test_an_adult_gets_a_pointer_to_adult_support(shipped):
     with pytest.raises(AdultAge) as info:
         make_plan({"age": 18, "area": "York"}, shipped)
@@ -369,8 +739,8 @@ def test_a_programme_that_runs_in_some_areas_says_so(shipped, pathway):
 
     p = make_plan({"age": 9, "area": "York", "concern": "disclosure"}, shipped)
     step = p.step("family_support")
-    national = next(ps for ps in step.services if ps.service.is_national)
-    limited = PlanService(national.service.model_copy(update={"availability": "some_areas", "id": "test-some-areas-programme"}), None, False)
+    listed = step.services[0]
+    limited = PlanService(listed.service.model_copy(update={"availability": "some_areas", "id": "test-some-areas-programme"}), None, False)
     p2 = replace(p, steps=tuple(replace(s, services=(limited,)) if s is step else s for s in p.steps))
     assert SOME_AREAS_TEXT in re.sub(r"\s+", " ", render_text(p2, pathway))
     assert limited.to_dict()["availability"] == "some_areas"
@@ -386,9 +756,13 @@ def situations(draw, suspect_age=None) -> dict[str, Any]:
     age = draw(st.integers(0, 17))
     values: dict[str, Any] = {"age": age, "area": draw(st.sampled_from(_AREAS))}
     for name, (kind, choices) in FIELD_KINDS.items():
-        if name in ("age", "area", "postcode", "place", "language", "suspect_age") or not draw(st.booleans()):
+        if name in ("age", "area", "postcode", "place", "suspect_age") or not draw(st.booleans()):
             continue
-        if kind == "bool":
+        if name == "language":
+            values[name] = draw(st.sampled_from(["English", "Polish", "British Sign Language"]))
+        elif name == "placing_area":
+            values[name] = draw(st.sampled_from(["Leeds", "York", "E06000052"]))
+        elif kind == "bool":
             values[name] = draw(st.booleans())
         elif kind == "enum":
             values[name] = draw(st.sampled_from(choices))
@@ -454,3 +828,66 @@ def test_every_source_outside_the_report_has_a_page_to_open(pathway):
     for key, text in pathway.sources.items():
         if not key.startswith("jtai_"):
             assert "https://" in text, key
+
+
+@_PROPERTY
+@given(situations(), st.sampled_from(["parent", "step_parent_or_partner", "other_relative", None]), st.booleans())
+def test_no_protective_programme_for_the_person_suspected(shipped, pathway, values, relationship, at_home):
+    """A programme for mothers protecting children from a man is never offered where the
+    person suspected is a woman (the only parent at home, or not), nor where it is a child."""
+    values = {**values, "suspect_sex": "female", "suspect_lives_with_child": at_home}
+    if relationship:
+        values["suspect_relationship"] = relationship
+    try:
+        parse_situation(values)
+    except InvalidInput:
+        assume(False)
+    for situation in (values, {**values, "suspect_sex": None, "suspect_is_child": True, "suspect_age": 15,
+                               "suspect_relationship": "sibling", "suspect_registered_offender": False,
+                               "suspect_release_due": False, "suspect_works_with_children": False}):
+        p = make_plan(situation, shipped)
+        listed = {ps.service.id for step in p.steps for ps in step.services} | {ps.service.id for ps in p.later_contacts}
+        assert not listed & PROTECTIVE_PROGRAMMES, (situation, listed & PROTECTIVE_PROGRAMMES)
+        assert "Women as Protectors" not in everything(p, pathway), situation
+
+
+def _own_line(service) -> bool:
+    """A line a child would have to phone, text or chat with alone (written from the rule:
+    a helpline that is not for parents, for children or reached by text only)."""
+    text_only = bool(service.phones) and all(p.type == "text" for p in service.phones)
+    return "helpline" in service.service_types and not service.for_parents and (service.max_age <= 18 or text_only)
+
+
+@_PROPERTY
+@given(situations())
+def test_no_service_the_child_cannot_use(shipped, values):
+    """Every service fits the child's age, and a child too young to phone alone or who may
+    not speak (a disabled child) is never offered a child's own phone or text line."""
+    p = make_plan(values, shipped)
+    s = p.situation
+    cannot_phone = s.age < 5 or s.disabled_or_send
+    offered = [ps.service for step in p.steps if "child" in step.services_for for ps in step.services]
+    offered += [ps.service for ps in p.later_contacts]
+    for service in offered:
+        assert service.serves_age(s.age) or service.for_parents, service.id
+        if cannot_phone:
+            assert not _own_line(service), (service.id, s.age, s.disabled_or_send)
+
+
+@_PROPERTY
+@given(situations())
+def test_every_step_to_do_today_opens_the_plan(shipped, pathway, values):
+    """The first screen: every ``now`` step, in the full plan's reading order, one line each,
+    at most 12 lines with its heading, before anything else in text and Markdown."""
+    p = make_plan(values, shipped)
+    now = [step for _, steps in reading_order(p) for step in steps if step.when == "now"]
+    assert [line.stage for line in p.summary] == [step.stage for step in now]
+    assert [line["stage"] for line in p.to_dict()["summary"]] == [step.stage for step in now]
+    text = render_text(p, pathway).splitlines()
+    screen = text[2 : text.index("If the child is in immediate danger, call 999.")]
+    assert screen[0].startswith(SUMMARY_HEADING) and len(screen) == len(now) + 1 <= MAX_LINES
+    assert all(len(line) <= 88 for line in screen)
+    for line, item in zip(p.summary, screen[1:], strict=True):
+        assert item.startswith("[ ] " + line.text) and (line.phone is None or line.phone in item)
+    headings = [line for line in render_markdown(p, pathway).splitlines() if line.startswith("## ")]
+    assert headings[0] == "## " + SUMMARY_HEADING

@@ -1,9 +1,10 @@
 """Referral pathway: for practitioners.
 
 A form for the child's situation (the DESIGN.md fields; the less common ones grouped in
-optional expanders) → the plan from ``pathways.planner.make_plan``, in the same reading order
-as the printed plan (today's steps for this child first, then today, next, later), who to
-invite to the strategy discussion,
+optional expanders) → the plan from ``pathways.planner.make_plan``: first what to do today,
+one line each with the number to call (the plan's summary), then the full plan in the same
+reading order as the printed plan (today's steps for this child first, then today, next,
+later), who to invite to the strategy discussion,
 practice reminders with their sources, local services per step with contact details and
 distance, gaps said plainly, and downloads (Markdown, printable HTML) built in memory.
 
@@ -22,7 +23,9 @@ from pathways.plan import Plan, PlanService, PlanStep
 from pathways.planner import make_plan
 from pathways.render import (
     SECTION_TITLES,
+    SUMMARY_HEADING,
     availability_text,
+    call_text,
     describe_situation,
     gap_summary,
     not_compiled_line,
@@ -48,6 +51,34 @@ _CONCERN = {
     "signs_only": "Signs or worries only (the child has not said anything)",
     "partial_disclosure": "The child has said something (partial disclosure)",
     "disclosure": "The child has told someone (disclosure)",
+    "risk_only": "A known risk, no signs yet",
+}
+_RAISED_BY = {
+    None: "Not said",
+    "school": "School or college",
+    "early_years": "Nursery or childminder",
+    "gp": "GP",
+    "health_visitor": "Health visitor",
+    "hospital": "Hospital",
+    "police": "Police",
+    "parent": "A parent or carer",
+    "child": "The child",
+    "adult_survivor": "An adult abused as a child",
+    "other": "Someone else",
+}
+_EDUCATION = {
+    None: "Not said",
+    "school": "At school",
+    "early_years": "Nursery or childminder",
+    "college": "At college",
+    "home_educated": "Home educated",
+    "not_in_education": "Not in education",
+}
+_SUSPECT_SEX = {
+    None: "Not said",
+    "male": "Male",
+    "female": "Female",
+    "unknown": "Not known",
 }
 _RELATIONSHIP = {
     None: "Not known / not said",
@@ -76,9 +107,12 @@ _FLAGS = {
     "suspect_release_due": "The person suspected is due for release (prison or custody)",
     "child_displays_hsb": "The child shows harmful sexual behaviour",
     "disabled_or_send": "The child is disabled or has special educational needs (SEND)",
-    "mental_health_concern": "Self-harm or other mental health concerns",
+    "mental_health_concern": "Self-harm or suicidal thoughts",
     "case_open_to_social_care": "The case is already open to children's social care",
     "support_ended": "Earlier support has ended",
+    "domestic_abuse": "Domestic abuse at home",
+    "honour_based_abuse": "Risk of honour-based abuse or forced marriage",
+    "child_is_parent": "The child is a parent",
 }
 
 _INDICATORS = {
@@ -104,13 +138,15 @@ _MORE_FLAGS = {
         "(teacher, police officer, foster carer, coach, faith leader)"
     ),
     "consent_refused": "Parents or carers refuse a medical or support",
+    "suspect_has_contact": "The person suspected visits or sees the child",
+    "multiple_suspects": "More than one person is suspected",
 }
 
 #: Every Situation field the form asks for ("where" covers area, postcode and place).
 FORM_FIELDS = (
     "age", "where", "concern", "days_since_last_abuse", "suspect_relationship", "investigation",
-    "other_children", "previous_concerns", "language", *_FLAGS,
-    "indicators", "suspect_age", "living_arrangement", *_MORE_FLAGS,
+    "raised_by", "education", "other_children", "previous_concerns", "language", *_FLAGS,
+    "indicators", "suspect_age", "suspect_sex", "living_arrangement", "placing_area", *_MORE_FLAGS,
 )
 
 
@@ -161,6 +197,10 @@ def _form() -> dict[str, Any] | None:
             investigation = st.selectbox(
                 "Police investigation", _options("investigation", _INVESTIGATION), format_func=_INVESTIGATION.get
             )
+            raised_by = st.selectbox(
+                "Who raised the concern?", _options("raised_by", _RAISED_BY), format_func=_RAISED_BY.get,
+                key="situation-raised_by",
+            )
         with c2:
             days = st.number_input(
                 "Days since the abuse last happened (leave empty if not known)", min_value=0, value=None, step=1
@@ -171,6 +211,10 @@ def _form() -> dict[str, Any] | None:
             )
             previous = st.number_input(
                 "Earlier concerns or referrals about this child", min_value=0, max_value=200, value=None, step=1
+            )
+            education = st.selectbox(
+                "Education", _options("education", _EDUCATION), format_func=_EDUCATION.get,
+                key="situation-education",
             )
         language = st.text_input(
             "Language the child or family prefers (if not English)", max_chars=40, autocomplete="off"
@@ -197,10 +241,22 @@ def _form() -> dict[str, Any] | None:
                     "Age of the person suspected, if known", min_value=0, max_value=110, value=None, step=1,
                     key="situation-suspect_age",
                 )
+                suspect_sex = st.selectbox(
+                    "Sex of the person suspected", _options("suspect_sex", _SUSPECT_SEX),
+                    format_func=_SUSPECT_SEX.get, key="situation-suspect_sex",
+                )
             with c2:
                 living = st.selectbox(
                     "Where the child lives now", _options("living_arrangement", _LIVING), format_func=_LIVING.get,
                     key="situation-living_arrangement",
+                )
+                placing_area = st.text_input(
+                    "Council that looks after the child",
+                    max_chars=60,
+                    placeholder="If in care, e.g. Leeds",
+                    autocomplete="off",
+                    key="situation-placing_area",
+                    help="Only for a child in care: the placing authority's name or GSS code.",
                 )
             for name, label in _MORE_FLAGS.items():
                 flags[name] = st.checkbox(label, key=f"situation-{name}")
@@ -213,13 +269,17 @@ def _form() -> dict[str, Any] | None:
         "concern": concern,
         "suspect_relationship": relationship,
         "investigation": investigation,
+        "raised_by": raised_by,
+        "education": education,
         "days_since_last_abuse": int(days) if days is not None else None,
         "other_children": int(other_children) if other_children is not None else None,
         "previous_concerns": int(previous) if previous is not None else None,
         "language": language.strip() or None,
         "indicators": list(indicators),
         "suspect_age": int(suspect_age) if suspect_age is not None else None,
+        "suspect_sex": suspect_sex,
         "living_arrangement": living,
+        "placing_area": placing_area.strip() or None,
         **flags,
     }
 
@@ -253,13 +313,30 @@ def _step(step: PlanStep, titles: dict[str, str], agency) -> None:
             st.markdown("\n".join(f"- {_service_line(ps)}" for ps in step.services))
 
 
+def _first_screen(plan: Plan) -> None:
+    """What to do today, one line each with the number to call: the plan's summary."""
+    lines = []
+    for i, line in enumerate(plan.summary, 1):
+        who = call_text(line)
+        if line.phone:
+            rest = who[len(line.phone):].strip()
+            who = f"**{md(line.phone)}**" + (f" {md(rest)}" if rest else "")
+        else:
+            who = md(who)
+        lines.append(f"{i}. {md(line.text)}" + (f" — {who}" if who else ""))
+    with st.container(border=True):
+        st.subheader(SUMMARY_HEADING, anchor=False)
+        st.markdown("\n".join(lines))
+
+
 def _show_plan(plan: Plan, pathway) -> None:
     area = plan.area
     where = f"{area['name']}" if area else plan.place.label
     st.header(f"Plan for a child in {md(where)}", anchor=False)
-    st.markdown("*" + md(describe_situation(plan)) + "*")
     if plan.situation.immediate_danger:
         st.error("**The child is in immediate danger: call 999 now.**", icon=":material/emergency:")
+    _first_screen(plan)
+    st.markdown("*" + md(describe_situation(plan)) + "*")
     agency = pathway.agency_name if pathway is not None else (lambda a: a.replace("_", " "))
     coverage = not_compiled_line(plan)
     if coverage:
