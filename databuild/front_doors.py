@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from services.errors import Problem
+from services.links import link_problem
 
 from .reference import Council
 from .research import Research
@@ -69,6 +70,12 @@ def front_doors(
         row = rows.get(code, {})
         label = research.label
         page = url_of(row, ("page", "url"), label, problems) if row else None
+        if page and link_problem(page):  # a news item or a copy is never the family's link
+            notes.append(f"{label}:{line_of(row) or 0}: {code}: {link_problem(page)}: the council's homepage instead")
+            page = None
+        # The council's name as it is now (the research's, re-checked), else GOV.UK's list's.
+        council_name = text_of(row, "name") if row else None
+        council_name = council_name or council.council
         title = text_of(row, "page_title", "title")
         phones = phones_of(row, label, problems) if row else []
         compiled = research.compiled if row and research.compiled else la_ref["read"]
@@ -105,11 +112,11 @@ def front_doors(
         sources.append(source_page(report_route["url"], report_route.get("title"), report_route.get("read"),
                                     ["referral_routes", "accepts_self_referral", "min_age", "max_age",
                                      "requires_disclosure"]))
-        organization: dict[str, Any] = {"name": council.council}
+        organization: dict[str, Any] = {"name": council_name}
         if council.homepage:
             organization["url"] = council.homepage
         routes = [
-            f"Contact {council.council}'s children's social care: {url}",
+            f"Contact {council_name}'s children's social care: {url}",
             f"Or report through GOV.UK, which finds the council from your postcode: {report_route['url']}",
             "In an emergency call 999",
         ]
@@ -133,7 +140,7 @@ def front_doors(
                              "concern was found, so this one is given.")
         record: dict[str, Any] = {
             "id": f"front-door-{slug(council.slug)}",
-            "name": f"{council.council}: children's social care" + (f" ({run_by_name})" if run_by_name else ""),
+            "name": f"{council_name}: children's social care" + (f" ({run_by_name})" if run_by_name else ""),
             "description": _FRONT_DOOR_DESCRIPTION.format(area=council.name),
             "organization": organization if not run_by_name else {"name": run_by_name, **({"url": run_by_url} if run_by_url else {})},
             "url": url,

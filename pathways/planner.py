@@ -24,7 +24,6 @@ in one line, with the number to call.
 
 from __future__ import annotations
 
-import difflib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -80,14 +79,10 @@ def resolve_place(situation: Situation, directory: Directory) -> Place:
     except InvalidInput:
         raise
     except PlaceNotFound as exc:
-        field = "area" if situation.area else "postcode" if situation.postcode else "place"
-        hint = _area_suggestion(situation.area, directory) if situation.area else ""
-        if hint:
-            raise UnknownPlace(
-                f"area: {situation.area!r} is not an English children's services authority.{hint} "
-                "Give its name (e.g. York) or its GSS code (e.g. E06000014)."
-            ) from None
-        raise UnknownPlace(f"{field}: {exc}") from None
+        # The area's message already names the field, an abolished authority's successors
+        # or the close names; a postcode or town says which it was.
+        field = "" if situation.area else "postcode: " if situation.postcode else "place: "
+        raise UnknownPlace(f"{field}{exc}") from None
     if place.authority is None:
         raise UnknownPlace(
             f"{situation.where!r} is not inside an English local authority that Waymark covers"
@@ -101,21 +96,10 @@ def resolve_placing_area(situation: Situation, directory: Directory) -> Place | 
     if not text:
         return None
     try:
-        return directory.place_for_area(text)
-    except PlaceNotFound:
-        hint = _area_suggestion(text, directory)
-        raise UnknownPlace(
-            f"placing_area: {text!r} is not an English children's services authority.{hint} "
-            "Give the name of the council that looks after the child (e.g. Leeds) or its GSS "
-            "code (e.g. E08000035)."
-        ) from None
-
-
-def _area_suggestion(text: str, directory: Directory) -> str:
-    """" Did you mean York?" for a misspelt authority name, as ``--place`` says for towns."""
-    names = {a.name.casefold(): a.name for a in directory.geography.authorities.values()}
-    close = difflib.get_close_matches(text.strip().casefold(), list(names), n=3, cutoff=0.75)
-    return (" Did you mean " + " or ".join(names[c] for c in close) + "?") if close else ""
+        authority = directory.geography.require_authority(text, field="placing_area")
+    except PlaceNotFound as exc:
+        raise UnknownPlace(str(exc)) from None
+    return Place(authority.name, authority.lat, authority.lon, authority, "authority")
 
 
 def adult_pointer(pathway: Pathway, directory: Directory | None = None) -> str:

@@ -21,7 +21,7 @@ from pydantic import ValidationError
 from .cache import CACHE_MIN_SERVICES, read_cache, write_cache
 from .coverage import AREAS_FILE, Coverage, load_coverage
 from .datadir import SHIPPED_DATA, default_data_dir
-from .errors import DataError, DataFileError, PlaceNotFound, Problem, validation_message
+from .errors import DataError, DataFileError, Problem, validation_message
 from .geography import Geography, Place
 from .index import SearchIndex
 from .models import Service, Taxonomy
@@ -152,12 +152,7 @@ class Directory:
 
     def place_for_area(self, code_or_name: str) -> Place:
         """An area's population-weighted centre, for plans given only an area."""
-        authority = self.geography.authority(code_or_name)
-        if authority is None:
-            raise PlaceNotFound(
-                f"{code_or_name!r} is not an English children's services authority "
-                "(give its name, e.g. 'York', or its GSS code, e.g. E06000014)"
-            )
+        authority = self.geography.require_authority(code_or_name)
         return Place(authority.name, authority.lat, authority.lon, authority, "authority")
 
 

@@ -32,6 +32,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
+from .links import link_problem
 from .models import REFERRAL_CRITICAL, SERVICE_CLAIM, SOURCE_MAX_AGE_YEARS, Service, SourcePage, source_cutoff
 
 __all__ = [
@@ -53,7 +54,7 @@ NOT_CHECKED = "not_checked_with_organisation"
 OUT_OF_DATE = "out_of_date"
 
 #: Services every child can use whatever their age: no age caveat on them.
-UNIVERSAL_TYPES = frozenset({"emergency", "police", "social_care_front_door"})
+UNIVERSAL_TYPES = frozenset({"emergency", "police", "social_care_front_door", "lado"})
 
 #: A claim in words a family understands, for "… was last confirmed in 2017".
 _CLAIM_WORDS: dict[str, str] = {
@@ -225,13 +226,13 @@ def ages_text(service: Service) -> str | None:
     None for the services every child can use (999, the police, children's social care):
     an age caveat there would only be noise.
     """
+    if set(service.service_types) <= UNIVERSAL_TYPES:
+        return None
     if not service.ages_stated:
-        if set(service.service_types) <= UNIVERSAL_TYPES:
-            return None
         return "Ages not stated: ask them whether they can help this child"
     lo, hi = service.min_age, service.max_age
     if lo <= 0 and hi >= 100:
-        return None if set(service.service_types) <= UNIVERSAL_TYPES else "All ages"
+        return "All ages"
     if hi >= 100:
         return f"Ages {lo} and over"
     if lo <= 0:
@@ -249,13 +250,18 @@ class SourceWarning:
 
 
 def source_warnings(service: Service, today: dt.date | None = None) -> list[SourceWarning]:
-    """Referral-critical claims resting on no cited page, or only on pages over two years old.
+    """Referral-critical claims resting on no cited page, or only on pages over two years old,
+    and a link (``url``) that is a news article or a copy rather than the organisation's page.
 
     A page with no date of its own, and no words that date it, counts as current (it was read
     when the record was compiled); a page dated either way older than the cut-off does not.
     """
     cutoff = source_cutoff(today)
     out: list[SourceWarning] = []
+    why = link_problem(service.url) if service.url else None
+    if why:  # the family's link must be the organisation's own, live page
+        out.append(SourceWarning(service.id, "url", f"{why}: cite it under sources and give the organisation's "
+                                 "own page as url (or none)"))
     for field in REFERRAL_CRITICAL:
         if not service.makes_claim(field):
             continue

@@ -15,7 +15,6 @@ is in, where children live) is :mod:`services.geo.areas`.
 
 from __future__ import annotations
 
-import difflib
 import os
 import threading
 from pathlib import Path
@@ -36,7 +35,15 @@ from .geo.resolvers import (
     Resolver,
 )
 from .geo.tables import AuthorityTable
-from .geo.text import EXAMPLES, looks_like_postcode, name_key, normalise_outcode, normalise_postcode, postcode_area
+from .geo.text import (
+    EXAMPLES,
+    close_names,
+    looks_like_postcode,
+    name_key,
+    normalise_outcode,
+    normalise_postcode,
+    postcode_area,
+)
 
 __all__ = [
     "Authority",
@@ -128,6 +135,24 @@ class Geography:
         """The authority for a GSS code (current, lower-tier or former) or a name; None if unknown."""
         return self.table.get(code_or_name)
 
+    def require_authority(self, code_or_name: str, *, field: str = "area") -> Authority:
+        """The children's services authority for a code or name, or PlaceNotFound saying what
+        to type: the successors of an abolished one ("Cumbria" → Cumberland or Westmorland
+        and Furness; a former district is found as the authority that now serves it), or the
+        close names ("Did you mean York?")."""
+        authority = self.table.get(code_or_name)
+        if authority is not None and authority.code in self.table.by_code:
+            return authority
+        split = self.table.split_message(code_or_name)
+        if split:
+            raise PlaceNotFound(f"{field}: {split}")
+        close = close_names(code_or_name, {name_key(a.name): a.name for a in self.table.by_code.values()},
+                            cutoff=0.75)
+        hint = (" Did you mean " + " or ".join(close) + "?") if close else ""
+        raise PlaceNotFound(
+            f"{field}: {code_or_name!r} is not an English children's services authority.{hint} "
+            "Give its name (e.g. York) or its GSS code (e.g. E06000014).")
+
     # ---- single lookups (the resolvers' own entry points) ------------------------------
 
     def resolve_postcode(self, text: str) -> Place:
@@ -175,14 +200,11 @@ class Geography:
             f"knows.{hint}{why} Type {EXAMPLES}.")
 
     def _suggest(self, text: str) -> list[str]:
-        k = name_key(text)
-        if not k:
-            return []
         names: dict[str, str] = {}
         for resolver in reversed(self.resolvers):  # towns before authorities, as typed most
             for key, display in resolver.known_names().items():
                 names.setdefault(key, display)
-        return [names[x] for x in difflib.get_close_matches(k, list(names), n=3, cutoff=0.8)]
+        return close_names(text, names)
 
     # ---- spatial -------------------------------------------------------------------
 

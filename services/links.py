@@ -11,6 +11,8 @@ says why a link is not one, or None; ``services validate`` and the national buil
 'yorkshirepost.co.uk is a news site, not the organisation'
 >>> link_problem("https://news.leeds.gov.uk/new-centre-to-help-young-offenders")
 "a news article (news.leeds.gov.uk), not the service's own page"
+>>> link_problem("https://dev.cqc.org.uk/location/RW1R7/inspection-summary")
+'dev.cqc.org.uk is a development or staging copy of a site, not the live page'
 >>> link_problem("https://www.leeds.gov.uk/one-minute-guides/youth-justice") is None
 True
 """
@@ -19,7 +21,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-__all__ = ["DOCUMENT_SHARING", "NEWS_SITES", "link_problem"]
+__all__ = ["DOCUMENT_SHARING", "NEWS_SITES", "STAGING_HOSTS", "link_problem"]
 
 #: Sites that host copies of other organisations' documents.
 DOCUMENT_SHARING: frozenset[str] = frozenset({
@@ -47,6 +49,14 @@ NEWS_SITES: frozenset[str] = frozenset({
 })
 
 
+#: Development, staging and content-management copies of sites (seen in stored pages): the
+#: page may never have been public, or may have moved; the live site is the link.
+STAGING_PREFIXES: tuple[str, ...] = ("dev.", "test.", "preview.", "staging.", "stage.", "uat.", "cms.")
+STAGING_HOSTS: frozenset[str] = frozenset({
+    "axis12.com", "verseonecloud.com", "azurewebsites.net", "herokuapp.com", "webc-dev.co.uk",
+})
+
+
 def _registered(host: str) -> str:
     return host.removeprefix("www.")
 
@@ -61,6 +71,8 @@ def link_problem(url: str) -> str | None:
     for site in NEWS_SITES:
         if host == site or host.endswith("." + site):
             return f"{site} is a news site, not the organisation"
+    if host.startswith(STAGING_PREFIXES) or any(host == h or host.endswith("." + h) for h in STAGING_HOSTS):
+        return f"{host} is a development or staging copy of a site, not the live page"
     path = parts.path.lower()
     if host.startswith("news.") or (path.startswith("/news/") and path.rstrip("/").count("/") >= 2):
         return f"a news article ({host}), not the service's own page"

@@ -164,13 +164,7 @@ class GapModel:
 
     def authority(self, code_or_name: str) -> Authority:
         """The authority for a code or name; PlaceNotFound (with what to type) otherwise."""
-        authority = self.directory.geography.authority(code_or_name)
-        if authority is None or authority.code not in self.directory.geography.authorities:
-            raise PlaceNotFound(
-                f"{code_or_name!r} is not an English children's services authority "
-                "(give its name, e.g. 'York', or its GSS code, e.g. E06000014)"
-            )
-        return authority
+        return self.directory.geography.require_authority(code_or_name)
 
 
 def _build_masks(stages: Iterable[StageRule], book: CohortBook, cols: Columns) -> _Masks:

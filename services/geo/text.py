@@ -18,6 +18,7 @@ __all__ = [
     "postcode_area",
     "looks_like_postcode",
     "name_key",
+    "close_names",
 ]
 
 #: Every UK postcode area (plus Crown Dependencies and BFPO). An outward code whose letters
@@ -134,3 +135,22 @@ def name_key(text: str) -> str:
         return "city of london"  # not "London": the City is its own small authority
     t = _NAME_DROP.sub("", t).strip()
     return t
+
+
+def close_names(text: str, names: dict[str, str], *, n: int = 3, cutoff: float = 0.8) -> list[str]:
+    """Names someone typing ``text`` may have meant: misspellings, and names that start with
+    what was typed (``names`` maps a :func:`name_key` to the name to show).
+
+    >>> names = {"york": "York", "westmorland and furness": "Westmorland and Furness"}
+    >>> close_names("Yrok", names, cutoff=0.75), close_names("Westmorland", names)
+    (['York'], ['Westmorland and Furness'])
+    """
+    import difflib
+
+    k = name_key(text)
+    if not k:
+        return []
+    found = difflib.get_close_matches(k, list(names), n=n, cutoff=cutoff)
+    if len(k) >= 4:
+        found += [key for key in names if key.startswith(k + " ") and key not in found]
+    return [names[key] for key in found[:n]]
