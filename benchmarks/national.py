@@ -43,6 +43,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -179,67 +180,60 @@ def naive_search(services: Sequence[Any], place: Any, filters: Any, *,
     return [Hit(s, None if d is None else round(d, 2), not national) for national, _, _, _, s, d in rows]
 
 
-class _NaiveEligible:
-    """The planner's view of the eligible services, answered record by record (the planner
-    before its index-backed rewrite): a naive search, then per-record checks. The record-level
-    choices it shares with the planner come from :class:`pathways.planner.EligibleServices`."""
+@dataclass(frozen=True)
+class NaiveStep:
+    """One step as the naive loop sees it: the services this child may use that deliver it."""
 
-    def __new__(cls, directory: Any, place: Any, situation: Any, pathway: Any, *,
-                services: Sequence[Any], distance: Callable[[float, float, float, float], float]) -> Any:
-        import numpy as np
-
-        from pathways.planner import EligibleServices, _disclosed, _unable_alone, _withheld, delivers
-        from pathways.situation import situation_values
-        from services.search import SearchFilters
-
-        told = _disclosed(situation, pathway)
-        during = situation.investigation_active
-        # Ages and a need for a disclosure are checked per step, as in the planner.
-        found = [h for h in naive_search(services, place, SearchFilters(), distance=distance)
-                 if h.service.status == "active" and not (during and h.service.available_during_investigation is False)]
-
-        class Rows(EligibleServices):
-            def __init__(self) -> None:
-                self._hits = found
-                self.pathway = pathway
-                self.withheld = _withheld(pathway, situation_values(situation))
-                self.unable_alone = _unable_alone(pathway, situation)
-                self.local = np.array([h.local for h in found], dtype=bool)
-                self.self_referral = np.array(
-                    [1 if h.service.accepts_self_referral is True else 0 for h in found], dtype=np.int8)
-
-            def hits(self, rows: Iterable[int]) -> list[Any]:
-                return [self._hits[int(r)] for r in rows]
-
-            def fits(self, ages: Sequence[Any]) -> Any:
-                known = [a for a in ages if a is not None]
-                return np.array([all(h.service.serves_age(a) for a in known) for h in found], dtype=bool)
-
-            def open_to(self, stage: Any) -> Any:
-                return np.array([stage.professional_referral or told or not h.service.requires_disclosure
-                                 for h in found], dtype=bool)
-
-            def parents(self, service_types: Iterable[str]) -> Any:
-                types = set(service_types)
-                return np.array([h.service.for_parents and bool(types & set(h.service.service_types))
-                                 for h in found], dtype=bool)
-
-            def delivers(self, stage: Any, extra_types: Iterable[str] = ()) -> Any:
-                extra = tuple(extra_types)
-                return np.array([delivers(h.service, stage, extra) for h in found], dtype=bool)
-
-        return Rows()
+    stage: str
+    services: tuple[str, ...]
+    gap: bool
 
 
 def naive_plan(situation: Any, directory: Any, services: Sequence[Any], *,
-               distance: Callable[[float, float, float, float], float] = geodesic_km) -> Any:
-    """:func:`pathways.planner.make_plan` over a naive, record-by-record search."""
-    from functools import partial
+               distance: Callable[[float, float, float, float], float] = geodesic_km) -> list[NaiveStep]:
+    """What the planner finds for each step, the way it would without the index: the naive
+    search's loop over every record, then the public per-record rules
+    (:func:`pathways.planner.eligible` and :func:`~pathways.planner.delivers`) for each step.
+    A step is a gap when no local service qualifies and national ones do not cover it."""
+    from pathways.definition import load_pathway, pathway_path
+    from pathways.planner import applicable_stages, delivers, eligible, resolve_place
+    from pathways.situation import parse_situation
+    from services.search import SearchFilters
 
-    from pathways.planner import make_plan
+    pathway = load_pathway(pathway_path(directory.data_dir))
+    situation = parse_situation(situation)
+    place = resolve_place(situation, directory)
+    found = [h for h in naive_search(services, place, SearchFilters(), distance=distance)
+             if eligible(h.service, situation, place, pathway=pathway)]
+    steps = []
+    for stage in applicable_stages(pathway, situation):
+        listed = [h for h in found if delivers(h.service, stage)]
+        local = any(h.local for h in listed)
+        national = any(not h.local for h in listed)
+        steps.append(NaiveStep(stage.id, tuple(h.service.id for h in listed),
+                               gap=not local and not (stage.national_covers and national)))
+    return steps
 
-    return make_plan(situation, directory,
-                     eligible_services=partial(_NaiveEligible, services=services, distance=distance))
+
+def plan_agrees(naive: list[NaiveStep], plan: Any, pathway: Any) -> bool:
+    """The naive loop and the planner agree: the same steps, and for every step about this
+    child alone (not the child suspected's ages, not a step professionals refer to) the same
+    gap, and every service the plan lists there qualifies in the naive loop too (a variant's
+    extra types and the parents' helplines a young child gets instead are the planner's own
+    additions, so not counted)."""
+    by_stage = {s.stage: s for s in naive}
+    if set(by_stage) != {step.stage for step in plan.steps}:
+        return False
+    for step in plan.steps:
+        stage = pathway.stage(step.stage)
+        if tuple(step.services_for) != ("child",) or stage.professional_referral:
+            continue
+        mine = by_stage[step.stage]
+        own = [ps.service for ps in step.services
+               if set(ps.service.service_types) & set(stage.service_types) and not ps.service.for_parents]
+        if step.gap != mine.gap or not {s.id for s in own} <= set(mine.services):
+            return False
+    return True
 
 
 # --------------------------------------------------------------------------------------
@@ -422,8 +416,8 @@ def _task_queries(p: Mapping[str, Any]) -> dict[str, Any]:
     out.update(_maps(d, searches, rng, repeat))
     out.update(_postcodes(d, places, rng))
     out["serving_peak_rss_mb"] = _peak_rss_mb()
-    objects = getattr(d.services, "_objects", None)  # the lazy store: how many records were built
-    out["records_materialised_serving"] = None if objects is None else sum(o is not None for o in objects)
+    built = getattr(d.services, "materialised", None)  # the lazy store: how many records were built
+    out["records_materialised_serving"] = None if built is None else built()
     out["load_avg_fast_done"] = _load()
 
     # Side by side: naive and real on the same queries, alternately, all records in memory.
@@ -434,6 +428,9 @@ def _task_queries(p: Mapping[str, Any]) -> dict[str, Any]:
     out["all_materialised_rss_mb"] = _peak_rss_mb()
     pairs: dict[str, list[float]] = {"naive_search": [], "search": [], "naive_plan": [], "plan": []}
     same_search = same_plan = 0
+    from pathways.definition import load_pathway, pathway_path
+
+    pathway = load_pathway(pathway_path(d.data_dir))
     for place, filters in searches[:naive_n]:
         dt_naive, slow = _timed(lambda: naive_search(services, place, filters))
         dt_fast, fast = _timed(lambda: search(d, place, filters))
@@ -445,7 +442,7 @@ def _task_queries(p: Mapping[str, Any]) -> dict[str, Any]:
         dt_fast, fast = _timed(lambda: make_plan(sit, d))
         pairs["naive_plan"].append(dt_naive)
         pairs["plan"].append(dt_fast)
-        same_plan += [(s.stage, s.gap) for s in slow.steps] == [(s.stage, s.gap) for s in fast.steps]
+        same_plan += plan_agrees(slow, fast, pathway)
     for k, v in pairs.items():
         out[f"paired_{k}_ms"] = _scaled(summary(v), 1e3)
     for k in ("search", "plan"):

@@ -24,15 +24,15 @@ in one line, with the number to call.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
+from services import eligibility as E
 from services.directory import Directory
 from services.errors import InvalidInput, PlaceNotFound
 from services.geography import Place
-from services.index import STAGE_BITS, TYPE_BITS
 from services.models import Service
 from services.search import Hit, Ranked, SearchFilters, rank
 
@@ -53,8 +53,6 @@ __all__ = [
     "applicable_stages",
     "adult_pointer",
     "STRATEGY_STAGE",
-    "EligibleServices",
-    "EligibleFactory",
 ]
 
 #: The stage whose agencies are the strategy discussion invitees.
@@ -158,37 +156,40 @@ def eligible(
     young to use alone and a programme for situations other than this one are left out too.
     (At a stage professionals refer to, such as the medical, the plan also lists services
     that need a disclosure: see ``StageDef.professional_referral``.)
+
+    The same rules as a plan's, on a one-row index (:func:`services.eligibility.one`).
     """
-    if not service.serves_age(situation.age):
-        return False
+    ix = E.one(service)
     code = place.authority.code if place.authority else None
-    if not (service.is_national or (code is not None and code in service.service_areas)):
+    if not len(ix.candidates(code)):
         return False
-    if service.requires_disclosure and not _disclosed(situation, pathway):
-        return False
+    fits = E.serves_ages(ix, [situation.age]) & _open(ix, situation) & ~_needs_words(ix, situation, pathway)
+    return bool(fits[0]) and _offered_to(service, situation, pathway)
+
+
+def delivers(service: Service, stage: StageDef, extra_types: Sequence[str] = ()) -> bool:
+    """Whether a service delivers ``stage`` for the plan: :func:`services.eligibility.delivers`
+    on a one-row index (the record's stages and the pathway's types must agree)."""
+    return bool(E.delivers(E.one(service), stage.id, stage.service_types, extra_types)[0])
+
+
+def _open(ix: E.Columns, situation: Situation) -> np.ndarray:
+    """Running now, and not said to stop for the investigation this child is in."""
+    keep = E.active(ix)
+    return keep & E.not_said_to_stop(ix) if situation.investigation_active else keep
+
+
+def _needs_words(ix: E.Columns, situation: Situation, pathway: Pathway | None) -> np.ndarray:
+    """Needs a disclosure this child has not made (nor evidence that stands in for one)."""
+    return E.needs_disclosure(ix) & (not _disclosed(situation, pathway))
+
+
+def _offered_to(service: Service, situation: Situation, pathway: Pathway | None) -> bool:
+    """Record by record, for the few a step lists: not a helpline the child cannot use alone,
+    nor a programme for other situations."""
     if _own_contact(service, situation.age, pathway, _unable_alone(pathway, situation)):
         return False
-    if pathway is not None and service.id in _withheld(pathway, situation_values(situation)):
-        return False
-    if situation.investigation_active and service.available_during_investigation is False:
-        return False
-    return service.status == "active"
-
-
-def delivers(service: Service, stage: StageDef, extra_types: Iterable[str] = ()) -> bool:
-    """Whether a service delivers ``stage`` for the plan.
-
-    Both sides must agree: the directory record says the service takes part in the stage
-    (its ``stages``, filled from the taxonomy when a record is silent) and the pathway says
-    its type delivers that stage, so a children's therapy course does not become an
-    intervention for harmful sexual behaviour because both are "therapeutic". (The gap
-    analysis counts services the same way.) A variant may widen a step to extra service
-    types, which then count on their type alone: an intermediary for a disabled child.
-    """
-    types = set(service.service_types)
-    if stage.id in service.stages and types & set(stage.service_types):
-        return True
-    return bool(types & set(extra_types))
+    return pathway is None or service.id not in _withheld(pathway, situation_values(situation))
 
 
 def _unable_alone(pathway: Pathway | None, situation: Situation) -> bool:
@@ -215,49 +216,65 @@ def _agencies(
     return list(out.items())
 
 
-class EligibleServices:
-    """What fits, decided record by record for the few rows a step may list.
+class _Eligible:
+    """The services this child may use, in search order, as index rows.
 
-    Shared by :class:`_Eligible` (index columns) and the benchmark's naive baseline, which
-    supply ``hits(rows)``, ``fits(ages)``, ``parents(types)``, ``pathway`` and ``withheld``.
+    At national scale a plan would ask ``eligible`` and ``delivers`` a million times; here
+    every question is one :mod:`services.eligibility` mask over the candidates' columns
+    (taken once, :meth:`~services.index.SearchIndex.at`), and a record is materialised only
+    when a step lists it. Ages and the need for a disclosure are asked per step (a step may
+    serve the child suspected, or be one professionals refer to).
     """
 
-    pathway: Pathway | None
-    withheld: frozenset[str]
-    #: Programmes offered only in situations like this one (``offer.only_if`` holds): listed
-    #: beside local services, which would otherwise push national ones out.
-    targeted: frozenset[str] = frozenset()
-    local: np.ndarray  # bool per row: a local (not national) service
-    self_referral: np.ndarray  # int8 per row: 1 where families can refer themselves
-    #: The child may not be able to use a phone or text line alone (pathway.yaml
-    #: ``offer.own_contact.unable_if``), whatever their age.
-    unable_alone: bool = False
+    def __init__(self, directory: Directory, place: Place, situation: Situation, pathway: Pathway) -> None:
+        index = directory.index
+        ranked = rank(directory, place, SearchFilters())  # the area, in search order
+        ranked = ranked.select(_open(index.at(ranked.ids), situation))
+        self.ranked: Ranked = ranked
+        self.services = index.services
+        self.columns = index.at(ranked.ids)
+        self.local = ~ranked.national
+        self.situation = situation
+        self.pathway = pathway
+        values = situation_values(situation)
+        self.withheld = _withheld(pathway, values)
+        #: Programmes offered only in situations like this one (``offer.only_if`` holds):
+        #: listed beside local services, which would otherwise push national ones out.
+        self.targeted = _targeted(pathway, values)
+        self.unable_alone = _unable_alone(pathway, situation)
+        self.needs_words = _needs_words(self.columns, situation, pathway)
+        self._hits: dict[int, Hit] = {}
 
-    # Supplied by each implementation (the index's columns, or record by record):
-    def hits(self, rows: Iterable[int]) -> list[Hit]:  # pragma: no cover
-        raise NotImplementedError
+    def fits(self, ages: Sequence[int | None]) -> np.ndarray:
+        """Rows whose age range includes every known age in ``ages``."""
+        return E.serves_ages(self.columns, ages)
 
-    def fits(self, ages: Sequence[int | None]) -> np.ndarray:  # pragma: no cover
-        """Per row: serves every known age."""
-        raise NotImplementedError
+    def open_to(self, stage: StageDef) -> np.ndarray:
+        """Rows this child can be offered at ``stage``: a service that needs a disclosure
+        only when the child has told (or evidence stands in), unless professionals refer."""
+        return np.ones(len(self.needs_words), dtype=bool) if stage.professional_referral else ~self.needs_words
 
-    def open_to(self, stage: StageDef) -> np.ndarray:  # pragma: no cover
-        """Per row: open to this child at this stage (a disclosure where it needs one)."""
-        raise NotImplementedError
+    def parents(self, service_types: Iterable[str]) -> np.ndarray:
+        """Rows of services for parents of one of ``service_types``."""
+        return E.for_parents(self.columns) & E.of_types(self.columns, service_types)
 
-    def parents(self, service_types: Iterable[str]) -> np.ndarray:  # pragma: no cover
-        """Per row: a service for parents of one of these types."""
-        raise NotImplementedError
-
-    def delivers(self, stage: StageDef, extra_types: Iterable[str] = ()) -> np.ndarray:  # pragma: no cover
-        """Per row: delivers this stage."""
-        raise NotImplementedError
+    def delivers(self, stage: StageDef, extra_types: Sequence[str] = ()) -> np.ndarray:
+        """:func:`services.eligibility.delivers` for every row at once."""
+        return E.delivers(self.columns, stage.id, stage.service_types, extra_types)
 
     def of_types(self, service_types: Iterable[str]) -> np.ndarray:
-        """Per row: a service of one of these types (record by record unless overridden)."""
-        wanted = set(service_types)
-        rows = range(len(self.local))
-        return np.array([bool(wanted & set(h.service.service_types)) for h in self.hits(rows)], dtype=bool)
+        """Rows of services of one of ``service_types``."""
+        return E.of_types(self.columns, service_types)
+
+    def hits(self, rows: Iterable[int]) -> list[Hit]:
+        out = []
+        for row in rows:
+            row = int(row)
+            hit = self._hits.get(row)
+            if hit is None:
+                hit = self._hits[row] = self.ranked.hit(self.services, row)
+            out.append(hit)
+        return out
 
     def suitable(self, row: int, ages: Sequence[int | None]) -> bool:
         """Not withheld for this situation, and usable by the youngest person served."""
@@ -285,99 +302,6 @@ class EligibleServices:
         )
 
 
-#: Builds the services a child is eligible for: (directory, place, situation, pathway) → rows.
-EligibleFactory = Callable[[Directory, Place, Situation, Pathway], EligibleServices]
-
-
-class _Eligible(EligibleServices):
-    """The services this child is eligible for, in search order, as index rows.
-
-    ``delivers`` and ``eligible`` read one record at a time; at national scale a plan would
-    call them a million times. Here both are answered from the index's columns for every
-    candidate at once, and a record is materialised only when a step lists it. (Same
-    answers: ``tests/test_pathway_planner.py`` checks the functions, and the benchmark's
-    naive baseline runs them record by record.)
-    """
-
-    def __init__(
-        self, directory: Directory, place: Place, situation: Situation, pathway: Pathway | None = None
-    ) -> None:
-        # Ages are checked per step (a step may serve the child suspected rather than this
-        # one), and so is a service's need for a disclosure (a step professionals refer to
-        # does not need the child's words).
-        index = directory.index
-        ranked = rank(directory, place, SearchFilters())
-        # Area is the search's filter; the rest of ``eligible``:
-        keep = index.active[ranked.ids]
-        if situation.investigation_active:
-            keep = keep & (index.during_investigation[ranked.ids] != 0)
-        self.ranked: Ranked = ranked.select(keep)
-        self.services = index.services
-        self.local = ~self.ranked.national
-        self.type_bits = index.type_bits[self.ranked.ids]
-        self.stage_bits = index.stage_bits[self.ranked.ids]
-        self.self_referral = index.self_referral[self.ranked.ids]
-        self.min_age = index.min_age[self.ranked.ids]
-        self.max_age = index.max_age[self.ranked.ids]
-        self.for_parents = index.for_parents[self.ranked.ids].astype(bool)
-        told = _disclosed(situation, pathway)
-        self.needs_words = np.zeros(len(self.ranked.ids), dtype=bool) if told else (
-            index.requires_disclosure[self.ranked.ids].astype(bool)
-        )
-        self.pathway = pathway
-        self.withheld = _withheld(pathway, situation_values(situation)) if pathway else frozenset()
-        self.targeted = _targeted(pathway, situation_values(situation)) if pathway else frozenset()
-        self.unable_alone = _unable_alone(pathway, situation)
-        self._hits: dict[int, Hit] = {}
-
-    def fits(self, ages: Sequence[int | None]) -> np.ndarray:
-        """Rows whose age range includes every known age in ``ages``."""
-        keep = np.ones(len(self.min_age), dtype=bool)
-        for age in ages:
-            if age is not None:
-                keep &= (self.min_age <= age) & (self.max_age >= age)
-        return keep
-
-    def open_to(self, stage: StageDef) -> np.ndarray:
-        """Rows this child can be offered at ``stage``: a service that needs a disclosure
-        only when the child has told (or evidence stands in), unless professionals refer."""
-        return np.ones(len(self.needs_words), dtype=bool) if stage.professional_referral else ~self.needs_words
-
-    def parents(self, service_types: Iterable[str]) -> np.ndarray:
-        """Rows of services for parents of one of ``service_types``."""
-        return self.for_parents & ((self.type_bits & np.uint32(_bits(service_types))) != 0)
-
-    def hits(self, rows: Iterable[int]) -> list[Hit]:
-        out = []
-        for row in rows:
-            row = int(row)
-            hit = self._hits.get(row)
-            if hit is None:
-                hit = self._hits[row] = self.ranked.hit(self.services, row)
-            out.append(hit)
-        return out
-
-    def delivers(self, stage: StageDef, extra_types: Iterable[str] = ()) -> np.ndarray:
-        """:func:`delivers` for every row at once."""
-        stage_bit = np.uint32(STAGE_BITS.get(stage.id, 0))
-        types = np.uint32(_bits(stage.service_types))
-        extra = np.uint32(_bits(extra_types))
-        both = ((self.stage_bits & stage_bit) != 0) & ((self.type_bits & types) != 0)
-        return both | ((self.type_bits & extra) != 0) if extra else both
-
-    def of_types(self, service_types: Iterable[str]) -> np.ndarray:
-        """Rows of services of one of ``service_types``."""
-        return (self.type_bits & np.uint32(_bits(service_types))) != 0
-
-
-def _bits(service_types: Iterable[str]) -> int:
-    # A type no record can have (records are validated against the vocabulary) matches none.
-    out = 0
-    for t in service_types:
-        out |= TYPE_BITS.get(t, 0)
-    return out
-
-
 def _targeted(pathway: Pathway, values: Mapping[str, Any]) -> frozenset[str]:
     """Ids of services offered only in situations like this one (their ``only_if`` holds)."""
     return frozenset(r.service for r in pathway.offer_only_if if r.condition.holds(values))
@@ -397,7 +321,7 @@ def _ages(services_for: Sequence[str], situation: Situation) -> tuple[int | None
 
 def _choose(
     stage: StageDef,
-    hits: EligibleServices,
+    hits: _Eligible,
     extra_types: Sequence[str],
     limit: int,
     ages: Sequence[int | None],
@@ -444,7 +368,7 @@ def _choose(
 def _step(
     stage: StageDef,
     situation: Situation,
-    hits: EligibleServices,
+    hits: _Eligible,
     pathway: Pathway,
     present: set[str],
     gap_reason: str = "no_local_service",
@@ -497,7 +421,7 @@ def _step(
 
 
 def _later_contacts(
-    pathway: Pathway, hits: EligibleServices, situation: Situation, place: Place
+    pathway: Pathway, hits: _Eligible, situation: Situation, place: Place
 ) -> list[PlanService]:
     """Someone to contact later, always: services for the later stage, else the fallback."""
     spec = pathway.later_contacts
@@ -509,7 +433,8 @@ def _later_contacts(
         parents = hits.parents(rule.service_types) & hits.fits(ages) & hits.open_to(later)
         matching = np.union1d(matching, np.flatnonzero(parents))
     # Those a family can contact directly come first; otherwise keep local-then-nearest.
-    matching = matching[np.argsort(hits.self_referral[matching] != 1, kind="stable")]
+    self_referral = E.says(hits.columns, "self_referral", True)
+    matching = matching[np.argsort(~self_referral[matching], kind="stable")]
     chosen = [PlanService.from_hit(h) for h in hits.hits(hits.take(matching, spec.max, ages))]
     if chosen:
         return chosen
@@ -533,14 +458,11 @@ def make_plan(
     directory: Directory,
     *,
     pathway: Pathway | None = None,
-    eligible_services: EligibleFactory | None = None,
 ) -> Plan:
     """The plan for one child's situation, from the directory's services.
 
     ``situation`` may be raw values (validated here: ``InvalidInput`` names each bad field).
     ``pathway`` defaults to the data directory's own ``pathway.yaml`` or the shipped one.
-    ``eligible_services`` finds the services this child may use (default: the index-backed
-    search); the benchmark passes a record-by-record one to measure the same planner.
     An unknown area, postcode, place or placing area raises ``UnknownPlace``.
     """
     if pathway is None:
@@ -552,7 +474,7 @@ def make_plan(
         raise AdultAge(f"{exc}. {pointer}" if pointer else str(exc), exc.age) from None
     place = resolve_place(situation, directory)
     placing = resolve_placing_area(situation, directory)
-    hits = (eligible_services or _Eligible)(directory, place, situation, pathway)
+    hits = _Eligible(directory, place, situation, pathway)
 
     values = situation_values(situation)
     stages = applicable_stages(pathway, situation)

@@ -17,7 +17,8 @@ from .distance import EARTH_RADIUS_KM, haversine_km
 from .models import Service, Taxonomy
 from .vocabulary import NATIONAL, SERVICE_TYPES, STAGES
 
-__all__ = ["SearchIndex", "haversine_km", "type_mask", "stage_mask", "EARTH_RADIUS_KM", "TYPE_BITS", "STAGE_BITS"]
+__all__ = ["SearchIndex", "RowColumns", "ROW_COLUMNS", "haversine_km", "type_mask", "stage_mask", "EARTH_RADIUS_KM",
+           "TYPE_BITS", "STAGE_BITS"]
 
 #: Mean Earth radius (IUGG), the figure geopy's great-circle distance uses.
 
@@ -85,6 +86,15 @@ class SearchIndex:
             columns.add(i, s)
         return cls(services=source, **columns.arrays(len(source)))
 
+    def columns(self) -> RowColumns:
+        """Every row's per-service columns (the arrays themselves, not copies)."""
+        return RowColumns(**{name: getattr(self, name) for name in ROW_COLUMNS})
+
+    def at(self, rows: np.ndarray) -> RowColumns:
+        """The per-service columns at ``rows``, taken once (a plan asks many questions of the
+        same candidates: :mod:`services.eligibility` answers them over this view)."""
+        return RowColumns(**{name: getattr(self, name)[rows] for name in ROW_COLUMNS})
+
     def candidates(self, area_code: str | None, *, include_national: bool = True) -> np.ndarray:
         """Services that apply at a place: local to its area, plus national ones."""
         local = self.area_members.get(area_code or "", np.empty(0, dtype=np.int64))
@@ -106,6 +116,38 @@ class SearchIndex:
         dist = haversine_km(lat, lon, self.loc_lat[rows], self.loc_lon[rows])
         out[has] = np.minimum.reduceat(dist, np.cumsum(cnt) - cnt)
         return out
+
+
+#: The index's per-service columns (one value per service, in the directory's order).
+ROW_COLUMNS: tuple[str, ...] = (
+    "min_age", "max_age", "requires_disclosure", "during_investigation", "self_referral", "for_parents", "free",
+    "national", "type_bits", "stage_bits", "type_rank", "checked", "verified", "claims_confirmed",
+    "waiting_weeks", "accessible", "active", "offered",
+)
+
+
+@dataclass(frozen=True)
+class RowColumns:
+    """Some rows of the index's per-service columns (:meth:`SearchIndex.at`)."""
+
+    min_age: np.ndarray
+    max_age: np.ndarray
+    requires_disclosure: np.ndarray
+    during_investigation: np.ndarray
+    self_referral: np.ndarray
+    for_parents: np.ndarray
+    free: np.ndarray
+    national: np.ndarray
+    type_bits: np.ndarray
+    stage_bits: np.ndarray
+    type_rank: np.ndarray
+    checked: np.ndarray
+    verified: np.ndarray
+    claims_confirmed: np.ndarray
+    waiting_weeks: np.ndarray
+    accessible: np.ndarray
+    active: np.ndarray
+    offered: np.ndarray
 
 
 @dataclass

@@ -450,21 +450,18 @@ class Service(_Model):
         cutoff = source_cutoff(today)
         return {f: d for f, d in self.claim_dates().items() if d is not None and d < cutoff}
 
-    def sources_out_of_date(self, today: dt.date | None = None) -> bool:
-        """Some claim (ages, who can refer, hours, phones ...) rests only on pages over two years old."""
-        confirmed = self.claims_confirmed_on()
-        return confirmed is not None and confirmed < source_cutoff(today)
-
     def is_stale(self, today: dt.date | None = None, *, months: int = 12) -> bool:
         """Out of date: shown to users as "check first", whoever compiled the record.
 
-        True when a claim a family acts on rests only on pages older than
-        SOURCE_MAX_AGE_YEARS (freshness is about a claim, not an organisation: an old page
-        about 101 costing nothing does not make a force's listing out of date), or when the
-        record itself was last checked more than ``months`` ago. Whether the organisation
-        confirmed the record is a different question (``verified``).
+        :func:`services.eligibility.out_of_date` on a one-row index (the rule is written
+        once, over columns): a claim a family acts on rests only on pages older than
+        SOURCE_MAX_AGE_YEARS (freshness is about a claim, not an organisation), or the record
+        itself was last checked more than ``months`` ago. Whether the organisation confirmed
+        the record is a different question (``verified``).
         """
-        return self.sources_out_of_date(today) or self.verified_age_days(today) > months * 365 // 12
+        from .eligibility import one, out_of_date
+
+        return bool(out_of_date(one(self), today, months=months)[0])
 
 
 def source_cutoff(today: dt.date | None = None) -> dt.date:

@@ -16,11 +16,11 @@ from typing import Any
 
 import numpy as np
 
+from . import eligibility as E
 from .directory import Directory
 from .errors import InvalidInput
 from .freshness import freshness_summary
 from .geography import Place
-from .index import stage_mask, type_mask
 from .models import Service
 from .vocabulary import SERVICE_TYPES, STAGES
 
@@ -144,23 +144,24 @@ def rank(directory: Directory, place: Place, filters: SearchFilters = SearchFilt
     ids = index.candidates(code, include_national=filters.include_national)
     if len(ids) == 0:
         return _NOTHING
-    keep = index.offered[ids].copy()  # defunct and inactive services are never offered
+    cols = index.at(ids)
+    keep = E.offered(cols)  # defunct and inactive services are never offered
     if filters.age is not None:
-        keep &= (index.min_age[ids] <= filters.age) & (index.max_age[ids] >= filters.age)
+        keep &= E.serves_ages(cols, [filters.age])
     if filters.service_types:
-        keep &= (index.type_bits[ids] & np.uint32(type_mask(filters.service_types))) != 0
+        keep &= E.of_types(cols, filters.service_types)
     if filters.stages:
-        keep &= (index.stage_bits[ids] & np.uint32(stage_mask(filters.stages))) != 0
+        keep &= E.in_stages(cols, filters.stages)
     if filters.during_investigation:
-        keep &= index.during_investigation[ids] == 1
+        keep &= E.says(cols, "during_investigation", True)
     if filters.self_referral:
-        keep &= index.self_referral[ids] == 1
+        keep &= E.says(cols, "self_referral", True)
     if filters.no_disclosure:
-        keep &= ~index.requires_disclosure[ids]
+        keep &= ~E.needs_disclosure(cols)
     if filters.for_parents is not None:
-        keep &= index.for_parents[ids] == filters.for_parents
+        keep &= E.for_parents(cols) == filters.for_parents
     if filters.free:
-        keep &= index.free[ids] == 1
+        keep &= E.says(cols, "free", True)
     ids = ids[keep]
     if filters.language:
         wanted = filters.language.strip().casefold()

@@ -105,6 +105,10 @@ class ServiceStore(Sequence[Service]):
 
     __hash__ = None  # type: ignore[assignment]
 
+    def materialised(self) -> int:
+        """How many records have been built from their bytes so far (the rest wait for use)."""
+        return sum(o is not None for o in self._objects)
+
     @property
     def ids(self) -> list[str]:
         return self._ids

@@ -58,7 +58,7 @@ def test_store_materialises_lazily_from_payloads():
 
     objects = [Service.model_validate(r) for r in records]
     store = ServiceStore(payloads=ServiceStore(objects).payloads(), ids=[s.id for s in objects])
-    assert store._objects == [None, None, None]
+    assert store.materialised() == 0
     assert store.get("s-1") == objects[1]
-    assert store._objects[0] is None and store._objects[1] is not None
+    assert store.materialised() == 1
     assert list(store) == objects

@@ -20,10 +20,10 @@ import yaml
 from geopy.distance import great_circle
 
 from pathways.gaps import analyse, gap_model, load_cohorts
-from pathways.gaps import analysis as gap_analysis
 from pathways.gaps.by_commissioner import restrict_area
 from pathways.gaps.cohorts import SHIPPED_COHORTS
 from pathways.gaps.columns import Columns
+from pathways.gaps.distances import nearest
 from pathways.gaps.statements import age_ranges
 from pathways.gaps.whatif import Hypothetical, what_if
 from services.directory import load_directory
@@ -167,7 +167,7 @@ def test_contract_shape(report):
 
 # -- nearest service: the ranked shortcut equals a brute-force scan -----------------------
 
-def test_nearest_matches_brute_force(monkeypatch):
+def test_nearest_matches_brute_force():
     rng = np.random.default_rng(7)
     from services.index import SearchIndex, haversine_km
 
@@ -184,8 +184,7 @@ def test_nearest_matches_brute_force(monkeypatch):
     lats, lons = rng.uniform(53.6, 54.4, 25), rng.uniform(-1.4, -0.6, 25)
     weights = np.full(25, 1 / 25)
     counted = rng.random((6, 60)) < np.array([[0.0], [0.03], [0.1], [0.3], [0.6], [1.0]])
-    monkeypatch.setattr(gap_analysis, "_TOP_K", 1)  # rank only the nearest: exercise every path
-    got = gap_analysis._nearest(cols, cand, counted, lats, lons, weights, 30.0)
+    got = nearest(cols, cand, counted, lats, lons, weights, 30.0, top_k=1)  # rank only the nearest: every path
     for r in range(6):
         ids = [i for i in range(60) if counted[r, i] and cols.loc_count[i]]
         if not ids:

@@ -31,17 +31,18 @@ from typing import Any
 
 import numpy as np
 
+from services import eligibility as E
 from services.directory import Directory
 from services.errors import PlaceNotFound
 from services.geography import Authority
-from services.index import EARTH_RADIUS_KM, stage_mask, type_mask
 from services.models import Taxonomy
 from services.vocabulary import STAGES
 
 from ..definition import load_pathway, pathway_path
 from ..model import Pathway
 from .cohorts import CohortBook, CohortDef, GapSettings, cohorts_path, load_cohorts, require_mask
-from .columns import Columns, unit_vectors
+from .columns import Columns
+from .distances import nearest
 from .need import annotate_area, report_context
 from .records import AreaGaps, CohortCell, CohortStageCell, DataQuality, Distance, GapLists, StageCell
 from .statements import area_statements
@@ -169,28 +170,24 @@ class GapModel:
 
 def _build_masks(stages: Iterable[StageRule], book: CohortBook, cols: Columns) -> _Masks:
     lo, hi = book.settings.child_ages
-    child = (cols.min_age <= hi) & (cols.max_age >= lo)
+    child = E.serves_some_age(cols.rows, lo, hi)
     rows: dict[tuple[str, ...], tuple[np.ndarray, bool]] = {}
     by_stage = {}
     for r in stages:
-        delivers = (child
-                    & ((cols.type_bits & np.uint32(type_mask(r.service_types))) != 0)
-                    & ((cols.stage_bits & np.uint32(stage_mask([r.id]))) != 0))
+        delivers = child & E.delivers(cols.rows, r.id, r.service_types)
         by_stage[r.id] = (delivers, r.national_covers)
         rows[("stage", r.id)] = by_stage[r.id]
         if r.general_types:
-            rows[("general", r.id)] = (child
-                                       & ((cols.type_bits & np.uint32(type_mask(r.general_types))) != 0)
-                                       & ((cols.stage_bits & np.uint32(stage_mask([r.id]))) != 0), False)
+            rows[("general", r.id)] = (child & E.delivers(cols.rows, r.id, r.general_types), False)
     for c in book.cohorts:
-        passes = require_mask(c.require, cols) & (cols.min_age <= c.ages[1]) & (cols.max_age >= c.ages[0])
+        passes = require_mask(c.require, cols) & E.serves_some_age(cols.rows, c.ages[0], c.ages[1])
         for s in c.stages:
             delivers, national = by_stage[s]
             rows[("cohort", c.id, s)] = (delivers & passes, national if c.national_counts is None else c.national_counts)
     keys = tuple(rows)
     return _Masks(
         keys=keys,
-        matrix=np.stack([rows[k][0] for k in keys]) if len(cols.min_age) else np.zeros((len(keys), 0), dtype=bool),
+        matrix=np.stack([rows[k][0] for k in keys]) if len(cols.stale) else np.zeros((len(keys), 0), dtype=bool),
         national=np.array([rows[k][1] for k in keys], dtype=bool),
         row={k: i for i, k in enumerate(keys)},
     )
@@ -219,80 +216,6 @@ def gap_model(directory: Directory, *, today: dt.date | None = None) -> GapModel
     return kept[2]
 
 
-# -- distances -------------------------------------------------------------------------
-
-#: How many nearest services per point are ranked up front for rows with many services; a
-#: row with none of them among its services falls back to a full scan for that point.
-_TOP_K = 16
-
-
-def _km(dot: np.ndarray) -> np.ndarray:
-    """Great-circle km from the dot product of two unit vectors (exact, as haversine)."""
-    chord = np.sqrt(np.clip(2.0 - 2.0 * dot, 0.0, 4.0))
-    return 2.0 * EARTH_RADIUS_KM * np.arcsin(chord / 2.0)
-
-
-def _nearest(cols: Columns, cand: np.ndarray, counted: np.ndarray, lats: np.ndarray,
-             lons: np.ndarray, weights: np.ndarray, within_km: float) -> list[Distance]:
-    """For each row of ``counted`` (rows × candidates): nearest-service statistics.
-
-    Closeness (the dot product of unit vectors) from every point to every placed site is
-    computed once; sites reduce to services. A row with few services takes the maximum over
-    them directly; for the others each point's nearest few services are ranked once and the
-    row takes the first of those it contains (a full scan only where it contains none).
-    """
-    n_rows = counted.shape[0]
-    counts = cols.loc_count[cand]
-    placed = counts > 0
-    out = [Distance() for _ in range(n_rows)]
-    if not placed.any():
-        return out
-    cnt = counts[placed]
-    firsts = np.cumsum(cnt) - cnt
-    rows = np.repeat(cols.loc_start[cand[placed]], cnt) + (np.arange(cnt.sum()) - np.repeat(firsts, cnt))
-    a, b = unit_vectors(lats, lons), cols.loc_xyz[rows]
-    # Three broadcast products rather than a matrix product: small matrices, no BLAS threads.
-    closeness = a[:, :1] * b[:, 0] + a[:, 1:2] * b[:, 1] + a[:, 2:] * b[:, 2]
-    # Most services have one site: reduce only when some have several.
-    by_service = closeness if len(rows) == len(cnt) else np.maximum.reduceat(closeness, firsts, axis=1)
-    n_points, n_services = by_service.shape
-
-    sel = counted[:, placed]  # rows × placed services
-    sizes = sel.sum(axis=1)
-    best = np.full((n_rows, n_points), -2.0)
-    sparse = (sizes > 0) & (sizes <= 4 * _TOP_K)
-    for r in np.flatnonzero(sparse):
-        best[r] = by_service[:, sel[r]].max(axis=1)
-    dense = np.flatnonzero(sizes > 4 * _TOP_K)
-    if len(dense):
-        k = min(_TOP_K, n_services)
-        at = np.arange(n_points)[:, None]
-        top = np.argpartition(-by_service, k - 1, axis=1)[:, :k]
-        top = top[at, np.argsort(-by_service[at, top], axis=1)]
-        hit = sel[dense][:, top]  # dense rows × points × k
-        best[dense] = by_service[at, top][at.T, hit.argmax(axis=2)]
-        for i, r in enumerate(dense):
-            pts = np.flatnonzero(~hit[i].any(axis=1))
-            if len(pts):
-                best[r, pts] = by_service[np.ix_(pts, np.flatnonzero(sel[r]))].max(axis=1)
-    dist = _km(best)
-    order = np.argsort(dist, axis=1)
-    cum = np.cumsum(weights[order], axis=1)
-    p90_at = np.minimum((cum < 0.9 - 1e-12).sum(axis=1), n_points - 1)
-    p90 = dist[np.arange(n_rows), order[np.arange(n_rows), p90_at]]
-    mean = dist @ weights
-    far = dist.max(axis=1)
-    share = (dist <= within_km) @ weights
-    for r in np.flatnonzero(sizes):
-        out[r] = Distance(
-            nearest_km=round(float(mean[r]), 2),
-            p90_km=round(float(p90[r]), 2),
-            max_km=round(float(far[r]), 2),
-            share_within_km=round(float(share[r]), 3),
-        )
-    return out
-
-
 def _median(values: np.ndarray) -> float | None:
     values = np.sort(values[~np.isnan(values)])
     n = len(values)
@@ -302,7 +225,8 @@ def _median(values: np.ndarray) -> float | None:
 def _ages_served(cols: Columns, ids: np.ndarray, ages: np.ndarray) -> np.ndarray:
     if len(ids) == 0:
         return np.zeros(len(ages), dtype=bool)
-    return ((cols.min_age[ids][None, :] <= ages[:, None]) & (cols.max_age[ids][None, :] >= ages[:, None])).any(axis=1)
+    lo, hi = cols.rows.min_age[ids], cols.rows.max_age[ids]
+    return ((lo[None, :] <= ages[:, None]) & (hi[None, :] >= ages[:, None])).any(axis=1)
 
 
 def _cohort_result(cohort: CohortDef, cols: Columns, masks: _Masks, sub: np.ndarray, counted: np.ndarray,
@@ -357,10 +281,10 @@ def area_result(model: GapModel, code: str, *, cols: Columns | None = None,
     sub = masks.matrix[:, cand]  # rows × candidates
     counted = sub & (is_local[None, :] | masks.national[:, None])
     lats, lons, weights = geo.area_points(code)
-    near = _nearest(cols, cand, counted, lats, lons, weights / weights.sum(), model.settings.within_km)
+    near = nearest(cols, cand, counted, lats, lons, weights / weights.sum(), model.settings.within_km)
     n_local = (sub & is_local).sum(axis=1)
     n_national = (sub & ~is_local).sum(axis=1)
-    waiting = cols.waiting[cand]
+    waiting = cols.rows.waiting_weeks[cand]
 
     coverage = model.directory.coverage.of(code)
     compiled = coverage == "local"
@@ -385,7 +309,7 @@ def area_result(model: GapModel, code: str, *, cols: Columns | None = None,
         for c in model.book.cohorts
     }
     # Data quality describes the directory's own records, never a what-if's hypothetical.
-    recorded = local[local < len(model.columns.services)]
+    recorded = local[local < model.columns.recorded]
     stale = int(cols.stale[recorded].sum())
     quality = DataQuality(
         local_services=len(recorded),

@@ -14,10 +14,10 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from services import eligibility as E
 from services.datadir import SHIPPED_DATA, data_file
 from services.directory import format_validation_error
 from services.errors import DataFileError, Problem
-from services.index import type_mask
 from services.versioned import VersionedLoader
 from services.vocabulary import COHORTS, Cohort, ServiceType, Stage
 from services.yamlio import LineDict, line_of, load_yaml
@@ -142,19 +142,20 @@ def require_mask(require: Require, cols: Columns) -> np.ndarray:
 
     A tri-state field that a record leaves unknown never passes a true/false test.
     """
-    keep = np.ones(len(cols.min_age), dtype=bool)
+    rows = cols.rows
+    keep = np.ones(len(rows.min_age), dtype=bool)
     if require.for_parents is not None:
-        keep &= cols.for_parents == require.for_parents
+        keep &= E.for_parents(rows) == require.for_parents
     if require.requires_disclosure is not None:
-        keep &= cols.requires_disclosure == require.requires_disclosure
+        keep &= E.needs_disclosure(rows) == require.requires_disclosure
     if require.available_during_investigation is not None:
-        keep &= cols.during_investigation == int(require.available_during_investigation)
+        keep &= E.says(rows, "during_investigation", require.available_during_investigation)
     if require.accepts_self_referral is not None:
-        keep &= cols.self_referral == int(require.accepts_self_referral)
+        keep &= E.says(rows, "self_referral", require.accepts_self_referral)
     if require.accessible is not None:
-        keep &= cols.accessible == require.accessible
+        keep &= rows.accessible == require.accessible
     if require.service_types:
-        keep &= (cols.type_bits & np.uint32(type_mask(require.service_types))) != 0
+        keep &= E.of_types(rows, require.service_types)
     if require.any_of:
         either = np.zeros_like(keep)
         for option in require.any_of:

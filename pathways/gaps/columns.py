@@ -1,11 +1,11 @@
-"""The search index's columns plus the few the gap analysis needs, and a what-if copy.
+"""The gap analysis's view of the directory: the search index's columns, and a what-if copy.
 
-The directory's :class:`services.index.SearchIndex` already holds one numpy column per
-service field that search filters on. The gap analysis adds three (waiting weeks, whether
-the record is stale, whether it states adjustments for disabled children — service-wide or
-at one of its locations) and, for a
-what-if, needs the same columns with one hypothetical service appended — in memory only,
-so the directory itself is never touched.
+The directory's :class:`services.index.SearchIndex` holds one numpy column per service
+field (ages, types, stages, facts, waiting weeks, accessibility) and the location table;
+the gap analysis reads those as they are and adds one derived column (whether a record is
+uncertain for a commissioner, from :func:`services.eligibility.out_of_date`). A what-if
+needs the same columns with one hypothetical service appended — in memory only, so the
+directory itself is never touched.
 """
 
 from __future__ import annotations
@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from services.index import SearchIndex
-from services.models import Service, source_cutoff
+from services import eligibility as E
+from services.index import ROW_COLUMNS, RowColumns, SearchIndex
+from services.models import Service
 
 __all__ = ["Columns", "unit_vectors"]
 
@@ -32,64 +33,48 @@ def unit_vectors(lats: np.ndarray, lons: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Columns:
-    """Per-service columns (same order as ``services``) and a flat table of locations."""
+    """The directory's per-service columns (its index's, no record read) and the location
+    table, plus the one column a commissioner needs that search does not: whether a record
+    is uncertain (not confirmed with the organisation, or out of date). ``recorded`` rows are
+    the directory's own; a what-if appends one hypothetical row after them."""
 
-    services: tuple[Service, ...]
-    min_age: np.ndarray
-    max_age: np.ndarray
-    requires_disclosure: np.ndarray
-    during_investigation: np.ndarray  # 1 yes, 0 no, -1 unknown
-    self_referral: np.ndarray  # 1 yes, 0 no, -1 unknown
-    for_parents: np.ndarray
-    national: np.ndarray
-    type_bits: np.ndarray
-    stage_bits: np.ndarray
+    rows: RowColumns
     loc_start: np.ndarray
     loc_count: np.ndarray
     loc_lat: np.ndarray
     loc_lon: np.ndarray
     area_members: Mapping[str, np.ndarray]
     national_ids: np.ndarray
-    waiting: np.ndarray  # weeks, NaN where the record does not say
-    stale: np.ndarray  # not confirmed with the organisation, or out of date (old pages, old check)
-    accessible: np.ndarray
+    stale: np.ndarray
+    recorded: int
 
     @functools.cached_property
     def loc_xyz(self) -> np.ndarray:
         """Each location as a unit vector (locations × 3), for distance by dot product."""
         return unit_vectors(self.loc_lat, self.loc_lon)
 
-    _SHARED = (
-        "min_age", "max_age", "requires_disclosure", "during_investigation", "self_referral",
-        "for_parents", "national", "type_bits", "stage_bits",
-    )
-
     @classmethod
     def from_index(cls, index: SearchIndex, *, today: dt.date, stale_months: int) -> Columns:
-        # The index keeps every column the analysis needs: no record is read (a warm-started
-        # national directory would otherwise materialise every record here, ~10 s at 100,000).
+        # The index keeps every column the analysis needs: no record is read (a national
+        # directory would otherwise materialise and re-validate every record here).
+        rows = index.columns()
         return cls(
-            services=tuple(index.services),
-            **{name: getattr(index, name) for name in cls._SHARED},
+            rows=rows,
             loc_start=index.loc_start,
             loc_count=index.loc_count,
             loc_lat=index.loc_lat,
             loc_lon=index.loc_lon,
             area_members=index.area_members,
             national_ids=index.national_ids,
-            waiting=index.waiting_weeks,
-            # Not confirmed with the organisation, or out of date (Service.is_stale): for a
-            # commissioner both make a gap uncertain. Vectorised; tests check it agrees.
-            stale=~index.verified
-            | (today.toordinal() - index.checked > stale_months * 365 // 12)
-            | ((index.claims_confirmed > 0) & (index.claims_confirmed < source_cutoff(today).toordinal())),
-            accessible=index.accessible,
+            # For a commissioner, unconfirmed and out of date both make a gap uncertain.
+            stale=~rows.verified.astype(bool) | E.out_of_date(rows, today, months=stale_months),
+            recorded=len(rows.min_age),
         )
 
     def with_service(self, service: Service, *, today: dt.date, stale_months: int) -> Columns:
         """A copy with ``service`` appended as the last row; ``self`` is unchanged."""
         one = Columns.from_index(SearchIndex.build([service]), today=today, stale_months=stale_months)
-        new_id = len(self.services)
+        new_id = len(self.rows.min_age)
         members = dict(self.area_members)
         national_ids = self.national_ids
         if service.is_national:
@@ -97,14 +82,16 @@ class Columns:
         else:
             for area in dict.fromkeys(service.service_areas):
                 members[area] = np.append(members.get(area, np.empty(0, dtype=np.int64)), new_id)
-        joined = {
-            name: np.concatenate([getattr(self, name), getattr(one, name)])
-            for name in (*self._SHARED, "loc_count", "loc_lat", "loc_lon", "waiting", "stale", "accessible")
-        }
+        rows = RowColumns(**{name: np.concatenate([getattr(self.rows, name), getattr(one.rows, name)])
+                             for name in ROW_COLUMNS})
         return Columns(
-            services=self.services + (service,),
+            rows=rows,
             loc_start=np.append(self.loc_start, len(self.loc_lat)),
+            loc_count=np.concatenate([self.loc_count, one.loc_count]),
+            loc_lat=np.concatenate([self.loc_lat, one.loc_lat]),
+            loc_lon=np.concatenate([self.loc_lon, one.loc_lon]),
             area_members=members,
             national_ids=national_ids,
-            **joined,
+            stale=np.concatenate([self.stale, one.stale]),
+            recorded=self.recorded,
         )
