@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from typing import Any, TypeAlias
 
 from ..models import safe_url, uk_phone
 
 __all__ = [
-    "Problems", "text_of", "items_of", "dict_of", "number_of", "is_empty", "report_unread_keys",
+    "Problems", "text_of", "items_of", "dict_of", "number_of", "is_empty", "objects_of", "report_unread_keys",
     "waymark_id", "parse_date", "parse_time", "url_of", "email_of", "clean_phone", "age_of",
     "waiting_weeks", "sentences", "attending_modes",
 ]
@@ -74,6 +74,16 @@ def is_empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == {} or (isinstance(value, str) and not value.strip())
 
 
+def objects_of(raw: dict[str, Any], key: str, what: str, problems: Problems) -> Iterator[tuple[int, dict[str, Any]]]:
+    """(index, object) of each item of the list ``raw[key]``; an item that is not an object
+    cannot be read, so it is reported (``is not {what} object``) and skipped."""
+    for i, item in enumerate(items_of(raw.get(key))):
+        if isinstance(item, dict):
+            yield i, item
+        else:
+            problems.append((f"{key}[{i}]", f"is not {what} object; left out"))
+
+
 def report_unread_keys(raw: dict[str, Any], read: frozenset[str], prefix: str, problems: Problems) -> None:
     """Report each key of ``raw`` the mapper does not read, unless it is empty, so nothing a
     feed gives is dropped silently. ``prefix`` places the key (``"locations[0]."``)."""
@@ -94,10 +104,7 @@ _DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})")
 
 def parse_date(value: Any) -> dt.date | None:
     """A date from an ISO date or date-time (any time zone); None when not one."""
-    t = text_of(value)
-    if t is None:
-        return None
-    m = _DATE.match(t)
+    m = _match(_DATE, value)
     if not m:
         return None
     try:
@@ -106,15 +113,17 @@ def parse_date(value: Any) -> dt.date | None:
         return None
 
 
+def _match(pattern: re.Pattern[str], value: Any) -> re.Match[str] | None:
+    t = text_of(value)
+    return None if t is None else pattern.match(t)
+
+
 _TIME = re.compile(r"^(\d{1,2})(?:[:.]?(\d{2}))?(?::(\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?$", re.I)
 
 
 def parse_time(value: Any) -> dt.time | None:
     """A time of day from ``09:00``, ``9:00:00``, ``0900``, ``9am``; 24:00 is 23:59."""
-    t = text_of(value)
-    if t is None:
-        return None
-    m = _TIME.match(t)
+    m = _match(_TIME, value)
     if not m:
         return None
     h, mi, s = int(m.group(1)), int(m.group(2) or 0), int(m.group(3) or 0)

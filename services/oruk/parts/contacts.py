@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..values import Problems, email_of, items_of, text_of
+from ..values import Problems, email_of, objects_of, text_of
 
 __all__ = ["read_contacts"]
 
@@ -12,10 +12,7 @@ __all__ = ["read_contacts"]
 def read_contacts(raw: dict[str, Any], problems: Problems, *, from_waymark: bool = False) -> list[dict[str, Any]]:
     """Named contacts (name, title or department, email); their phones are read with the rest."""
     out: list[dict[str, Any]] = []
-    for i, c in enumerate(items_of(raw.get("contacts"))):
-        if not isinstance(c, dict):
-            problems.append((f"contacts[{i}]", "is not a contact object; left out"))
-            continue
+    for i, c in objects_of(raw, "contacts", "a contact", problems):
         item: dict[str, Any] = {}
         name = text_of(c.get("name"))
         title = ", ".join(x for x in (text_of(c.get("title")), text_of(c.get("department"))) if x)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..values import Problems, items_of, number_of, text_of
+from ..values import Problems, number_of, objects_of, text_of
 
 __all__ = ["read_costs"]
 
@@ -20,10 +20,7 @@ def read_costs(raw: dict[str, Any], problems: Problems) -> tuple[list[dict[str, 
 
 def _cost_options(raw: dict[str, Any], problems: Problems) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    for i, c in enumerate(items_of(raw.get("cost_options"))):
-        if not isinstance(c, dict):
-            problems.append((f"cost_options[{i}]", "is not a cost option object; left out"))
-            continue
+    for i, c in objects_of(raw, "cost_options", "a cost option", problems):
         item: dict[str, Any] = {}
         option = text_of(c.get("option"))
         if option:

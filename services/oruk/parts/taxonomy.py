@@ -6,6 +6,7 @@ Three shapes carry terms (HSDS 3 ``attributes``, a flat ``taxonomy_terms`` list,
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from ...vocabulary import SERVICE_TYPES, STAGES
@@ -65,17 +66,9 @@ def read_taxonomy(raw: dict[str, Any], taxonomy_map: TaxonomyMap, record: dict[s
     for term, _value in terms_of(raw):
         tid = term.id or ""
         if tid.startswith(T.TYPE_PREFIX):
-            t = tid.removeprefix(T.TYPE_PREFIX)
-            if t in SERVICE_TYPES:
-                types.append(t)
-            else:
-                problems.append(("attributes", f"{tid!r} is not a Waymark service type; ignored"))
+            _own_term(tid, T.TYPE_PREFIX, SERVICE_TYPES, "service type", types, problems)
         elif tid.startswith(T.STAGE_PREFIX):
-            s = tid.removeprefix(T.STAGE_PREFIX)
-            if s in STAGES:
-                stages.append(s)
-            else:
-                problems.append(("attributes", f"{tid!r} is not a Waymark pathway stage; ignored"))
+            _own_term(tid, T.STAGE_PREFIX, STAGES, "pathway stage", stages, problems)
         elif tid.startswith(T.FIELD_PREFIX):
             continue
         else:
@@ -98,3 +91,13 @@ def read_taxonomy(raw: dict[str, Any], taxonomy_map: TaxonomyMap, record: dict[s
     if stages:
         record["stages"] = list(dict.fromkeys(stages))
     return unmapped
+
+
+def _own_term(tid: str, prefix: str, known: Collection[str], what: str, out: list[str], problems: Problems) -> None:
+    """A Waymark service type or stage term: its name added to ``out``, or reported when
+    Waymark has no such one."""
+    name = tid.removeprefix(prefix)
+    if name in known:
+        out.append(name)
+    else:
+        problems.append(("attributes", f"{tid!r} is not a Waymark {what}; ignored"))
