@@ -15,9 +15,10 @@ from services.cli import main
 from services.directory import load_directory
 from services.errors import DataFileError
 from services.geography import Geography
+from services.oruk.context import Context
 from services.oruk.importer import import_records, read_feed_file
-from services.oruk.mapping import Context, parse_time, waymark_id
 from services.oruk.taxonomy_map import TaxonomyMap
+from services.oruk.values import parse_time, waymark_id
 
 from .conftest import CORNWALL, YORK
 

@@ -17,9 +17,10 @@ from services.cli import main
 from services.clitools import run
 from services.directory import load_directory
 from services.geography import Geography
+from services.oruk.context import Context
 from services.oruk.exporter import service_to_hsds
 from services.oruk.importer import import_records, write_directory
-from services.oruk.mapping import NO_DESCRIPTION, Context
+from services.oruk.mapping import NO_DESCRIPTION
 from services.oruk.taxonomy_map import TaxonomyMap
 from services.search import search, service_summary
 

@@ -19,9 +19,9 @@ from services.geography import Geography
 from services.models import Service
 from services.oruk import schema
 from services.oruk import terms as T
+from services.oruk.context import Context
 from services.oruk.exporter import export_services, service_to_hsds
 from services.oruk.importer import import_records
-from services.oruk.mapping import Context
 from services.oruk.taxonomy_map import TaxonomyMap
 
 from . import oruk_schemas

@@ -17,9 +17,9 @@ from pathlib import Path
 from ..clitools import print_json, whole_number
 from ..errors import DataError
 from ..geography import Geography
+from ..oruk.context import Context
 from ..oruk.fetch import Fetcher, is_url
 from ..oruk.importer import import_records, previous_dates, read_feed_file, write_directory
-from ..oruk.mapping import Context
 from ..oruk.overlay import load_overlay
 from ..oruk.taxonomy_map import DEFAULT_MAP, TaxonomyMap
 

@@ -37,7 +37,7 @@ from ..vocabulary import NATIONAL
 from . import schema as S
 from . import terms as T
 from .exporter import HSDS_VERSION, service_to_hsds, taxonomy_object, taxonomy_terms
-from .mapping import parse_time
+from .values import parse_time
 
 __all__ = ["create_app", "PROFILE"]
 

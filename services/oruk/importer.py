@@ -26,9 +26,11 @@ from pydantic import ValidationError
 from ..errors import DataError, validation_message
 from ..models import Service
 from ..vocabulary import NATIONAL
-from .mapping import Context, map_service, parse_date
+from .context import Context
+from .mapping import map_service
 from .overlay import Overlay
 from .report import ImportReport
+from .values import parse_date
 
 __all__ = [
     "ImportResult",
