@@ -52,11 +52,8 @@ __all__ = [
 ]
 
 HSDS_VERSION = "3.0"
-#: ``identifier_scheme`` of the identifiers that carry Waymark's own ids.
-WAYMARK_SCHEME = "waymark"
-#: ``identifier_type`` of a stand-in organisation (the record names none).
-STAND_IN = "no organisation recorded"
-_ORG_ID_TYPE = "Waymark organisation id"
+WAYMARK_SCHEME = T.WAYMARK_SCHEME
+STAND_IN = T.STAND_IN
 _RRULE_DAYS = re.compile(r"^([+-]?\d{0,2}(MO|TU|WE|TH|FR|SA|SU))(,[+-]?\d{0,2}(MO|TU|WE|TH|FR|SA|SU))*$")
 
 
@@ -280,7 +277,7 @@ def organization_object(service: Service) -> dict[str, Any]:
 
 def org_description(org: Organization) -> str:
     """An organisation's description, or words saying there is none (ORUK requires one)."""
-    return org.description or f"{org.name}: no description recorded in Waymark."
+    return org.description or T.no_description(org.name)
 
 
 def _organization(org: Organization) -> dict[str, Any]:
@@ -292,7 +289,7 @@ def _organization(org: Organization) -> dict[str, Any]:
     if org.id and org_id != org.id:
         identifiers.append({
             "id": T.generated_id(org_id, "identifier", 0), "organization_id": org_id,
-            "identifier_scheme": WAYMARK_SCHEME, "identifier_type": _ORG_ID_TYPE, "identifier": org.id,
+            "identifier_scheme": WAYMARK_SCHEME, "identifier_type": T.ORGANIZATION_ID_TYPE, "identifier": org.id,
         })
     return _clean({
         "id": org_id,

@@ -65,6 +65,19 @@ __all__ = [
 ]
 
 TAXONOMY_ID = "waymark"
+#: ``identifier_scheme`` of the identifiers that carry Waymark's own ids (and
+#: ``external_identifier_type`` of a location that keeps its Waymark id).
+WAYMARK_SCHEME = "waymark"
+#: ``identifier_type`` of the stand-in organisation an export writes for a service that
+#: names none (dropped again on import).
+STAND_IN = "no organisation recorded"
+#: ``identifier_type`` of an organisation's own Waymark id.
+ORGANIZATION_ID_TYPE = "Waymark organisation id"
+
+
+def no_description(name: str) -> str:
+    """The description an export gives an organisation that has none (ORUK requires one)."""
+    return f"{name}: no description recorded in Waymark."
 TAXONOMY: dict[str, Any] = {
     "id": TAXONOMY_ID,
     "name": "Waymark",

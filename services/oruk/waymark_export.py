@@ -29,12 +29,6 @@ __all__ = [
     "phone_audiences", "source_pages", "names_no_organization", "own_organization_id", "is_stand_in_description",
 ]
 
-#: ``identifier_scheme`` (``external_identifier_type`` of a location) of Waymark's own ids.
-_SCHEME = "waymark"
-#: ``identifier_type`` of the stand-in an export writes for a service that names no organisation.
-_STAND_IN = "no organisation recorded"
-#: ``identifier_type`` of an organisation's own Waymark id.
-_ORGANIZATION_ID = "Waymark organisation id"
 
 
 def field_attributes(raw: dict[str, Any], allowed: Iterable[str], where: str, problems: Problems) -> dict[str, Any]:
@@ -97,7 +91,7 @@ def location_from_waymark(fields: dict[str, Any]) -> bool:
 def own_location_id(raw_loc: dict[str, Any]) -> str | None:
     """A location's own Waymark id, which an export keeps as its external identifier (the
     location's ``id`` being a published UUID)."""
-    if text_of(raw_loc.get("external_identifier_type")) == _SCHEME:
+    if text_of(raw_loc.get("external_identifier_type")) == T.WAYMARK_SCHEME:
         return text_of(raw_loc.get("external_identifier"))
     return None
 
@@ -142,26 +136,26 @@ def source_pages(raw: dict[str, Any], problems: Problems) -> list[dict[str, Any]
 def names_no_organization(org: Any) -> bool:
     """Whether ``org`` is the stand-in an export writes for a service that names no
     organisation (ORUK requires one), which is not an organisation to import."""
-    return _STAND_IN in _identifiers(org)
+    return T.STAND_IN in _identifiers(org)
 
 
 def own_organization_id(org: Any) -> str | None:
     """Waymark's own id of an organisation: an export publishes a UUID and keeps the id as an
     identifier, so that the id survives the round trip."""
-    return _identifiers(org).get(_ORGANIZATION_ID)
+    return _identifiers(org).get(T.ORGANIZATION_ID_TYPE)
 
 
 def is_stand_in_description(name: str, description: str) -> bool:
     """Whether ``description`` is the words an export writes for an organisation that has none
     (ORUK requires one), which are not a description to import."""
-    return description == f"{name}: no description recorded in Waymark."
+    return description == T.no_description(name)
 
 
 def _identifiers(org: Any) -> dict[str, str | None]:
     """An organisation's identifiers in Waymark's scheme, by ``identifier_type``."""
     identifiers = [i for i in items_of(dict_of(org).get("organization_identifiers")) if isinstance(i, dict)]
     return {(text_of(i.get("identifier_type")) or ""): text_of(i.get("identifier")) for i in identifiers
-            if text_of(i.get("identifier_scheme")) == _SCHEME}
+            if text_of(i.get("identifier_scheme")) == T.WAYMARK_SCHEME}
 
 
 def _linked_fields(raw: dict[str, Any], link_type: str) -> Iterator[tuple[str, str, Any]]:
