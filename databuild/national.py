@@ -24,7 +24,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from services.errors import Problem
+from services.errors import Problem, validation_message
 from services.geography import Geography
 from services.models import Service
 
@@ -88,7 +88,7 @@ def _valid(records: list[dict[str, Any]], kind: str, known: set[str], problems: 
             first = exc.errors()[0]
             where = ".".join(str(p) for p in first["loc"]) or "record"
             problems.append(Problem(f"generated {GENERATED[kind]}", None, where,
-                                    f"{record.get('id')}: {first['msg']}; record not written"))
+                                    f"{record.get('id')}: {validation_message(first)}; record not written"))
             continue
         if any(a not in known for a in service.service_areas):
             problems.append(Problem(f"generated {GENERATED[kind]}", None, "service_areas",

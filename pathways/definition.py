@@ -9,13 +9,14 @@ maintainer fixes the file in one pass.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
 
 from services.datadir import SHIPPED_DATA, data_file
-from services.errors import DataFileError, Problem
+from services.errors import DataFileError, Problem, validation_message
 from services.versioned import VersionedLoader
 from services.vocabulary import AGENCIES, SERVICE_TYPES, STAGES
 from services.yamlio import LineDict, line_of, load_yaml
@@ -50,7 +51,8 @@ _KNOWN = {
 }
 
 
-def _literal_message(loc: tuple[Any, ...], value: Any) -> str:
+def _literal_kind(loc: tuple[Any, ...]) -> tuple[str | None, Sequence[str] | None]:
+    """What a limited field holds ("a stage") and its known ids, from where it is."""
     names = [p for p in loc if isinstance(p, str)]
     last = names[-1] if names else ""
     if last == "id":
@@ -59,12 +61,7 @@ def _literal_message(loc: tuple[Any, ...], value: Any) -> str:
         kind = _KIND_OF_FIELD.get(last, "")
         if not kind and len(names) >= 1 and names[0] == "agency_names":
             kind = "an agency"
-    known = _KNOWN.get(kind)
-    if kind and known:
-        return f"{value!r} is not {kind} (known: {', '.join(known)})"
-    if kind:
-        return f"{value!r} is not {kind}"
-    return f"{value!r} is not one of the allowed values"
+    return (kind or None), _KNOWN.get(kind)
 
 
 def _problems_from(exc: ValidationError, raw: Any, file: str) -> list[Problem]:
@@ -73,17 +70,9 @@ def _problems_from(exc: ValidationError, raw: Any, file: str) -> list[Problem]:
         loc = tuple(err["loc"])
         # agency_names keys: pydantic puts "[key]" after the key in loc
         loc = tuple(p for p in loc if p != "[key]")
-        where = _where(raw, loc)
-        kind = err["type"]
-        if kind == "missing":
-            message = "is required"
-        elif kind == "extra_forbidden":
-            message = "is not a known key"
-        elif kind == "literal_error":
-            message = _literal_message(loc, err.get("input"))
-        else:
-            message = str(err["msg"]).removeprefix("Value error, ")
-        problems.append(Problem(file, line_of(raw, loc), where, message))
+        what, known = _literal_kind(loc)
+        message = validation_message(err, what=what, choices=known)
+        problems.append(Problem(file, line_of(raw, loc), _where(raw, loc), message))
     return problems
 
 

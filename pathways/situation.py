@@ -36,7 +36,7 @@ from typing import Any, Literal, get_args, get_origin
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from services.errors import InvalidInput
+from services.errors import InvalidInput, validation_message
 
 __all__ = [
     "Situation",
@@ -319,28 +319,19 @@ def situation_values(situation: Situation) -> dict[str, Any]:
 
 
 def _message(err: Mapping[str, Any]) -> str:
+    """A situation's field error, in the words every Waymark error uses (one translator,
+    :func:`services.errors.validation_message`), with the ages a child can be named."""
     loc = ".".join(str(p) for p in err.get("loc", ()))
-    value = err.get("input")
     kind = err.get("type", "")
-    ctx = err.get("ctx") or {}
-    if kind == "missing":
-        return f"{loc}: is required"
-    if kind == "extra_forbidden":
-        return f"{loc}: is not a situation field (known: {', '.join(Situation.model_fields)})"
-    if kind == "literal_error":
-        choices = FIELD_KINDS.get(loc, ("enum", ()))[1]
-        return f"{loc}: {value!r} is not one of: {', '.join(choices)}"
     if loc == "age" and kind in ("less_than_equal", "greater_than_equal"):
-        return f"age: {value!r} is not a child's age (0 to 17)"
+        return f"age: {err.get('input')!r} is not a child's age (0 to 17)"
     if loc == "suspect_age" and kind in ("less_than_equal", "greater_than_equal"):
-        return f"suspect_age: {value!r} is not a possible age (0 to {_MAX_SUSPECT_AGE})"
-    if kind == "greater_than_equal":
-        return f"{loc}: {value!r} cannot be below {ctx.get('ge')}"
-    if kind == "less_than_equal":
-        return f"{loc}: {value!r} is more than {ctx.get('le')}"
-    if kind.startswith("int") or kind.startswith("bool"):
-        return f"{loc}: {value!r} is not a {'whole number' if kind.startswith('int') else 'yes/no value'}"
-    message = str(err.get("msg", "is not valid")).removeprefix("Value error, ")
+        return f"suspect_age: {err.get('input')!r} is not a possible age (0 to {_MAX_SUSPECT_AGE})"
+    message = validation_message(
+        err,
+        unknown=f"is not a situation field (known: {', '.join(Situation.model_fields)})",
+        choices=FIELD_KINDS.get(loc, ("enum", ()))[1] or None,
+    )
     return f"{loc}: {message}" if loc else message
 
 

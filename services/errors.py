@@ -9,7 +9,7 @@ shown to users as they are.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 __all__ = [
@@ -89,19 +89,46 @@ class DataFileError(DataError):
         super().__init__("\n".join(str(p) for p in self.problems))
 
 
-def validation_message(err: Mapping[str, Any]) -> str:
-    """One pydantic error in Waymark's words: the same fault reads the same everywhere.
+def validation_message(
+    err: Mapping[str, Any],
+    *,
+    unknown: str = "is not a known field",
+    choices: Sequence[str] | None = None,
+    what: str | None = None,
+) -> str:
+    """One pydantic error in Waymark's words: the same fault reads the same everywhere (a
+    data file, a form field, a CLI flag, an imported feed). ``unknown`` is what an unknown
+    key is called where it helps ("is not a situation field (known: ...)"); ``choices`` are
+    the allowed ids of a field limited to some, and ``what`` names them ("a stage").
 
     >>> validation_message({"type": "extra_forbidden", "msg": "Extra inputs are not permitted"})
     'is not a known field'
     >>> validation_message({"type": "value_error", "msg": "Value error, 'x' is in the future"})
     "'x' is in the future"
+    >>> validation_message({"type": "literal_error", "input": "soon"}, choices=["now", "next"])
+    "'soon' is not one of: now, next"
+    >>> validation_message({"type": "greater_than_equal", "input": -1, "ctx": {"ge": 0}})
+    '-1 cannot be below 0'
+    >>> validation_message({"type": "int_parsing", "input": "nine"})
+    "'nine' is not a whole number"
     """
-    kind = err.get("type")
+    kind = str(err.get("type", ""))
+    value = err.get("input")
+    ctx = err.get("ctx") or {}
     if kind == "missing":
         return "is required"
     if kind == "extra_forbidden":
-        return "is not a known field"
+        return unknown
     if kind == "literal_error":
-        return f"{err.get('input')!r} is not one of the known ids"
+        if what:
+            return f"{value!r} is not {what}" + (f" (known: {', '.join(choices)})" if choices else "")
+        return f"{value!r} is not one of: {', '.join(choices)}" if choices else f"{value!r} is not one of the known ids"
+    if kind == "greater_than_equal":
+        return f"{value!r} cannot be below {ctx.get('ge')}"
+    if kind == "less_than_equal":
+        return f"{value!r} is more than {ctx.get('le')}"
+    if kind.startswith("int_") or kind == "int_type":
+        return f"{value!r} is not a whole number"
+    if kind.startswith("bool_"):
+        return f"{value!r} is not a yes/no value"
     return str(err.get("msg", "is not valid")).removeprefix("Value error, ")

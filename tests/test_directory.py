@@ -36,7 +36,7 @@ def test_stages_default_from_taxonomy(data_dir):
     ("fields", "field", "fragment"),
     [
         ({"min_age": 19, "max_age": 17}, "record", "min_age 19 is above max_age 17"),
-        ({"min_age": -1}, "min_age", "greater than or equal to 0"),
+        ({"min_age": -1}, "min_age", "-1 cannot be below 0"),
         ({"service_types": ["astrology"]}, "service_types.0", "not one of the known ids"),
         ({"stages": ["nonsense"]}, "stages.0", "not one of the known ids"),
         ({"service_areas": ["York"]}, "service_areas", "not a local authority GSS code"),

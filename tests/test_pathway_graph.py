@@ -213,7 +213,7 @@ BROKEN = {
     "unknown key": (
         "    national_first: true\n    leads_to: [recognise_and_record]\n",
         "    national_frist: true\n    leads_to: [recognise_and_record]\n",
-        r"national_frist: is not a known key",
+        r"national_frist: is not a known field",
     ),
     "duplicate key": (
         "    title: Someone to contact later\n",

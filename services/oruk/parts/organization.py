@@ -6,6 +6,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ...errors import validation_message
 from ...models import Organization
 from .. import terms as T
 from ..values import Problems, email_of, text_of, url_of
@@ -49,6 +50,6 @@ def read_organization(raw: dict[str, Any], problems: Problems, *, from_waymark: 
     try:
         Organization.model_validate(out)
     except ValidationError as exc:
-        problems.append(("organization", f"{exc.errors()[0]['msg']}; kept without one"))
+        problems.append(("organization", f"{validation_message(exc.errors()[0])}; kept without one"))
         return None
     return out

@@ -11,6 +11,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from ...errors import validation_message
 from ...models import Phone
 from ..values import Problems, clean_phone, dict_of, items_of, text_of
 from ..waymark_export import phone_audiences
@@ -80,7 +81,7 @@ def read_phones(raw: dict[str, Any], problems: Problems, *, from_waymark: bool =
         try:
             Phone.model_validate(phone)
         except ValidationError as exc:
-            msg = str(exc.errors()[0]["msg"]).removeprefix("Value error, ")
+            msg = validation_message(exc.errors()[0])
             problems.append((f"{where}.number", f"{msg}; phone left out"))
             continue
         key = (re.sub(r"\D", "", cleaned.replace("+44", "0")), kind)
