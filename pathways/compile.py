@@ -65,7 +65,7 @@ class _Compiler:
 
     # -- the whole file ----------------------------------------------------------------
     def check_complete(self, kind: str, ids: list[str], expected: tuple[str, ...], what: str) -> None:
-        """Each id once, and every id DESIGN.md names present."""
+        """Each id once, and every id docs/contracts.md names present."""
         seen: dict[str, int] = {}
         for i, ident in enumerate(ids):
             if ident in seen:
@@ -80,7 +80,7 @@ class _Compiler:
             self.problem(
                 _key_line(self.raw, kind),
                 kind,
-                f"missing {what}(s): {', '.join(missing)} (every DESIGN.md {what} must be defined)",
+                f"missing {what}(s): {', '.join(missing)} (every docs/contracts.md {what} must be defined)",
             )
 
     # -- stages ------------------------------------------------------------------------

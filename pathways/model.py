@@ -34,7 +34,7 @@ __all__ = [
 When = Literal["now", "next", "later"]
 WHEN_ORDER: dict[str, int] = {"now": 0, "next": 1, "later": 2}
 
-#: The practice prompts DESIGN.md names; pathway.yaml must define each, and no other.
+#: The practice prompts docs/contracts.md names; pathway.yaml must define each, and no other.
 PROMPT_IDS: tuple[str, ...] = PROMPTS
 
 

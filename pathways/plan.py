@@ -2,7 +2,7 @@
 
 The objects keep a little more than the JSON shows (why each agency is invited, which
 stages run alongside which) so the printed plan can explain itself; ``to_dict`` produces
-the ``plan`` contract of DESIGN.md and the keys Waymark adds (docs/contracts.md): the
+the ``plan`` contract of docs/contracts.md and the keys Waymark adds (docs/contracts.md): the
 opening ``summary`` (what to do today, one line a step, with the number to call) and, for a
 looked-after child, the ``placing_area``.
 """
@@ -170,7 +170,7 @@ class Plan:
         return [s.stage for s in self.steps if s.gap]
 
     def to_dict(self) -> dict[str, Any]:
-        """The ``plan`` JSON object of DESIGN.md, key for key, then the keys Waymark adds."""
+        """The ``plan`` JSON object of docs/contracts.md, key for key, then the keys Waymark adds."""
         out = {
             "situation": self.situation.model_dump(mode="json"),
             "area": self.area,

@@ -1,11 +1,11 @@
-"""A child's situation: the input of a plan, exactly the fields DESIGN.md names.
+"""A child's situation: the input of a plan, exactly the fields docs/contracts.md names.
 
 Every field but the age and the place is optional, because a worried teacher knows far less
 than a social worker with an open case, and both need a plan. Impossible values (age 19,
 minus two other children, an investigation status nobody uses) are refused with a message
 that names the field, because a plan built on a typo is worse than no plan.
 
-``indicators`` is a list (signs seen, in the order DESIGN.md names them); ``suspect_age``
+``indicators`` is a list (signs seen, in the order docs/contracts.md names them); ``suspect_age``
 makes ``suspect_is_child`` follow when it is not said (under 18: a child), and the two may
 not contradict each other. A situation no child could be in (a parent aged 8, a registered
 sex offender under the age of criminal responsibility, a retraction when the child never

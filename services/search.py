@@ -231,7 +231,7 @@ def contact_of(service: Service) -> dict[str, Any]:
 
 
 def service_summary(hit: Hit | Service, distance_km: float | None = None) -> dict[str, Any]:
-    """The service item of the DESIGN.md contracts (search and plan JSON)."""
+    """The service item of the docs/contracts.md contracts (search and plan JSON)."""
     if isinstance(hit, Hit):
         service, distance_km = hit.service, hit.distance_km
     else:

@@ -1,4 +1,4 @@
-"""The shared identifiers from DESIGN.md, as types the models validate against.
+"""The shared identifiers from docs/contracts.md, as types the models validate against.
 
 These are a contract between data, engine, app, CLI and tests: add, never rename.
 The human words for each id live in ``data/taxonomy.yaml``; this module only pins the ids,

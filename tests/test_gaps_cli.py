@@ -1,4 +1,4 @@
-"""``python -m pathways gaps``: the DESIGN.md JSON contract, CSV, Excel, what-if, errors."""
+"""``python -m pathways gaps``: the docs/contracts.md JSON contract, CSV, Excel, what-if, errors."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@
     python -m pathways gaps --csv --commissioner nhs_england # only the stages NHS England leads
     python -m pathways gaps --what-if-type parent_support --what-if-at "YO10 5DD" --what-if-for-parents
 
-The JSON is the DESIGN.md ``gaps`` contract (``{"areas": [{"code", "name", "stages",
+The JSON is the docs/contracts.md ``gaps`` contract (``{"areas": [{"code", "name", "stages",
 "cohorts"}]}``) with added keys; how services count is in its ``rules`` and docs/gaps.md.
 """
 
@@ -51,7 +51,7 @@ def _number(text: str) -> float:
 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     out = p.add_mutually_exclusive_group()
-    out.add_argument("--json", action="store_true", help="print JSON (DESIGN.md gaps contract)")
+    out.add_argument("--json", action="store_true", help="print JSON (the gaps contract in docs/contracts.md)")
     out.add_argument("--csv", action="store_true", help="print the table as CSV, one row per area")
     out.add_argument("--xlsx", type=Path, metavar="FILE", help="write the table, statements and definitions to an Excel file")
     p.add_argument("--area", action="append", default=[], metavar="CODE_OR_NAME",

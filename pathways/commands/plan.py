@@ -105,7 +105,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
         else:
             p.add_argument(flag, dest=name, help=help_text)
     out = p.add_mutually_exclusive_group()
-    out.add_argument("--json", action="store_true", help="print the plan as JSON (DESIGN.md contract)")
+    out.add_argument("--json", action="store_true", help="print the plan as JSON (the contract in docs/contracts.md)")
     out.add_argument("--markdown", action="store_true", help="print the plan as Markdown")
     p.add_argument("--data", type=Path, help="read another data directory")
 

@@ -270,7 +270,7 @@ def _cohort_result(cohort: CohortDef, cols: Columns, masks: _Masks, sub: np.ndar
 
 def area_result(model: GapModel, code: str, *, cols: Columns | None = None,
                 masks: _Masks | None = None) -> AreaGaps:
-    """The gap record of one area (the DESIGN.md ``gaps`` item, plus added fields)."""
+    """The gap record of one area (the docs/contracts.md ``gaps`` item, plus added fields)."""
     cols = cols or model.columns
     masks = masks or model.masks
     geo = model.directory.geography
@@ -348,7 +348,7 @@ class GapReport:
         raise PlaceNotFound(f"{code_or_name!r} is not in this report")
 
     def to_dict(self) -> dict[str, Any]:
-        """The DESIGN.md ``gaps`` JSON object, with the rules and definitions beside it."""
+        """The docs/contracts.md ``gaps`` JSON object, with the rules and definitions beside it."""
         model = self.model
         national = model.columns.national_ids
         stale = int(model.columns.stale[national].sum())

@@ -130,7 +130,7 @@ def _load(path: Path, label: str) -> CohortBook:
     if missing:
         problems.append(
             Problem(label, raw.key_lines.get("cohorts"), "cohorts",
-                    f"missing cohort(s): {', '.join(missing)} (every DESIGN.md cohort must be defined)")
+                    f"missing cohort(s): {', '.join(missing)} (every docs/contracts.md cohort must be defined)")
         )
     if problems:
         raise DataFileError(problems)

@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 Commissioner = Literal["local_authority", "icb", "nhs_england", "pcc", "police", "probation"]
-#: DESIGN.md's commissioner values, in the order the page and exports list them.
+#: docs/contracts.md's commissioner values, in the order the page and exports list them.
 COMMISSIONERS: tuple[str, ...] = get_args(Commissioner)
 
 SHIPPED_COMMISSIONERS = Path(__file__).resolve().parents[2] / "data" / "commissioners.yaml"

@@ -83,7 +83,7 @@ def locally_compiled(area: AreaGaps | Mapping[str, Any]) -> bool:
     """Whether an area's local services have been compiled, so rates of services per child
     mean something there.
 
-    A record of the gap table (:class:`AreaGaps`) carries DESIGN.md's ``coverage``
+    A record of the gap table (:class:`AreaGaps`) carries docs/contracts.md's ``coverage``
     (``local`` | ``statutory``), which decides. For a plain mapping (an area read back from
     the JSON) ``coverage`` wins when present; without it an area is compiled when the
     directory holds a local record of its own children's social care front door (the local

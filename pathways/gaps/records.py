@@ -1,7 +1,7 @@
 """The gap table's records: one :class:`AreaGaps` per area, typed and frozen.
 
 The analysis builds them, the statements, exports, what-if and the page read them by
-attribute; :meth:`AreaGaps.to_dict` gives the DESIGN.md ``gaps`` item (the JSON the CLI
+attribute; :meth:`AreaGaps.to_dict` gives the docs/contracts.md ``gaps`` item (the JSON the CLI
 prints), with fields in the order the JSON has always had. ``children`` and ``need`` stay
 plain mappings: they are the published figures (ONS, DfE) as :mod:`.need` lays them out,
 shared with England's figures in the report context.
@@ -134,7 +134,7 @@ class ServiceRates(_Record):
 
 @dataclass(frozen=True)
 class AreaGaps(_Record):
-    """The gap record of one area (the DESIGN.md ``gaps`` item, plus added keys)."""
+    """The gap record of one area (the docs/contracts.md ``gaps`` item, plus added keys)."""
 
     code: str
     name: str

@@ -44,7 +44,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--free", action="store_true", help="only services that say they are free")
     p.add_argument("--language", help="only services offered in this language")
     p.add_argument("--limit", type=whole_number(1), help="at most this many services")
-    p.add_argument("--json", action="store_true", help="print JSON (DESIGN.md contract)")
+    p.add_argument("--json", action="store_true", help="print JSON (the contract in docs/contracts.md)")
     p.add_argument("--data", type=Path, help="read another data directory")
 
 

@@ -4,7 +4,7 @@ HSDS 3 carries local knowledge as ``attribute``s: a link from a record to a
 ``taxonomy_term``, with an optional ``value``. Waymark publishes one taxonomy, ``waymark``,
 with three kinds of term:
 
-- ``waymark:service_type:<id>`` — the service types of DESIGN.md (``sarc``, ``csaac`` ...);
+- ``waymark:service_type:<id>`` — the service types of docs/contracts.md (``sarc``, ``csaac`` ...);
 - ``waymark:stage:<id>`` — the pathway stages a service serves;
 - ``waymark:field:<name>`` — a pathway field ORUK has no place for (``requires_disclosure``,
   ``available_during_investigation``, ``source`` ...), its value as plain text.
