@@ -30,7 +30,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .datadir import data_file
+from .datadir import SHIPPED_DATA, data_file
 from .errors import Problem
 from .geography import Geography
 
@@ -47,7 +47,7 @@ __all__ = [
     "load_statistics",
 ]
 
-SHIPPED_COMMISSIONING = Path(__file__).resolve().parents[1] / "data" / "commissioning"
+SHIPPED_COMMISSIONING = SHIPPED_DATA / "commissioning"
 #: The key England's own rows are stored under (the files leave the LA columns blank).
 ENGLAND = "E92000001"
 

@@ -12,7 +12,21 @@ from pathlib import Path
 
 __all__ = ["SHIPPED_DATA", "default_data_dir", "data_file"]
 
-SHIPPED_DATA = Path(__file__).resolve().parent.parent / "data"
+def _shipped_data() -> Path:
+    """The data shipped with Waymark: ``data/`` beside the code in a checkout (or an editable
+    install), else the installed package ``waymark_data`` (a wheel: pyproject.toml)."""
+    beside = Path(__file__).resolve().parent.parent / "data"
+    if (beside / "taxonomy.yaml").is_file():
+        return beside
+    import importlib.util
+
+    spec = importlib.util.find_spec("waymark_data")
+    if spec is None or not spec.submodule_search_locations:
+        return beside  # neither: the loaders say what is missing
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+SHIPPED_DATA = _shipped_data()
 
 
 def default_data_dir() -> Path:

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .datadir import SHIPPED_DATA
 from .errors import DataError, GeocoderUnavailable, InvalidInput, PlaceNotFound
 from .geo.areas import AreaGeometry
 from .geo.places import Authority, Place
@@ -65,7 +66,7 @@ __all__ = [
     "USER_AGENT",
 ]
 
-SHIPPED_GEOGRAPHY = Path(__file__).resolve().parents[1] / "data" / "geography"
+SHIPPED_GEOGRAPHY = SHIPPED_DATA / "geography"
 ONLINE_ENV_VAR = "WAYMARK_ONLINE_GEOCODER"
 
 _CACHE: dict[tuple[Path, bool], Geography] = {}

@@ -15,7 +15,7 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from services.datadir import data_file
+from services.datadir import SHIPPED_DATA, data_file
 from services.directory import format_validation_error
 from services.errors import DataFileError, Problem
 from services.versioned import VersionedLoader
@@ -35,7 +35,7 @@ Commissioner = Literal["local_authority", "icb", "nhs_england", "pcc", "police",
 #: docs/contracts.md's commissioner values, in the order the page and exports list them.
 COMMISSIONERS: tuple[str, ...] = get_args(Commissioner)
 
-SHIPPED_COMMISSIONERS = Path(__file__).resolve().parents[2] / "data" / "commissioners.yaml"
+SHIPPED_COMMISSIONERS = SHIPPED_DATA / "commissioners.yaml"
 
 
 class _Spec(BaseModel):

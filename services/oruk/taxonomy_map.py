@@ -19,13 +19,14 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..datadir import SHIPPED_DATA
 from ..errors import DataFileError, Problem
 from ..vocabulary import SERVICE_TYPES
 from ..yamlio import LineDict, LineList, load_yaml
 
 __all__ = ["TaxonomyMap", "Term", "DEFAULT_MAP", "term_key"]
 
-DEFAULT_MAP = Path(__file__).resolve().parents[2] / "data" / "oruk" / "taxonomy_map.yaml"
+DEFAULT_MAP = SHIPPED_DATA / "oruk" / "taxonomy_map.yaml"
 
 
 def term_key(text: object) -> str:
