@@ -16,6 +16,7 @@ from databuild.geography.authorities import current_authorities
 from databuild.geography.build import REORGANISATIONS_CSV, UPPER_TIER_CSV
 from databuild.geography.reorganisations import COLUMNS as REORG_COLUMNS
 from databuild.geography.reorganisations import Reorganisation, read_reorganisations
+from databuild.geography.rows import At
 from databuild.geography.sources import missing_geodata
 from databuild.geography.upper_tier import COLUMNS as UPPER_COLUMNS
 from databuild.geography.upper_tier import UpperTier, read_upper_tier
@@ -41,10 +42,10 @@ def test_every_ended_code_resolves_to_its_successor_in_the_shipped_lookup():
     assert len(whole) == 50 and {c.old_code for c in changes} >= {"E10000023", "E10000027", "E08000016"}
     for change in whole:
         row = lad[change.old_code]
-        assert (row["code"], row["status"]) == (change.successors[0], "former"), change.where
-        assert authorities[change.successors[0]]["ons_name"] == change.successor_names[0], change.where
+        assert (row["code"], row["status"]) == (change.successors[0], "former"), change.at
+        assert authorities[change.successors[0]]["ons_name"] == change.successor_names[0], change.at
     for change in changes:
-        assert change.old_code not in authorities, f"{change.where}: an ended code is still an authority"
+        assert change.old_code not in authorities, f"{change.at}: an ended code is still an authority"
 
 
 def test_split_rows_are_the_shipped_split_table():
@@ -63,7 +64,7 @@ def test_upper_tier_table_is_the_shipped_authorities():
     for code, row in table.items():
         got = shipped[code]
         assert (got["ons_name"], got["region"], got["name"], got["aliases"]) == (
-            row.ons_name, row.region, row.display_name or row.ons_name, ";".join(row.aliases)), row.where
+            row.ons_name, row.region, row.display_name or row.ons_name, ";".join(row.aliases)), row.at
 
 
 def test_every_row_cites_an_order():
@@ -120,7 +121,7 @@ def test_upper_tier_reader_names_each_bad_row(tmp_path):
 
 def _change(old: str, name: str, successors: list[str], names: list[str]) -> Reorganisation:
     return Reorganisation(old, name, "2023-04-01", tuple(successors), tuple(names), "The Order", "https://x",
-                          "r.csv", 2)
+                          At("r.csv", 2))
 
 
 def _lookup(*rows: tuple[str, str, str, str]) -> list[dict[str, str]]:
@@ -128,7 +129,7 @@ def _lookup(*rows: tuple[str, str, str, str]) -> list[dict[str, str]]:
 
 
 def _tier(*codes: tuple[str, str]) -> dict[str, UpperTier]:
-    return {code: UpperTier(code, name, "North West", "", (), "u.csv", 2) for code, name in codes}
+    return {code: UpperTier(code, name, "North West", "", (), At("u.csv", 2)) for code, name in codes}
 
 
 def test_lookup_is_brought_up_to_date(monkeypatch):
@@ -151,19 +152,24 @@ def test_lookup_is_brought_up_to_date(monkeypatch):
     assert "W06000001" not in auth.lower  # England only
 
 
-def test_a_successor_name_the_lookup_contradicts_stops_the_build(monkeypatch):
+@pytest.mark.parametrize(("changes", "tier", "message"), [
+    pytest.param([_change("E06000099", "Old", ["E06000001"], ["Hartlepol"])], [("E06000001", "Hartlepool")],
+                 "r.csv:2: successor_names: the lookup names E06000001 'Hartlepool', not 'Hartlepol'",
+                 id="successor-name"),
+    pytest.param([_change("E10000099", "Old", ["E06000001", "E06000002"], ["Hartlepool", "Middlesbrough"])],
+                 [("E06000001", "Hartlepool")], "r.csv:2: successors: E06000002 is not a current authority",
+                 id="split-successor"),
+    pytest.param([], [("E06000002", "Middlesbrough")],
+                 "region table out of step with authorities: ['E06000001', 'E06000002']", id="region-table"),
+    pytest.param([], [("E06000001", "Hartlepol")],
+                 "u.csv:2: ons_name: the lookup names E06000001 'Hartlepool', not 'Hartlepol'", id="ons-name"),
+])
+def test_tables_the_lookup_contradicts_stop_the_build(monkeypatch, changes, tier, message):
     monkeypatch.setattr("databuild.geography.authorities.EXPECTED_AUTHORITIES", 1)
     lookup = _lookup(("E06000001", "Hartlepool", "E06000001", "Hartlepool"))
-    with pytest.raises(DataError, match="r.csv:2: successor_names: the lookup names E06000001 'Hartlepool', not 'Hartlepol'"):
-        current_authorities(lookup, [_change("E06000099", "Old", ["E06000001"], ["Hartlepol"])],
-                            _tier(("E06000001", "Hartlepool")))
-
-
-def test_an_authority_missing_from_the_region_table_stops_the_build(monkeypatch):
-    monkeypatch.setattr("databuild.geography.authorities.EXPECTED_AUTHORITIES", 1)
-    lookup = _lookup(("E06000001", "Hartlepool", "E06000001", "Hartlepool"))
-    with pytest.raises(DataError, match=r"region table out of step with authorities: \['E06000001', 'E06000002'\]"):
-        current_authorities(lookup, [], _tier(("E06000002", "Middlesbrough")))
+    with pytest.raises(DataError) as err:
+        current_authorities(lookup, changes, _tier(*tier))
+    assert str(err.value) == message
 
 
 # -- the command ---------------------------------------------------------------------------

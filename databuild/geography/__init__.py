@@ -9,7 +9,7 @@ What each module does, in the order the build uses them:
   directory, LSOA boundaries, GeoNames places) and nothing else;
 * :mod:`.reorganisations` and :mod:`.upper_tier` read the hand-kept tables in
   ``data/sources/`` (what changed since the 2021 lookup, and each authority's region, display
-  name and aliases);
+  name and aliases), each bad row named by :mod:`.rows`;
 * :mod:`.authorities` brings the 2021 lookup up to date with them;
 * :mod:`.postcodes`, :mod:`.boundaries`, :mod:`.gazetteer` and :mod:`.tables` build and write
   the files; :mod:`.writer` writes each one atomically; :mod:`.provenance` writes SOURCES.md;

@@ -55,7 +55,7 @@ def _bring_up_to_date(lookup: Iterable[Mapping[str, str]],
         upper.pop(change.old_code, None)
         code, name = change.successors[0], change.successor_names[0]
         if upper.get(code, name) != name:
-            raise DataError(f"{change.where}: successor_names: the lookup names {code} {upper[code]!r}, not {name!r}")
+            raise DataError(f"{change.at}: successor_names: the lookup names {code} {upper[code]!r}, not {name!r}")
         upper[code] = name
         lower.setdefault(change.old_code, (code, change.old_name))
     for change in changes:
@@ -77,9 +77,9 @@ def _check(upper: dict[str, str], lower: dict[str, tuple[str, str]], changes: li
             continue
         for code, name in zip(change.successors, change.successor_names):
             if code not in upper:
-                raise DataError(f"{change.where}: successors: {code} is not a current authority")
+                raise DataError(f"{change.at}: successors: {code} is not a current authority")
             if upper[code] != name:
-                raise DataError(f"{change.where}: successor_names: the lookup names {code} {upper[code]!r}, not {name!r}")
+                raise DataError(f"{change.at}: successor_names: the lookup names {code} {upper[code]!r}, not {name!r}")
     if len(upper) != EXPECTED_AUTHORITIES:
         raise DataError(f"expected {EXPECTED_AUTHORITIES} authorities, found {len(upper)}")
     out_of_step = set(upper) ^ set(upper_tier)
@@ -87,7 +87,7 @@ def _check(upper: dict[str, str], lower: dict[str, tuple[str, str]], changes: li
         raise DataError(f"region table out of step with authorities: {sorted(out_of_step)}")
     for code, row in upper_tier.items():
         if row.ons_name != upper[code]:
-            raise DataError(f"{row.where}: ons_name: the lookup names {code} {upper[code]!r}, not {row.ons_name!r}")
+            raise DataError(f"{row.at}: ons_name: the lookup names {code} {upper[code]!r}, not {row.ons_name!r}")
 
 
 def current_authorities(lookup: Iterable[Mapping[str, str]], changes: list[Reorganisation],

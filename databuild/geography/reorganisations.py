@@ -10,12 +10,13 @@ it. Two or more: the area was split and the resolver explains the split instead.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from services.errors import DataFileError, Problem
+
+from .rows import At, read_rows
 
 __all__ = ["COLUMNS", "Reorganisation", "read_reorganisations"]
 
@@ -37,13 +38,7 @@ class Reorganisation:
     successor_names: tuple[str, ...]
     order: str
     source: str
-    file: str
-    line: int
-
-    @property
-    def where(self) -> str:
-        """``file:line`` of the row, for messages about it."""
-        return f"{self.file}:{self.line}"
+    at: At
 
     @property
     def is_split(self) -> bool:
@@ -55,50 +50,46 @@ def _split(value: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(";")) if value.strip() else ()
 
 
-def _problems(row: dict[str, str], file: str, line: int) -> list[Problem]:
+def _problems(row: dict[str, str], at: At) -> list[Problem]:
     found = []
     if not _CODE.match(row["old_code"]):
-        found.append(Problem(file, line, "old_code", f"{row['old_code']!r} is not an English GSS code"))
+        found.append(Problem(at.file, at.line, "old_code", f"{row['old_code']!r} is not an English GSS code"))
     for field in ("old_name", "order", "source"):
         if not row[field].strip():
-            found.append(Problem(file, line, field, "is empty"))
+            found.append(Problem(at.file, at.line, field, "is empty"))
     if not _ENDED.match(row["ended"]):
-        found.append(Problem(file, line, "ended", f"{row['ended']!r} is not YYYY-MM-DD or YYYY"))
+        found.append(Problem(at.file, at.line, "ended", f"{row['ended']!r} is not YYYY-MM-DD or YYYY"))
     successors, names = _split(row["successors"]), _split(row["successor_names"])
     if not successors or any(not _CODE.match(code) for code in successors):
-        found.append(Problem(file, line, "successors", f"{row['successors']!r} is not a ';'-separated list of GSS codes"))
+        found.append(Problem(at.file, at.line, "successors",
+                             f"{row['successors']!r} is not a ';'-separated list of GSS codes"))
     if len(names) != len(successors) or not all(names):
-        found.append(Problem(file, line, "successor_names", "needs one name for each successor"))
+        found.append(Problem(at.file, at.line, "successor_names", "needs one name for each successor"))
     return found
 
 
 def read_reorganisations(path: Path) -> list[Reorganisation]:
     """Every row of the table, in file order; raises :class:`DataFileError` naming each bad row."""
-    path = Path(path)
     problems: list[Problem] = []
-    rows: list[Reorganisation] = []
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        if reader.fieldnames != COLUMNS:
-            raise DataFileError([Problem(path.name, 1, "header", f"expected {','.join(COLUMNS)}")])
-        for line, row in enumerate(reader, start=2):
-            found = _problems(row, path.name, line)
-            problems += found
-            if not found:
-                rows.append(Reorganisation(row["old_code"], row["old_name"].strip(), row["ended"],
-                                           _split(row["successors"]), _split(row["successor_names"]),
-                                           row["order"].strip(), row["source"].strip(), path.name, line))
-    seen: dict[str, str] = {}
-    for change in rows:
-        if change.old_code in seen:
-            problems.append(Problem(path.name, change.line, "old_code",
-                                    f"{change.old_code} is already at {seen[change.old_code]}"))
-        seen.setdefault(change.old_code, change.where)
-    for change in rows:
+    changes: list[Reorganisation] = []
+    for at, row in read_rows(Path(path), COLUMNS):
+        found = _problems(row, at)
+        problems += found
+        if not found:
+            changes.append(Reorganisation(row["old_code"], row["old_name"].strip(), row["ended"],
+                                          _split(row["successors"]), _split(row["successor_names"]),
+                                          row["order"].strip(), row["source"].strip(), at))
+    first: dict[str, At] = {}
+    for change in changes:
+        if change.old_code in first:
+            problems.append(Problem(change.at.file, change.at.line, "old_code",
+                                    f"{change.old_code} is already at {first[change.old_code]}"))
+        first.setdefault(change.old_code, change.at)
+    for change in changes:
         for code in change.successors:
-            if code in seen:
-                problems.append(Problem(path.name, change.line, "successors",
-                                        f"{code} itself ended ({seen[code]}): name today's authority"))
+            if code in first:
+                problems.append(Problem(change.at.file, change.at.line, "successors",
+                                        f"{code} itself ended ({first[code]}): name today's authority"))
     if problems:
         raise DataFileError(problems)
-    return rows
+    return changes

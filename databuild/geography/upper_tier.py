@@ -8,12 +8,13 @@ new lookup cannot silently rename an authority the aliases were written for.
 
 from __future__ import annotations
 
-import csv
 import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from services.errors import DataFileError, Problem
+
+from .rows import At, read_rows
 
 __all__ = ["COLUMNS", "UpperTier", "read_upper_tier"]
 
@@ -31,39 +32,28 @@ class UpperTier:
     region: str
     display_name: str  #: empty: the ONS name is used
     aliases: tuple[str, ...]
-    file: str
-    line: int
-
-    @property
-    def where(self) -> str:
-        """``file:line`` of the row, for messages about it."""
-        return f"{self.file}:{self.line}"
+    at: At
 
 
 def read_upper_tier(path: Path) -> dict[str, UpperTier]:
     """code → row; raises :class:`DataFileError` naming each bad row."""
-    path = Path(path)
     problems: list[Problem] = []
-    rows: dict[str, UpperTier] = {}
-    with path.open(encoding="utf-8", newline="") as fh:
-        reader = csv.DictReader(fh)
-        if reader.fieldnames != COLUMNS:
-            raise DataFileError([Problem(path.name, 1, "header", f"expected {','.join(COLUMNS)}")])
-        for line, row in enumerate(reader, start=2):
-            code = row["code"]
-            if not _CODE.match(code):
-                problems.append(Problem(path.name, line, "code", f"{code!r} is not an upper-tier GSS code"))
-            elif code in rows:
-                problems.append(Problem(path.name, line, "code", f"{code} is already at {rows[code].where}"))
-            for field in ("ons_name", "region"):
-                if not row[field].strip():
-                    problems.append(Problem(path.name, line, field, "is empty"))
-            aliases = tuple(a.strip() for a in row["aliases"].split(";")) if row["aliases"].strip() else ()
-            if any(not a for a in aliases):
-                problems.append(Problem(path.name, line, "aliases", "has an empty alias"))
-            if code not in rows:
-                rows[code] = UpperTier(code, row["ons_name"], row["region"].strip(), row["display_name"].strip(),
-                                       aliases, path.name, line)
+    table: dict[str, UpperTier] = {}
+    for at, row in read_rows(Path(path), COLUMNS):
+        code = row["code"]
+        if not _CODE.match(code):
+            problems.append(Problem(at.file, at.line, "code", f"{code!r} is not an upper-tier GSS code"))
+        elif code in table:
+            problems.append(Problem(at.file, at.line, "code", f"{code} is already at {table[code].at}"))
+        for field in ("ons_name", "region"):
+            if not row[field].strip():
+                problems.append(Problem(at.file, at.line, field, "is empty"))
+        aliases = tuple(a.strip() for a in row["aliases"].split(";")) if row["aliases"].strip() else ()
+        if any(not a for a in aliases):
+            problems.append(Problem(at.file, at.line, "aliases", "has an empty alias"))
+        if code not in table:
+            table[code] = UpperTier(code, row["ons_name"], row["region"].strip(), row["display_name"].strip(),
+                                    aliases, at)
     if problems:
         raise DataFileError(problems)
-    return rows
+    return table
