@@ -1,3 +1,8 @@
+import sys
+
+from services.clitools import run
+
 from .cli import main
 
-raise SystemExit(main())
+if __name__ == "__main__":  # guarded, as in services/ and pathways/
+    sys.exit(run(main))

@@ -16,6 +16,8 @@ __all__ = ["main", "COMMANDS"]
 COMMANDS: dict[str, tuple[str, str]] = {
     "national": ("national", "generate the statutory spine and the support records for every English area"),
     "synth": ("synth", "write a synthetic national directory (tests and benchmarks only)"),
+    "geography": ("geography", "build England's offline geography (data/geography/) from the geodata packages"),
+    "commissioning": ("commissioning", "trim the DfE / ONS commissioning statistics into data/commissioning/"),
 }
 
 

@@ -1,7 +1,7 @@
 """The commissioner's statistics: children 0–17, assessment factors, statistical neighbours.
 
 Three trimmed copies of official statistics live in ``data/commissioning/`` (built by
-``scripts/build_commissioning.py``; provenance in ``data/SOURCES.md``):
+``python -m databuild commissioning``; provenance in ``data/SOURCES.md``):
 
 - ``population_0_17.csv`` — ONS mid-year estimates, children aged 0 to 17;
 - ``cin_factors.csv`` — DfE "Characteristics of children in need": factors identified at

@@ -1,8 +1,8 @@
 """Where is this? Postcodes, towns and local authorities of England, resolved offline.
 
 Why offline first: a postcode typed into Waymark is where a child lives. It is resolved
-against files shipped in ``data/geography/`` (built by ``scripts/build_geography.py``) so it
-never leaves the machine. An online geocoder (Nominatim) is an opt-in last resort, off by
+against files shipped in ``data/geography/`` (built by ``python -m databuild geography``) so
+it never leaves the machine. An online geocoder (Nominatim) is an opt-in last resort, off by
 default, and never sees a query the offline data could answer.
 
 One interface, a chain of interchangeable resolvers (like geopy's geocoders, each in
@@ -84,7 +84,7 @@ class Geography:
         self.data_dir = Path(data_dir)
         self.online = online
         if not self.data_dir.is_dir():
-            raise DataError(f"{self.data_dir}: geography directory not found; run scripts/build_geography.py")
+            raise DataError(f"{self.data_dir}: geography directory not found; run python -m databuild geography")
         self.table = AuthorityTable(self.data_dir)
         self.areas = AreaGeometry(self.data_dir, self.table)
         outcodes = OutcodeResolver(self.data_dir, self.table)

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import importlib.util
 from pathlib import Path
 
 import pytest
 import yaml
 
+from databuild.commissioning import build as build_commissioning
 from pathways.gaps.commissioners import COMMISSIONERS, load_commissioners
 from services.errors import DataFileError
 from services.vocabulary import SERVICE_TYPES, STAGES
@@ -101,13 +101,7 @@ def test_the_gap_report_uses_a_data_directorys_own_file(tmp_path):
     assert report.area(NORTH).to_dict()["stages"]["therapeutic_support"]["commissioner"] == "pcc"
 
 
-# -- scripts/build_commissioning.py ------------------------------------------------------------
-
-def _build_module():
-    spec = importlib.util.spec_from_file_location("build_commissioning", ROOT / "scripts" / "build_commissioning.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+# -- python -m databuild commissioning ---------------------------------------------------------
 
 
 def _originals(src: Path) -> None:
@@ -137,13 +131,12 @@ def _originals(src: Path) -> None:
 
 
 def test_build_trims_and_is_byte_identical_on_rerun(tmp_path):
-    module = _build_module()
     src = tmp_path / "src"
     src.mkdir()
     _originals(src)
     out = tmp_path / "out"
-    first = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in module.build(src, out)}
-    second = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in module.build(src, out)}
+    first = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in build_commissioning(src, out)}
+    second = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in build_commissioning(src, out)}
     assert first == second and len(first) == 3
     factors = list(csv.DictReader((out / "cin_factors.csv").open(encoding="utf-8")))
     assert [r["geographic_level"] for r in factors] == ["National", "Local authority"]  # no regions
@@ -151,6 +144,21 @@ def test_build_trims_and_is_byte_identical_on_rerun(tmp_path):
     neighbours = list(csv.DictReader((out / "statistical_neighbours.csv").open(encoding="utf-8")))
     assert [r["la_number"] for r in neighbours] == ["831"]  # "Old SNs" (Cumbria) left out
     assert neighbours[0]["sn10"] == "809" and neighbours[0]["sn1_closeness"] == "Close"
+
+
+def test_command_writes_the_copies_and_names_missing_originals(tmp_path, capsys):
+    from databuild.cli import main
+    from services.clitools import run
+
+    src = tmp_path / "src"
+    src.mkdir()
+    assert run(main, ["commissioning", str(src), "--out", str(tmp_path / "none")]) == 2
+    assert "missing c3_factors_identified_at_end_of_assessment_2018_to_2025.csv" in capsys.readouterr().err
+    _originals(src)
+    assert run(main, ["commissioning", str(src), "--out", str(tmp_path / "cli")]) == 0
+    build_commissioning(src, tmp_path / "direct")
+    for name in ("cin_factors.csv", "population_0_17.csv", "statistical_neighbours.csv"):
+        assert (tmp_path / "cli" / name).read_bytes() == (tmp_path / "direct" / name).read_bytes()
 
 
 def test_shipped_copies_have_every_authority():

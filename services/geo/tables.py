@@ -22,7 +22,7 @@ def read_csv(path: Path) -> list[dict[str, str]]:
         with open(path, encoding="utf-8", newline="") as fh:
             return list(csv.DictReader(fh))
     except FileNotFoundError as exc:
-        raise DataError(f"{path}: geography file missing; run scripts/build_geography.py") from exc
+        raise DataError(f"{path}: geography file missing; run python -m databuild geography") from exc
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise DataError(f"{path}: cannot read geography file: {exc}") from exc
 
