@@ -336,6 +336,11 @@ def _stop_builders() -> None:
 atexit.register(_stop_builders)
 
 
+def _prefetch(directory: Directory) -> bool:
+    build_in_background(directory.services)
+    return True
+
+
 def build_in_background(store: ServiceStore, chunk: int = 512) -> None:
     """After a warm start, turn the cached bytes into records on a background thread.
 
@@ -420,16 +425,13 @@ class DirectoryCache:
         #: the signature of the files as they were when a reload last failed (not retried)
         self._failed: dict[Path, Any] = {}
         self.error: dict[Path, DataError] = {}
-        self._prefetched: set[int] = set()
 
     def get(self, data_dir: Path | str | None = None, *, prefetch: bool = False) -> Directory:
         """The current directory; ``prefetch`` (servers) builds every record in the background."""
         directory = self._get(data_dir)
         if prefetch and len(directory) >= CACHE_MIN_SERVICES:
-            with self._lock:
-                if id(directory) not in self._prefetched:
-                    self._prefetched.add(id(directory))
-                    build_in_background(directory.services)
+            # Once per directory: the prefetch belongs to the directory it builds.
+            directory.derived(("prefetched",), lambda kept: True, lambda: _prefetch(directory))
         return directory
 
     def _get(self, data_dir: Path | str | None = None) -> Directory:

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import threading
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -62,20 +61,16 @@ class _Feed:
 
     def __init__(self, data_dir: Path | None) -> None:
         self.data_dir = data_dir
-        self._lock = threading.Lock()
-        self._key: int | None = None
-        self._data: dict[str, Any] = {}
 
     def get(self) -> dict[str, Any]:
         try:
             directory = directories.get(self.data_dir)
         except WaymarkError as exc:
             raise HTTPException(503, f"the data directory cannot be read: {exc}") from None
-        with self._lock:
-            if self._key != id(directory):
-                self._data = self._build(directory)
-                self._key = id(directory)
-            return self._data
+        # The export belongs to the directory it was made from: a reloaded directory is a new
+        # object with none, so an edit is served without a restart (services.directory).
+        built: dict[str, Any] = directory.derived(("oruk_export",), lambda kept: True, lambda: self._build(directory))
+        return built
 
     @staticmethod
     def _build(directory: Directory) -> dict[str, Any]:
