@@ -80,7 +80,9 @@ def _plan_and_search_json() -> list[dict]:
 
 def test_every_key_the_commands_print_is_documented():
     text = (DOCS / "contracts.md").read_text(encoding="utf-8")
-    documented = set(re.findall(r'[`"]([a-z_0-9]+)[`"]', text))
+    # Only the JSON contracts count (not the vocabulary, whose ids are words too).
+    contracts = text[text.index("## Contracts"):text.index("## Data")]
+    documented = set(re.findall(r'[`"]([a-z_0-9]+)[`"]', contracts))
     plan, search = _plan_and_search_json()
     services = [s for step in plan["steps"] for s in step["services"]] + plan["later_contacts"] + search["services"]
     keys = set(plan) | set(plan["area"]) | {k for step in plan["steps"] for k in step} | set(search) \

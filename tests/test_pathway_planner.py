@@ -7,6 +7,11 @@ the last group checks the shipped directory for the six inspected areas.
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,6 +32,8 @@ INVESTIGATIONS = FIELD_KINDS["investigation"][1]
 YORK_CENTRE = {"latitude": 53.959, "longitude": -1.0815}
 HAXBY = {"latitude": 54.0167, "longitude": -1.0766}
 TRURO = {"latitude": 50.263, "longitude": -5.051}
+
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def _fixture_services() -> dict[str, Any]:
@@ -493,15 +500,21 @@ def test_area_code_name_postcode_and_place_agree(directory):
     assert plan(directory, postcode="YO10 5DD").area == by_name["area"]
 
 
-def test_plans_are_deterministic(directory):
-    fields = dict(
-        age=11,
-        concern="partial_disclosure",
-        investigation="ongoing",
-        other_children=2,
-        child_displays_hsb=True,
-    )
-    assert plan(directory, **fields).to_dict() == plan(directory, **fields).to_dict()
+def test_plans_are_deterministic_across_processes():
+    """The same situation gives the same plan in two fresh processes with different hash
+    seeds (no set or dict order leaks into what a practitioner reads)."""
+    argv = [sys.executable, "-m", "pathways", "plan", "--age", "11", "--area", "York", "--concern",
+            "partial_disclosure", "--investigation", "ongoing", "--other-children", "2", "--child-displays-hsb",
+            "--json"]
+    outputs = []
+    for seed in ("1", "4242"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        env.pop("WAYMARK_DATA", None)
+        done = subprocess.run(argv, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stderr
+        outputs.append(done.stdout)
+    assert outputs[0] == outputs[1]
+    assert json.loads(outputs[0])["steps"]
 
 
 def test_json_follows_the_design_contract(directory):
@@ -707,8 +720,8 @@ def test_invariants_hold_for_every_valid_situation(directory, pathway, values):
     # therapy is present, now, and never gated on the investigation
     therapy = p.step("therapeutic_support")
     assert therapy is not None and therapy.when == "now"
-    # the JSON is serialisable and deterministic
-    assert p.to_dict() == make_plan(values, directory).to_dict()
+    # the JSON is serialisable
+    json.dumps(p.to_dict())
 
 
 @_SETTINGS
