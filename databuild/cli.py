@@ -6,9 +6,7 @@ Each subcommand lives in :mod:`databuild.commands` with ``add_arguments(parser)`
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from services.clitools import Parser, command_parser
+from services.clitools import command_line
 
 __all__ = ["main", "COMMANDS"]
 
@@ -21,10 +19,5 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def build_parser() -> Parser:
-    return command_parser("python -m databuild", "Build Waymark's shipped data.", "databuild.commands", COMMANDS)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    return int(args._run(args) or 0)
+#: The parser (docs/cli.md is generated from it) and the entry point.
+build_parser, main = command_line("python -m databuild", "Build Waymark's shipped data.", "databuild.commands", COMMANDS)

@@ -8,9 +8,7 @@ command is one module plus its line here.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from services.clitools import Parser, command_parser
+from services.clitools import command_line
 
 __all__ = ["main", "build_parser", "COMMANDS"]
 
@@ -21,10 +19,5 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def build_parser() -> Parser:
-    return command_parser("python -m pathways", "Waymark's referral pathway engine.", "pathways.commands", COMMANDS)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    return int(args._run(args) or 0)
+#: The parser (docs/cli.md is generated from it) and the entry point.
+build_parser, main = command_line("python -m pathways", "Waymark's referral pathway engine.", "pathways.commands", COMMANDS)

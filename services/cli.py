@@ -7,9 +7,7 @@ command is one line here and one module there.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from .clitools import Parser, command_parser
+from .clitools import command_line
 
 __all__ = ["main", "COMMANDS"]
 
@@ -23,10 +21,5 @@ COMMANDS: dict[str, tuple[str, str]] = {
 }
 
 
-def build_parser() -> Parser:
-    return command_parser("python -m services", "Waymark's service directory.", "services.commands", COMMANDS)
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    return int(args._run(args) or 0)
+#: The parser (docs/cli.md is generated from it) and the entry point.
+build_parser, main = command_line("python -m services", "Waymark's service directory.", "services.commands", COMMANDS)

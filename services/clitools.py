@@ -15,7 +15,8 @@ from typing import Any, NoReturn
 
 from .errors import DataError, InvalidInput, PlaceNotFound, WaymarkError
 
-__all__ = ["Parser", "command_parser", "help_text", "whole_number", "run", "print_json", "EXIT_BAD_INPUT", "EXIT_BAD_DATA"]
+__all__ = ["Parser", "command_parser", "command_line", "help_text", "whole_number", "decimal", "run", "print_json",
+           "EXIT_BAD_INPUT", "EXIT_BAD_DATA"]
 
 EXIT_BAD_INPUT = 2
 EXIT_BAD_DATA = 1
@@ -66,25 +67,52 @@ def help_text(parser: argparse.ArgumentParser, *command: str, width: int = 100) 
         return target.format_help()
 
 
-def whole_number(low: int | None = None, high: int | None = None, *, what: str = "a whole number"):
-    """An argparse ``type`` for integers in [low, high], with a message naming the value."""
+def whole_number(low: int | None = None, high: int | None = None, *, what: str = "a whole number",
+                 bounds: str | None = None) -> Callable[[str], int]:
+    """An argparse ``type`` for integers in [low, high], with a message naming the value.
+    ``bounds`` says the range in a flag's own words ("a possible age (0 to 120)")."""
+    return _in_range(int, low, high, what, bounds)
 
-    def parse(text: str) -> int:
+
+def decimal(low: float | None = None, high: float | None = None, *, what: str = "a number",
+            bounds: str | None = None) -> Callable[[str], float]:
+    """An argparse ``type`` for numbers in [low, high] (seconds, distances)."""
+    return _in_range(float, low, high, what, bounds)
+
+
+def _in_range(kind: Callable[[str], Any], low: Any, high: Any, what: str, bounds: str | None) -> Callable[[str], Any]:
+    def parse(text: str) -> Any:
         try:
-            value = int(text.replace("_", "").replace(",", ""))
+            value = kind(text.replace("_", "").replace(",", ""))
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
         if (low is not None and value < low) or (high is not None and value > high):
+            if bounds is not None:
+                raise argparse.ArgumentTypeError(f"{value:g} is not {bounds}")
             if high is None:
                 bound = f"must be at least {low}"
             elif low is None:
                 bound = f"must be at most {high}"
             else:
                 bound = f"must be from {low:,} to {high:,}"
-            raise argparse.ArgumentTypeError(f"{value} {bound}")
+            raise argparse.ArgumentTypeError(f"{value:g} {bound}")
         return value
 
     return parse
+
+
+def command_line(prog: str, description: str, package: str, commands: dict[str, tuple[str, str]]
+                 ) -> tuple[Callable[[], Parser], Callable[[Sequence[str] | None], int]]:
+    """A CLI's ``build_parser`` and ``main`` from its commands (one module each)."""
+
+    def build_parser() -> Parser:
+        return command_parser(prog, description, package, commands)
+
+    def main(argv: Sequence[str] | None = None) -> int:
+        args = build_parser().parse_args(argv)
+        return int(args._run(args) or 0)
+
+    return build_parser, main
 
 
 def print_json(value: Any) -> None:

@@ -14,7 +14,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from ..clitools import print_json, whole_number
+from ..clitools import decimal, print_json, whole_number
 from ..errors import DataError
 from ..geography import Geography
 from ..oruk.context import Context
@@ -26,16 +26,10 @@ from ..oruk.taxonomy_map import DEFAULT_MAP, TaxonomyMap
 STATE_DIR = ".oruk-fetch"
 DEFAULT_REPORT = "oruk-import-report.yaml"
 DEFAULT_OVERLAY = "overlay.yaml"
+#: Seconds for a request or a wait between tries.
+SECONDS = decimal(0, 600, bounds="a time from 0 to 600 seconds")
 
 
-def _positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-    if not 0 <= value <= 600:
-        raise argparse.ArgumentTypeError(f"{value:g} must be from 0 to 600 seconds")
-    return value
 
 
 
@@ -48,9 +42,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--overlay", type=Path, help=f"pathway fields keyed by service id (default DIR/{DEFAULT_OVERLAY} "
                    "when it exists)")
     p.add_argument("--report", type=Path, help=f"where to write the report (default DIR/{DEFAULT_REPORT})")
-    p.add_argument("--timeout", type=_positive_float, default=15.0, help="seconds per HTTP request (default 15)")
+    p.add_argument("--timeout", type=SECONDS, default=15.0, help="seconds per HTTP request (default 15)")
     p.add_argument("--retries", type=whole_number(0, 1000), default=3, help="retries per HTTP request (default 3)")
-    p.add_argument("--retry-wait", type=_positive_float, default=1.0,
+    p.add_argument("--retry-wait", type=SECONDS, default=1.0,
                    help="seconds before the first retry, doubling each time (default 1)")
     p.add_argument("--per-page", type=whole_number(0, 1000), help="ask the API for this many services per page")
     p.add_argument("--details", choices=("auto", "always", "never"), default="auto",

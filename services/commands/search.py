@@ -13,18 +13,6 @@ from ..sections import not_yet_listed
 from ..vocabulary import SERVICE_TYPES, STAGES
 
 
-def _age(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of years") from None
-    if not 0 <= value <= 120:
-        raise argparse.ArgumentTypeError(f"{value} is not a possible age (0 to 120)")
-    return value
-
-
-
-
 def add_arguments(p: argparse.ArgumentParser) -> None:
     where = p.add_mutually_exclusive_group(required=True)
     where.add_argument("--postcode", help="full (YO10 5DD) or outward (TR1) postcode")
@@ -34,7 +22,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
                    dest="types", help="service type (repeatable)")
     p.add_argument("--stage", action="append", default=[], choices=STAGES, metavar="STAGE",
                    dest="stages", help="pathway stage (repeatable)")
-    p.add_argument("--age", type=_age, help="the child's age")
+    p.add_argument("--age", type=whole_number(0, 120, what="a whole number of years", bounds="a possible age (0 to 120)"), help="the child's age")
     p.add_argument("--during-investigation", action="store_true",
                    help="only services available during a police investigation")
     p.add_argument("--self-referral", action="store_true", help="only services you can contact yourself")

@@ -17,19 +17,9 @@ from ..clitools import whole_number
 from ..errors import DataError, InvalidInput
 
 
-def _port(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number") from None
-    if not 0 <= value <= 65535:
-        raise argparse.ArgumentTypeError(f"{value} is not a port number (0 to 65535)")
-    return value
-
-
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
-    p.add_argument("--port", type=_port, default=8000, help="port to listen on (default 8000)")
+    p.add_argument("--port", type=whole_number(0, 65535, what="a port number", bounds="a port number (0 to 65535)"), default=8000, help="port to listen on (default 8000)")
     p.add_argument("--data", type=Path, help="serve another data directory")
     p.add_argument("--workers", type=whole_number(1, 64), default=1, help="uvicorn worker processes (default 1)")
     p.add_argument("--root-path", default="", help="path prefix under a reverse proxy, e.g. /api/oruk (default none)")
