@@ -16,9 +16,9 @@ from collections.abc import Callable
 import streamlit as st
 
 from services.freshness import ages_text, trust_line
-from services.models import Service
+from services.models import Phone, Service
 from services.search import Hit
-from services.sections import ANYTIME_TYPES
+from services.sections import ANYTIME_TYPES, has_professionals_line
 
 __all__ = [
     "h",
@@ -33,6 +33,7 @@ __all__ = [
     "referral_text",
     "freshness_warning",
     "contact_lines",
+    "phone_line",
     "source_links",
     "service_card",
     "type_name",
@@ -142,15 +143,30 @@ def freshness_warning(service: Service, today: dt.date | None = None) -> str | N
     return trust_line(service, today) if service.is_stale(today) else None
 
 
-def contact_lines(service: Service) -> list[str]:
-    """Markdown lines (already escaped) for phones, website and email."""
+def phone_line(phone: Phone) -> str:
+    """One number as Markdown (already escaped): "Call [0800 1111](tel:08001111) (...)"."""
+    verb = {"text": "Text", "textphone": "Textphone", "fax": "Fax"}.get(phone.type, "Call")
+    label = f"{verb} {md_link(phone.number, tel_href(phone.number)) if phone.type != 'text' else md(phone.number)}"
+    if phone.description:
+        label += f" ({md(phone.description)})"
+    return label
+
+
+def contact_lines(service: Service, *, public_only: bool = False) -> list[str]:
+    """Markdown lines (already escaped) for phones, website and email.
+
+    A line a page reserves for professionals is labelled as such; with ``public_only`` (every
+    family-facing view) it is never offered as a number to call, only mentioned.
+    """
     lines: list[str] = []
     for phone in service.phones:
-        verb = {"text": "Text", "textphone": "Textphone", "fax": "Fax"}.get(phone.type, "Call")
-        label = f"{verb} {md_link(phone.number, tel_href(phone.number)) if phone.type != 'text' else md(phone.number)}"
-        if phone.description:
-            label += f" ({md(phone.description)})"
-        lines.append(label)
+        if not phone.is_public:
+            if not public_only:
+                lines.append(phone_line(phone) + " — **for professionals only**")
+            continue
+        lines.append(phone_line(phone))
+    if public_only and has_professionals_line(service):
+        lines.append("Professionals have a separate line")
     url = service.url or (service.organization.url if service.organization else None)
     if url and safe_href(url):
         lines.append(f"Website: {md_link(_display_url(url), url)}")
@@ -180,9 +196,9 @@ def source_links(source: str) -> str:
     return " ".join(part for part in out if part)
 
 
-def contact_and_freshness(service: Service) -> None:
+def contact_and_freshness(service: Service, *, public_only: bool = False) -> None:
     """How to reach a service, then how current its details are."""
-    contacts = contact_lines(service)
+    contacts = contact_lines(service, public_only=public_only)
     if contacts:
         st.markdown("**Contact:** " + " · ".join(contacts))
     freshness_notes(service)
@@ -211,10 +227,15 @@ def service_card(
     key: str,
     on_details: Callable[[str], None] | None = None,
     level: int = 4,
+    how: str | None = None,
+    note: str | None = None,
+    public_only: bool = True,
 ) -> None:
     """One service in a results list: name, what it is, how far, who for, how to reach it.
 
-    ``level`` is the heading level of the name: one below the section it sits in.
+    ``level`` is the heading level of the name: one below the section it sits in. ``how``
+    (escaped Markdown) adds who to ask for a referral; ``note`` (escaped Markdown) is one more
+    line under the facts. Cards are for families: professionals' lines are never offered.
     """
     service = hit.service
     with st.container(border=True):
@@ -229,7 +250,8 @@ def service_card(
             f"**How to get help:** {md(referral_text(service))}"
             # Routes can depend on age (13 and over refer themselves, under-13s through the
             # police): the first two are on the card, not only behind "Full details".
-            + "".join(f" {md(route.rstrip('.'))}." for route in service.referral_routes[:2]),
+            + "".join(f" {md(route.rstrip('.'))}." for route in service.referral_routes[:2])
+            + (f" {how}" if how else ""),
         ]
         if service.availability == "some_areas":
             facts.append("**Where:** runs only in some places: ask whether it is available near you.")
@@ -247,8 +269,10 @@ def service_card(
         hours = service.current_schedules()  # expired hours are not shown as current
         if hours:
             facts.append("**When:** " + " ".join(md(s.description) for s in hours))
+        if note:
+            facts.append(note)
         st.markdown("\n".join(f"- {f}" for f in facts))
-        contact_and_freshness(service)
+        contact_and_freshness(service, public_only=public_only)
         if on_details is not None:
             st.button(
                 "Full details",

@@ -124,24 +124,28 @@ def _hit(local=True, **fields):
 
 
 def test_group_hits_without_and_with_an_investigation():
-    yes = _hit(id="yes", available_during_investigation=True)
+    yes = _hit(id="yes", available_during_investigation=True, accepts_self_referral=True)
     unknown = _hit(id="unknown", available_during_investigation=None)
-    no = _hit(id="no", available_during_investigation=False)
-    door = _hit(id="door", service_types=["social_care_front_door"])
+    no = _hit(id="no", available_during_investigation=False, accepts_self_referral=False)
+    door = _hit(id="door", service_types=["social_care_front_door"], phones=[{"number": "01904 555555"}])
     later = _hit(id="later", stages=["later_support"], available_during_investigation=True)
     both = _hit(id="both", stages=["therapeutic_support", "later_support"], available_during_investigation=True)
     line = _hit(local=False, id="line", service_areas=["national"], service_types=["helpline"])
     hits = [yes, unknown, no, door, later, both, line]
 
     calm = group_hits(hits, investigation=False)
-    assert [h.service.id for h in calm.now_local] == ["yes", "unknown", "no", "door", "both"]
-    assert [h.service.id for h in calm.now_national] == ["line"]
+    assert [c.role for c in calm.call_now] == ["front_door"]
+    assert [h.service.id for h in calm.contact_yourself] == ["yes"]
+    assert [h.service.id for h in calm.ask_how] == ["unknown", "both", "line"]  # local nearest, then national
+    assert [h.service.id for h in calm.need_referral] == ["no"]
     assert [h.service.id for h in calm.later] == ["later", "both"]
 
     police = group_hits(hits, investigation=True)
-    assert [h.service.id for h in police.now_local] == ["yes", "door", "later", "both"]
-    assert [h.service.id for h in police.later] == ["unknown", "no", "later", "both"]
-    assert police.waiting_for_investigation == {"unknown", "no"}
+    assert [h.service.id for h in police.contact_yourself] == ["yes"]
+    assert [h.service.id for h in police.ask_first] == ["unknown"]  # not said: marked, not promised
+    assert [h.service.id for h in police.ask_how] == ["later", "both", "line"]
+    assert "no" in [h.service.id for h in police.later]
+    assert police.waiting_for_investigation == {"no"}
 
 
 def test_meets_access_needs_every_word():
