@@ -18,7 +18,11 @@ st.set_page_config(page_title="Waymark", page_icon=page_icon(), layout="wide")
 quick_exit()
 
 pages = {
-    "find_support": st.Page(find_support.render, title="Find support", url_path="find-support", default=True),
+    # The default page is served at "/" and Streamlit does not answer its own url_path, so a
+    # hidden twin answers a direct link to /find-support (bookmarks, links from other sites).
+    "find_support": st.Page(find_support.render, title="Find support", url_path="start", default=True),
+    "find_support_link": st.Page(find_support.render, title="Find support", url_path="find-support",
+                                 visibility="hidden"),
     "referral_pathway": st.Page(referral_pathway.render, title="Referral pathway", url_path="referral-pathway"),
     "directory": st.Page(directory.render, title="Directory", url_path="directory"),
     "service_gaps": st.Page(service_gaps.render, title="Service gaps", url_path="service-gaps"),
