@@ -10,12 +10,14 @@ from __future__ import annotations
 import streamlit as st
 
 from app import context
+from app.components.navigation import phone_navigation
 from app.components.quick_exit import HISTORY_NOTE, quick_exit
 from app.icon import page_icon
 from app.pages import directory, find_support, referral_pathway, service_gaps
 
 st.set_page_config(page_title="Waymark", page_icon=page_icon(), layout="wide")
 quick_exit()
+phone_navigation()
 
 pages = {
     # The default page is served at "/" and Streamlit does not answer its own url_path, so a
