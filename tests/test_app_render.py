@@ -283,3 +283,13 @@ def test_printable_plan_escapes_everything(tmp_path, monkeypatch):
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "If the child is in immediate danger, call 999." in page
     assert re.findall(r"<(?:script|img|iframe|link)\b", page) == []
+
+
+def test_print_page_shows_one_button_and_prints_the_plan_only():
+    from app.printable import print_page_html
+
+    doc = "<!doctype html><html><head><title>Plan</title></head><body><h1>Plan for a child</h1></body></html>"
+    page = print_page_html(doc)
+    assert '<button id="waymark-print" type="button" onclick="window.print()">Print the plan</button>' in page
+    assert "<h1>Plan for a child</h1>" in page  # the whole plan is there to print
+    assert "body > *:not(#waymark-print) { display: none" in page and "@media print { #waymark-print" in page
