@@ -147,4 +147,4 @@ def print_button(document: str, *, label: str = "Print the plan") -> None:
     escaped), in its own frame."""
     import streamlit as st
 
-    st.iframe(print_page_html(document, label=label), height=52)
+    st.iframe(print_page_html(document, label=label), height=52, alt="Print button for the printable plan")

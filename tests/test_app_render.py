@@ -252,6 +252,18 @@ def test_attribution_is_on_the_map():
 # ---- quick exit -----------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("script", ["find_support", "directory", "navigation"])
+def test_page_scripts_survive_the_sanitiser(script):
+    from app.components.navigation import phone_navigation_html
+    from app.pages.directory import TO_TOP_JS
+    from app.pages.find_support import SCROLL_TO_ANSWER_JS
+
+    html = {"find_support": SCROLL_TO_ANSWER_JS % 1, "directory": TO_TOP_JS % 1,
+            "navigation": phone_navigation_html()}[script]
+    body = html.split("<script>", 1)[1].rsplit("</script>", 1)[0]
+    assert not re.search(r"<[/\w!]", body)
+
+
 def test_quick_exit_script_survives_the_sanitiser_and_replaces_history():
     html = quick_exit_html()
     script = html.split("<script>", 1)[1].rsplit("</script>", 1)[0]

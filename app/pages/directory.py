@@ -70,6 +70,15 @@ def _back() -> None:
         del st.query_params[Q_SERVICE]
 
 
+#: Back to the top of the page, the keyboard focus on the title (no "<" before a letter
+#: inside the script: the sanitiser would drop it).
+TO_TOP_JS = (
+    "<script>/* %s */(function(){var m=document.getElementById('stMain');if(m){m.scrollTop=0;}"
+    "window.scrollTo(0,0);var h=document.querySelector('h1');if(h){h.setAttribute('tabindex','-1');h.style.outline='none';"
+    "h.focus({preventScroll:true});}})();</script>"
+)
+
+
 def _to_top(where: tuple) -> None:
     """Start a newly opened listing or page at the top of the screen (once each)."""
     if st.session_state.get(_AT_TOP) == where:
@@ -78,12 +87,7 @@ def _to_top(where: tuple) -> None:
     st.session_state[_AT_TOP] = where
     if first:
         return
-    st.html(
-        "<script>/* %s */(function(){var m=document.getElementById('stMain');if(m){m.scrollTop=0;}"
-        "window.scrollTo(0,0);var h=document.querySelector('h1');if(h){h.setAttribute('tabindex','-1');"
-        "h.focus({preventScroll:true});}})();</script>" % abs(hash(where)),
-        unsafe_allow_javascript=True,
-    )
+    st.html(TO_TOP_JS % abs(hash(where)), unsafe_allow_javascript=True)
 
 
 def _report_link(service: Service) -> str:

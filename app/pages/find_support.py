@@ -256,6 +256,17 @@ def _failed(exc: WaymarkError, d, guidance: FamilyGuidance | None, pathway: Path
         _safety(guidance)
 
 
+#: Scrolls the answer's heading to the top and focuses it (no "<" before a letter inside the
+#: script: the sanitiser would drop it). ``%d`` makes each search's script new.
+SCROLL_TO_ANSWER_JS = (
+    "<script>/* search %d */(function(){var go=function(){var hs=document.querySelectorAll('h2');"
+    "for(var i=0;hs.length>i;i++){var h=hs[i];if(h.textContent.indexOf('Support near')===0"
+    "||h.textContent.indexOf('No results for')===0){h.setAttribute('tabindex','-1');h.style.outline='none';"
+    "h.scrollIntoView({block:'start'});h.focus({preventScroll:true});return true;}}return false;};"
+    "if(!go()){setTimeout(go,50);}})();</script>"
+)
+
+
 def _scroll_to_answer() -> None:
     """After a new search, bring its answer (and who to call now) to the top of the screen
     and give it the keyboard focus, once per search."""
@@ -263,14 +274,7 @@ def _scroll_to_answer() -> None:
     if st.session_state.get("_find_support_scrolled") == count:
         return
     st.session_state["_find_support_scrolled"] = count
-    st.html(
-        "<script>/* search %d */(function(){var go=function(){var hs=document.querySelectorAll('h2');"
-        "for(var i=0;i<hs.length;i++){var h=hs[i];if(h.textContent.indexOf('Support near')===0"
-        "||h.textContent.indexOf('No results for')===0){h.setAttribute('tabindex','-1');"
-        "h.scrollIntoView({block:'start'});h.focus({preventScroll:true});return true;}}return false;};"
-        "if(!go()){setTimeout(go,50);}})();</script>" % count,
-        unsafe_allow_javascript=True,
-    )
+    st.html(SCROLL_TO_ANSWER_JS % count, unsafe_allow_javascript=True)
 
 
 # -- the page -------------------------------------------------------------------------------
