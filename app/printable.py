@@ -137,7 +137,9 @@ _PRINT_CSS = """
 def print_page_html(document: str, *, label: str = "Print the plan") -> str:
     """The printable page with one "Print" button on screen: the button alone shows; pressed,
     it prints the page it sits in (the printable plan, never the app around it)."""
-    button = f'<button id="waymark-print" type="button" onclick="window.print()">{h(label)}</button>'
+    button = (f'<button id="waymark-print" type="button">{h(label)}</button>'
+              "<script>document.getElementById('waymark-print').addEventListener('click', "
+              "function () { window.print(); });</script>")
     return (document.replace("</head>", f"<style>{_PRINT_CSS}</style></head>", 1)
             .replace("<body>", "<body>" + button, 1))
 
