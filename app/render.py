@@ -36,6 +36,7 @@ __all__ = [
     "phone_line",
     "source_links",
     "service_card",
+    "trust_markdown",
     "type_name",
     "small_print",
 ]
@@ -210,6 +211,15 @@ def small_print(markdown: str) -> None:
     st.markdown(f":small[{markdown}]")
 
 
+def trust_markdown(service: Service) -> str:
+    """The listing's one trust line as Markdown for inside a card: a marked warning when a
+    claim the family acts on is old, otherwise quiet small print."""
+    line = trust_line(service)
+    if service.is_stale():
+        return f":material/warning: **{md(line)}**"
+    return f":small[{md(line)}]"
+
+
 def freshness_notes(service: Service) -> None:
     """The listing's one trust line (services.freshness.trust_line): a warning only when a
     claim the family acts on is old, otherwise quiet small print."""
@@ -236,13 +246,17 @@ def service_card(
     ``level`` is the heading level of the name: one below the section it sits in. ``how``
     (escaped Markdown) adds who to ask for a referral; ``note`` (escaped Markdown) is one more
     line under the facts. Cards are for families: professionals' lines are never offered.
+
+    The card is one Markdown element (and its button): a results page holds dozens of cards,
+    and the browser redraws the page once per element it receives, so fewer elements put
+    the answer on screen sooner.
     """
     service = hit.service
     with st.container(border=True):
-        st.markdown(f"{'#' * level} {md(service.name)}")
+        parts = [f"{'#' * level} {md(service.name)}"]
         kinds = ", ".join(md(type_name(taxonomy, t)) for t in service.service_types)
-        st.markdown(f"{kinds}  \n{md(distance_text(hit))}")
-        st.markdown(md(service.description))
+        parts.append(f"{kinds}  \n{md(distance_text(hit))}")
+        parts.append(md(service.description))
         ages = age_text(service)
         facts = [
             *([f"**Who for:** {md(ages)}" + (" · also for parents and carers" if service.for_parents else "")]
@@ -271,8 +285,12 @@ def service_card(
             facts.append("**When:** " + " ".join(md(s.description) for s in hours))
         if note:
             facts.append(note)
-        st.markdown("\n".join(f"- {f}" for f in facts))
-        contact_and_freshness(service, public_only=public_only)
+        parts.append("\n".join(f"- {f}" for f in facts))
+        contacts = contact_lines(service, public_only=public_only)
+        if contacts:
+            parts.append("**Contact:** " + " · ".join(contacts))
+        parts.append(trust_markdown(service))
+        st.markdown("\n\n".join(parts))
         if on_details is not None:
             st.button(
                 "Full details",

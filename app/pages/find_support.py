@@ -32,7 +32,7 @@ from .. import context
 from ..errors import Failed, show, shown
 from ..mapview import show_map
 from ..render import (
-    contact_and_freshness,
+    contact_lines,
     date_text,
     distance_text,
     md,
@@ -40,6 +40,7 @@ from ..render import (
     phone_line,
     safe_href,
     service_card,
+    trust_markdown,
     type_name,
 )
 
@@ -86,52 +87,75 @@ def _age_label(age: int | None) -> str:
     return str(age)
 
 
-def _form() -> Query | None:
+#: The form's widget keys (session state of this tab only; never in the URL).
+_K = {name: f"find-support-{name}" for name in (
+    "place", "age", "not-told", "investigation", "lives-with", "images", "self", "free", "language", "access", "submit")}
+
+
+def submitted_query() -> Query | None:
+    """The search just submitted, read from the form's widget state before the form is drawn
+    (so the answer can be sent first: see :func:`_page`); None when the form was not submitted."""
+    state = st.session_state
+    if not state.get(_K["submit"]):
+        return None
+
+    def text(name: str) -> str:
+        return str(state.get(_K[name]) or "").strip()
+
+    return Query(text("place"), state.get(_K["age"]), bool(state.get(_K["not-told"])),
+                 bool(state.get(_K["investigation"])), bool(state.get(_K["self"])), bool(state.get(_K["free"])),
+                 text("language"), text("access"), bool(state.get(_K["images"])), bool(state.get(_K["lives-with"])))
+
+
+def _form() -> None:
     with st.form("find-support", border=True, enter_to_submit=True):
-        place = st.text_input(
+        st.text_input(
             "Your postcode or town",
             max_chars=60,
             placeholder="For example YO10 5DD, TR1 or Truro",
             help="Used only to find services near you. Waymark does not keep it.",
             autocomplete="off",
+            key=_K["place"],
         )
-        age = st.selectbox("The child's age", _AGES, format_func=_age_label, index=0)
+        st.selectbox("The child's age", _AGES, format_func=_age_label, index=0, key=_K["age"])
         st.markdown("**Tick any that apply**")
-        not_told = st.checkbox(
+        st.checkbox(
             "We have not told anyone yet",
             help="Shows only services you can go to before anyone has reported anything.",
+            key=_K["not-told"],
         )
-        investigation = st.checkbox(
+        st.checkbox(
             "We are in a police investigation",
             help="Shows first the services that say they carry on during one.",
+            key=_K["investigation"],
         )
-        lives_with = st.checkbox(
+        st.checkbox(
             "The person we worry about lives with us",
             help="Shows how to ask for help safely. Nothing you tick is kept.",
+            key=_K["lives-with"],
         )
-        images_shared = st.checkbox(
+        st.checkbox(
             "Images of my child were shared online",
             help="Images or videos of your child shared online: how to get them taken down and who to tell.",
+            key=_K["images"],
         )
         with st.expander("More choices (optional)"):
-            self_referral = st.checkbox(
+            st.checkbox(
                 "Only services I can contact myself",
                 help="Leaves out services that need a referral from a professional.",
+                key=_K["self"],
             )
-            free = st.checkbox("Free services only")
-            language = st.text_input("Language (optional)", max_chars=40, autocomplete="off",
-                                     help="The language you would like to use")
-            access = st.text_input(
+            st.checkbox("Free services only", key=_K["free"])
+            st.text_input("Language (optional)", max_chars=40, autocomplete="off",
+                          help="The language you would like to use", key=_K["language"])
+            st.text_input(
                 "Access needs (optional)",
                 max_chars=60,
                 placeholder="For example wheelchair, BSL",
                 autocomplete="off",
+                key=_K["access"],
             )
-        submitted = st.form_submit_button("Find support", type="primary")
-    if not submitted:
-        return None
-    return Query(place.strip(), age, not_told, investigation, self_referral, free, language.strip(), access.strip(),
-                 images_shared, lives_with)
+        st.form_submit_button("Find support", type="primary", key=_K["submit"])
 
 
 # -- the words and rules the page reads ---------------------------------------------------
@@ -287,19 +311,34 @@ def render() -> None:
 
 @st.fragment
 def _page() -> None:
+    """The title and form on top, the answer below them; the answer is *sent* first.
+
+    A search's rerun sends the page element by element, in the order the code runs, and the
+    browser draws each as it comes: drawing the title and the form's dozen widgets again
+    before the answer kept the answer (who to call now) waiting behind them. So the answer
+    is written into the lower container first, from the form's submitted state, and the
+    title and form are drawn into the upper one after it. The page looks the same.
+    """
     context.follow_pending_switch()  # "Full details" opens the Directory (a whole-app rerun)
-    st.title("Find support")
-    st.markdown(
-        "Worried that a child is being sexually abused, or has been? Find who to call now and the "
-        "support near you, even during a police investigation. You do not need proof to ask for help."
-    )
+    top, below = st.container(), st.container()
     d = context.directory()
-    query = _form()
+    query = submitted_query()
     if query is not None:
         st.session_state[QUERY_KEY] = query
         st.session_state[_SEARCHES] = st.session_state.get(_SEARCHES, 0) + 1
         st.session_state.pop(_SHOWN, None)  # a new search starts with short lists again
-    query = st.session_state.get(QUERY_KEY)
+    with below:
+        _answer(d, st.session_state.get(QUERY_KEY))
+    with top:
+        st.title("Find support")
+        st.markdown(
+            "Worried that a child is being sexually abused, or has been? Find who to call now and the "
+            "support near you, even during a police investigation. You do not need proof to ask for help."
+        )
+        _form()
+
+
+def _answer(d, query: Query | None) -> None:
     guidance = _guidance(d)
     pathway = _pathway(d)
     if query is None:
@@ -431,15 +470,16 @@ def _while_you_wait(wait: WaitHelp, guidance: FamilyGuidance, d) -> None:
 def _later_item(hit: Hit, taxonomy, *, waiting: bool) -> None:
     service = hit.service
     with st.container(border=True):
-        st.markdown(f"#### {md(service.name)}")
-        line = ", ".join(md(type_name(taxonomy, t)) for t in service.service_types)
-        st.markdown(f"{line}  \n{md(distance_text(hit))}")
+        parts = [f"#### {md(service.name)}",
+                 ", ".join(md(type_name(taxonomy, t)) for t in service.service_types) + f"  \n{md(distance_text(hit))}"]
         if waiting:
-            st.markdown(
-                "They do not usually start while a police investigation is going on. "
-                "Ask them, or contact them when it is over."
-            )
-        contact_and_freshness(service, public_only=True)
+            parts.append("They do not usually start while a police investigation is going on. "
+                         "Ask them, or contact them when it is over.")
+        contacts = contact_lines(service, public_only=True)
+        if contacts:
+            parts.append("**Contact:** " + " · ".join(contacts))
+        parts.append(trust_markdown(service))
+        st.markdown("\n\n".join(parts))  # one element per card: see render.service_card
         st.button(
             "Full details",
             key=f"later-details-{service.id}",
