@@ -96,22 +96,29 @@ WS_TIMES_JS = """
 """
 
 # Arms a watch: the Enter keydown stamp, the first new heading with the prefix, the second
-# heading (Waymark's "Who to call now"), the script's end and any map frame's load.
+# heading (Waymark's "Who to call now"), the script's end and any map frame's load. Kept cheap:
+# the page's own attribute changes (Streamlit marks every element stale) are not watched,
+# only the script state of the app element.
 ARM_JS = """
 ([prefix, second]) => {
-  if (window.__armed) window.__armed.disconnect();  // one watch at a time
+  for (const o of (window.__armed || [])) o.disconnect();  // one watch at a time
   window.__enter = null; window.__result = null; window.__second = null; window.__settled = null; window.__map = null;
   const before = new Set([...document.querySelectorAll('h1,h2,h3')].map(h => h.textContent));
   const frames = new Set([...document.querySelectorAll('iframe')]);
   document.addEventListener('keydown', e => { if (e.key === 'Enter' && window.__enter === null) window.__enter = performance.now(); },
                             {capture: true, once: true});
+  const app = document.querySelector('[data-testid="stApp"]');
   let running = false;
+  const stateObs = new MutationObserver(() => {
+    const state = app.getAttribute('data-test-script-state');
+    if (window.__enter === null) return;
+    if (state === 'running') running = true;
+    else if (running && window.__settled === null) window.__settled = performance.now();
+  });
+  stateObs.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
   const obs = new MutationObserver(() => {
     if (window.__enter === null) return;
-    const app = document.querySelector('[data-testid="stApp"]');
-    const state = app && app.getAttribute('data-test-script-state');
-    if (state === 'running') running = true;
-    if (running && state !== 'running' && window.__settled === null) window.__settled = performance.now();
+    if (window.__result !== null && (!second || window.__second !== null) && window.__map !== null) return;
     for (const f of document.querySelectorAll('iframe')) {
       if (!frames.has(f)) { frames.add(f); f.addEventListener('load', () => { if (window.__map === null) window.__map = performance.now(); }); }
     }
@@ -132,8 +139,9 @@ ARM_JS = """
       }
     }
   });
-  obs.observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true});
-  window.__armed = obs;
+  obs.observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true,
+                              attributeFilter: ['data-stale']});
+  window.__armed = [obs, stateObs];
 }
 """
 

@@ -10,7 +10,6 @@ import pytest
 from tests.app_helpers import app_test, card_names, headings, outline, page_test, section, texts, warm
 from tests.conftest import service, write_data_dir
 
-CALL = "Who to call now"
 YOURSELF = "Support you can contact yourself"
 ASK = "Support you can ask about"
 REFERRAL = "Support that needs a referral"
@@ -42,9 +41,8 @@ def test_start_page_asks_for_a_place_and_shows_who_to_call(shipped_page):
     assert not at.exception
     assert at.title[0].value == "Find support"
     assert "Type your postcode or town" in texts(at)
-    call = section(at, CALL, until=("header", "title", "subheader"))
-    assert card_names(call) == ["Police", "For you, the adult: NSPCC Helpline", "For the child: Childline"]
-    text = "\n".join(t for _, t in call)
+    names, text = _call(at)
+    assert names == ["Police", "For you, the adult: NSPCC Helpline", "For the child: Childline"]
     assert "999" in text and "101" in text and "0808 800 5000" in text and "0800 1111" in text
 
 
@@ -81,6 +79,13 @@ def texts_of_card(at, name: str) -> list[str]:
     return []
 
 
+def _call(at) -> tuple[list[str], str]:
+    """Who to call now (one Markdown element): the contacts' names, and the whole text."""
+    block = next((t for k, t in outline(at) if k == "markdown" and t.startswith("### Who to call now")), None)
+    assert block is not None, "no 'Who to call now'"
+    return re.findall(r"^#### (.*)$", block, re.M), block
+
+
 def _sub(at, heading: str) -> list[tuple[str, str]]:
     return section(at, heading, until=("header", "title", "subheader"))
 
@@ -89,8 +94,11 @@ def test_york_postcode_for_a_nine_year_old(shipped_page):
     at = search(shipped_page, "YO10 5DD", age=9)
     assert not at.exception
     h = headings(at)
-    assert h[:3] == ["Find support", "Support near YO10 5DD (York)", CALL]  # who to call first
-    call = card_names(_sub(at, CALL))
+    assert h[:2] == ["Find support", "Support near YO10 5DD (York)"]
+    kinds = [k for k, t in outline(at)]
+    first = [t for k, t in outline(at)][kinds.index("header") + 1]
+    assert first.startswith("### Who to call now")  # who to call, straight under the answer's heading
+    call, _ = _call(at)
     assert call[:3] == ["Police", "For you, the adult: NSPCC Helpline", "For the child: Childline"]
     assert call[3] == "Children's social care (City of York Council)"  # no number listed: after the numbers
     referral = card_names(_sub(at, REFERRAL))
@@ -99,8 +107,8 @@ def test_york_postcode_for_a_nine_year_old(shipped_page):
     assert not any("Rape Crisis" in n for n in card_names(outline(at)))  # 16+ only
     assert not any("Lighthouse" in n for n in card_names(outline(at)))  # a London service
     # groups in order; the map last
-    order = [x for x in h if x in (CALL, YOURSELF, ASK, REFERRAL, LATER, "Map")]
-    assert order == [CALL, YOURSELF, ASK, REFERRAL, LATER, "Map"]
+    order = [x for x in h if x in (YOURSELF, ASK, REFERRAL, LATER, "Map")]
+    assert order == [YOURSELF, ASK, REFERRAL, LATER, "Map"]
     assert "For a child aged 9." in texts(at)
     # therapy with a wait that is not stated: what helps meanwhile, beside it
     assert "While you wait for therapy or CAMHS" in texts(at)
@@ -108,9 +116,8 @@ def test_york_postcode_for_a_nine_year_old(shipped_page):
 
 def test_leeds_shows_the_councils_public_lines_first(shipped_page):
     at = search(shipped_page, "LS9 7TF", age=9)
-    call = _sub(at, CALL)
-    assert card_names(call)[0] == "Children's social care (Leeds City Council)"
-    text = "\n".join(t for _, t in call)
+    names, text = _call(at)
+    assert names[0] == "Children's social care (Leeds City Council)"
     assert "0113 376 0336" in text and "0113 5350600" in text
     assert text.index("0113 376 0336") < text.index("999") < text.index("0808 800 5000")
 
@@ -135,7 +142,7 @@ def test_bad_places_get_a_clear_message_and_keep_who_to_call(shipped_page, place
     warnings = [w.value for w in at.warning]
     assert any(message in w.replace("\\", "") for w in warnings), warnings
     assert not any(h.startswith("Support near") for h in headings(at))
-    call = "\n".join(t for _, t in _sub(at, CALL))  # never a dead end
+    _, call = _call(at)  # never a dead end
     assert "999" in call and "0808 800 5000" in call and "0800 1111" in call
 
 
@@ -143,7 +150,7 @@ def test_a_welsh_postcode_says_what_applies_in_wales(shipped_page):
     at = search(shipped_page, "CF10 1AA")
     info = " ".join(i.value for i in at.info)
     assert "NSPCC Helpline and Childline also help families in Wales" in info
-    assert "0808 800 5000" in "\n".join(t for _, t in _sub(at, CALL))
+    assert "0808 800 5000" in _call(at)[1]
 
 
 def test_did_you_mean_runs_the_search(shipped_page):
@@ -226,7 +233,7 @@ def test_sections_without_an_investigation(small):
     now = _now(at)
     later = card_names(section(at, LATER))
     assert {"Alpha therapy", "Beta clinic", "Gamma after disclosure", "Epsilon Polish group"} <= set(now)
-    assert "York front door" in card_names(_sub(at, CALL))[-1]  # no number: after the numbers
+    assert "York front door" in _call(at)[0][-1]  # no number: after the numbers
     assert card_names(_sub(at, YOURSELF)) == ["Alpha therapy"]  # self-referral first
     assert card_names(_sub(at, REFERRAL)) == ["Beta clinic"]
     assert "Delta later support" not in now and "Delta later support" in later
@@ -266,7 +273,7 @@ def test_access_needs_filter_and_empty_results(small):
     assert _now(at) == ["Epsilon Polish group"]
     at = search(small, "YO10 5DD", age=9, access="wheelchair")
     assert any("could not find other services that match" in w.value for w in at.warning)
-    assert CALL in headings(at)
+    assert _call(at)[0]
 
 
 def test_data_strings_are_escaped(small):

@@ -17,6 +17,7 @@ results from ``services.search``, the groups from ``services.sections``, the wor
 from __future__ import annotations
 
 import dataclasses
+import time
 from dataclasses import dataclass
 
 import streamlit as st
@@ -203,7 +204,8 @@ def _sources_folded(guidance: FamilyGuidance, ids: list[str], label: str = "Wher
 
 # -- who to call now ------------------------------------------------------------------------
 
-def _contact(contact: Contact, guidance: FamilyGuidance | None) -> None:
+def _contact(contact: Contact, guidance: FamilyGuidance | None) -> str:
+    """One contact as escaped Markdown: who, their public numbers, what happens when you call."""
     words = guidance.call_now.get(contact.role) if guidance else None  # type: ignore[call-overload]
     first = contact.hits[0].service
     if contact.role == "front_door":
@@ -212,26 +214,25 @@ def _contact(contact: Contact, guidance: FamilyGuidance | None) -> None:
         title = md(words.heading if words else "Police")
     else:
         title = f"{md(words.heading if words else '')}: {md(first.name)}".lstrip(": ")
-    with st.container(border=True):
-        lines = [f"#### {title}"]
-        if contact.phones:
-            lines.append("\n".join(f"- {phone_line(phone)}" for phone, _ in contact.phones))
-        else:
-            url = safe_href(first.url or (first.organization.url if first.organization else None))
-            lines.append("No phone number is listed here yet: "
-                         + (f"use {md_link('their website', url)}" if url else "ask the police on 101 or the NSPCC Helpline")
-                         + ", or report it through [GOV.UK](https://www.gov.uk/report-child-abuse-to-local-council).")
-        if words:
-            lines.append(md(words.what_happens))
-        st.markdown("\n\n".join(lines))
+    lines = [f"#### {title}"]
+    if contact.phones:
+        lines.append("\n".join(f"- {phone_line(phone)}" for phone, _ in contact.phones))
+    else:
+        url = safe_href(first.url or (first.organization.url if first.organization else None))
+        lines.append("No phone number is listed here yet: "
+                     + (f"use {md_link('their website', url)}" if url else "ask the police on 101 or the NSPCC Helpline")
+                     + ", or report it through [GOV.UK](https://www.gov.uk/report-child-abuse-to-local-council).")
+    if words:
+        lines.append(md(words.what_happens))
+    return "\n\n".join(lines)
 
 
 def _call_now(contacts: list[Contact], guidance: FamilyGuidance | None, *, intro: str | None = None) -> None:
-    st.subheader("Who to call now", anchor=False)
-    if intro:
-        st.markdown(intro)
-    for contact in contacts:
-        _contact(contact, guidance)
+    """Who to call now, as one element: it reaches the screen in one piece, right after the
+    answer's heading."""
+    parts = ["### Who to call now", *([intro] if intro else [])]
+    parts.append("\n\n---\n\n".join(_contact(c, guidance) for c in contacts))
+    st.markdown("\n\n".join(parts))
     if guidance:
         _sources_folded(guidance, [s for c in contacts if c.role in guidance.call_now
                                    for s in guidance.call_now[c.role].sources])  # type: ignore[index]
@@ -289,6 +290,25 @@ SCROLL_TO_ANSWER_JS = (
     "h.scrollIntoView({block:'start'});h.focus({preventScroll:true});return true;}}return false;};"
     "if(!go()){setTimeout(go,50);}})();</script>"
 )
+
+
+#: Seconds the server waits after sending the first screen (the answer's heading and who to
+#: call now) before the rest: see :func:`_let_the_browser_draw`.
+FIRST_SCREEN_PAUSE_S = 0.04
+
+
+def _let_the_browser_draw() -> None:
+    """A short pause after the first screen has been sent.
+
+    The browser applies every element that has arrived before it draws the page again, and
+    the rest of an answer (dozens of cards) follows the first screen within milliseconds:
+    without a pause, who to call now is drawn only once the whole answer has been taken in.
+    With it, the first screen is drawn while the rest is still on its way. Only after a new
+    search (not on "Show more" or the map switch), and it holds no lock: other sessions run.
+    """
+    if st.session_state.get("_find_support_paused") != st.session_state.get(_SEARCHES, 0):
+        st.session_state["_find_support_paused"] = st.session_state.get(_SEARCHES, 0)
+        time.sleep(FIRST_SCREEN_PAUSE_S)
 
 
 def _scroll_to_answer() -> None:
@@ -362,16 +382,16 @@ def _answer(d, query: Query | None) -> None:
 
     area = place.authority.name if place.authority else None
     where = md(place.label) + (f" ({md(area)})" if area and area != place.label else "")
-    st.header(f"Support near {where}", anchor=False)
-    _scroll_to_answer()
-    if query.age is not None:
-        st.markdown(f"For a child aged {query.age}.")
     own_contact = pathway.own_contact if pathway else None
     sections = group_hits(hits, investigation=query.investigation, age=query.age, own_contact=own_contact)
+    st.header(f"Support near {where}", anchor=False)
+    age = f"For a child aged {query.age}." if query.age is not None else None
     if sections.call_now:
-        _call_now(sections.call_now, guidance)
+        _call_now(sections.call_now, guidance, intro=age)
     else:
-        _national_help(d, guidance, pathway, age=query.age)
+        _national_help(d, guidance, pathway, age=query.age, intro=age)
+    _scroll_to_answer()
+    _let_the_browser_draw()
     if query.lives_with:
         _safety(guidance)
     code = place.authority.code if place.authority else None
@@ -509,7 +529,7 @@ def _map(d, place, local: list[Hit]) -> None:
 
 
 #: Services shown per list before "Show more": a national directory can match hundreds.
-SHOW_AT_FIRST = 12
+SHOW_AT_FIRST = 5
 _SHOWN = "find_support_shown"
 
 
