@@ -242,17 +242,6 @@ def _browse(d) -> None:
         st.markdown("Nothing matches. Try fewer words or another area.")
         return
     shown_services = result.services
-    st.header("Map", anchor=False)
-    codes = sorted({c for s in shown_services for c in s.service_areas if c != "national"})
-    show_map(
-        key="directory",
-        boundaries_path=d.geography.boundaries_path,
-        services=[s for s in shown_services if not s.is_national],
-        taxonomy=d.taxonomy,
-        area_codes=codes,
-        focus=codes,
-        neighbours="all",
-    )
     st.header("Services", anchor=False)
     if result.pages > 1:
         st.markdown(f"Showing {result.first}–{result.last} of {result.total}.")
@@ -281,6 +270,18 @@ def _browse(d) -> None:
         info.markdown(f"Page {result.page} of {result.pages}")
         nxt.button("Next page →", disabled=result.page >= result.pages, on_click=_turn, args=(result.page + 1,),
                    key="directory-next")
+    # The map after the list: on a phone it would push the services a screen down.
+    st.header("Map", anchor=False)
+    codes = sorted({c for s in shown_services for c in s.service_areas if c != "national"})
+    show_map(
+        key="directory",
+        boundaries_path=d.geography.boundaries_path,
+        services=[s for s in shown_services if not s.is_national],
+        taxonomy=d.taxonomy,
+        area_codes=codes,
+        focus=codes,
+        neighbours="all",
+    )
 
 
 _FILTERS = "directory_filters"
