@@ -50,6 +50,7 @@ __all__ = [
     "has_professionals_line",
     "available_now",
     "while_you_wait",
+    "long_or_unknown_wait",
     "meets_access",
     "not_yet_listed",
 ]
@@ -272,8 +273,16 @@ class WaitHelp:
         return bool(self.routes)
 
 
-def _long_or_unknown(service: Service, weeks: float) -> bool:
-    return service.waiting_weeks is None or service.waiting_weeks >= weeks
+def long_or_unknown_wait(waiting_weeks: float | None, rules: WhileYouWait) -> bool:
+    """Whether a wait calls for "while you wait": not stated, or at least
+    ``rules.long_wait_weeks`` (one rule for Find support's cards and the gap pages).
+
+    >>> from types import SimpleNamespace
+    >>> rules = SimpleNamespace(long_wait_weeks=4)
+    >>> long_or_unknown_wait(None, rules), long_or_unknown_wait(2, rules), long_or_unknown_wait(26, rules)
+    (True, False, True)
+    """
+    return waiting_weeks is None or waiting_weeks >= rules.long_wait_weeks
 
 
 def while_you_wait(sections: Sections, rules: WhileYouWait, *, per_type: int = 2) -> WaitHelp:
@@ -287,7 +296,7 @@ def while_you_wait(sections: Sections, rules: WhileYouWait, *, per_type: int = 2
     """
     waiting = set(rules.waiting_types)
     routes = [h for h in sections.ask_for
-              if waiting & _types(h) and _long_or_unknown(h.service, rules.long_wait_weeks)]
+              if waiting & _types(h) and long_or_unknown_wait(h.service.waiting_weeks, rules)]
     if not routes:
         return WaitHelp()
     route_ids = {h.service.id for h in routes}

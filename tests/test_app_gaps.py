@@ -138,3 +138,10 @@ def test_missing_figures_are_empty_cells_never_none():
     html = service_gaps._coloured(df).to_html()
     assert "None" not in html and "nan" not in html
     assert "8.9" in html and ">3<" in html
+
+
+def test_an_area_whose_therapy_wait_is_long_or_unknown_says_what_helps_meanwhile(shipped_page):
+    at = shipped_page
+    at.selectbox[1].set_value("York").run()
+    info = " ".join(i.value for i in at.info).replace("\\", "")
+    assert "While families wait for therapy" in info and "six months" in info

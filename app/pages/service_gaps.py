@@ -46,6 +46,8 @@ from pathways.gaps.status import (
     cell_status,
 )
 from pathways.gaps.whatif import Hypothetical, what_if
+from services.guidance import guidance_path, load_guidance
+from services.sections import long_or_unknown_wait
 from services.vocabulary import SERVICE_TYPES
 
 from .. import context
@@ -541,6 +543,25 @@ def _neighbours(report: GapReport, area: AreaGaps, choice: tuple[str, str]) -> N
         hide_index=True, placeholder="", width="stretch", column_config={"Area": st.column_config.TextColumn(pinned=True)})
 
 
+def _while_families_wait(area: AreaGaps) -> None:
+    """Where therapy's wait is long or not stated, what Find support tells a family meanwhile
+    (the same words: ``data/family_guidance.yaml``)."""
+    therapy = area.stages.get("therapeutic_support")
+    if therapy is None or not therapy.local_services:
+        return
+    try:
+        with shown(reraise=True):
+            rules = load_guidance(guidance_path(context.directory().data_dir)).while_you_wait
+    except Failed:
+        return
+    if not long_or_unknown_wait(therapy.waiting_weeks, rules):
+        return
+    wait = "not stated" if therapy.waiting_weeks is None else f"a median of {therapy.waiting_weeks:g} weeks"
+    st.info(f"**While families wait for therapy** (the wait here: {md(wait)}). {md(rules.why)} Find support "
+            "shows families, beside each such service, what helps meanwhile: a children's advocate, the NSPCC "
+            "Helpline, parent support, Childline, and what to ask the GP or school.", icon=":material/schedule:")
+
+
 def _drill_down(report: GapReport, choice: tuple[str, str]) -> None:
     names = {a.name: a for a in report.areas}
     pick = st.selectbox("Area", list(names), index=None, placeholder="Choose an area to see its gaps")
@@ -554,6 +575,7 @@ def _drill_down(report: GapReport, choice: tuple[str, str]) -> None:
         st.info(f"**{NOT_COMPILED}.** Waymark lists only the statutory services for {md(area.name)} so far "
                 "(children's social care, the police and, where one was found, a medical route for a child). Other local services there "
                 "are not yet compiled, so a step without a listed service is unknown, not a gap.")
+    _while_families_wait(area)
     if area.statements:
         st.markdown("Statements you can paste into a paper (copy with the button at the top right):")
         st.code("\n".join(area.statements), language=None, wrap_lines=True)
