@@ -353,3 +353,23 @@ def test_images_help_is_not_shown_unless_asked(shipped_page):
 def test_images_help_shows_even_when_the_place_is_not_found(shipped_page):
     at = search(shipped_page, "Nowhere-ville", ticks=("Images of my child were shared online",))
     assert any("Report Remove" in i.value for i in at.info)
+
+
+def test_a_professionals_line_is_never_offered_to_a_family(tmp_path: Path, monkeypatch):
+    door = service("york-door", name="York front door", service_types=["social_care_front_door"],
+                   accepts_self_referral=True, phones=[{"number": "01904 551900", "description": "Front door"},
+                                                      {"number": "01904 999000", "audience": "professionals"}])
+    root = write_data_dir(tmp_path / "data", {"york.yaml": [door]})
+    monkeypatch.setenv("WAYMARK_DATA", str(root))
+    warm(root)
+    at = search(page_test("find_support").run(), "YO10 5DD", age=9)
+    assert not at.exception
+    names, call = _call(at)
+    assert "01904 551900" in call and names[0] == "Children's social care (York front door)"
+    assert "01904 999000" not in texts(at)
+    # practitioners see both on the Directory's listing, the second labelled
+    listing = page_test("directory")
+    listing.query_params["service"] = "york-door"
+    listing.run()
+    body = "\n".join(str(m.value) for m in listing.markdown).replace("\\", "")
+    assert "01904 551900" in body and "01904 999000" in body and "for professionals only" in body
