@@ -258,7 +258,7 @@ def enter_to_result(page, app: App, text: str) -> float:
     box.fill(text)
     page.evaluate(ARM_JS, [app.result_prefix, app.second_heading])
     page.evaluate("(needle) => { window.__wsBefore = (window.__wsTimes || []).length; window.__wsNeedle = needle;"
-                  " window.__wsHeading = null; }", app.result_prefix + " " + text.split()[0])
+                  " window.__wsHeading = null; }", app.result_prefix.rstrip() + " " + text.split()[0])
     box.press("Enter")
     page.wait_for_function("() => window.__result !== null && window.__result > 0", timeout=60_000)
     t = page.evaluate("() => window.__result - window.__enter") / 1000
