@@ -263,7 +263,7 @@ def test_no_wcag_22_aa_violation_on_any_page(app_server, browser, viewport):
     size = "390" if viewport is PHONE else "1280"
     found: dict[str, list] = {}
     try:
-        for path, title in PAGES.items():
+        for path in PAGES:
             if path == "/":
                 continue
             _open(page, app_server.url + path)
