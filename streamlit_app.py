@@ -10,15 +10,21 @@ from __future__ import annotations
 import streamlit as st
 
 from app import context
+from app.components.navigation import phone_navigation
 from app.components.quick_exit import HISTORY_NOTE, quick_exit
 from app.icon import page_icon
 from app.pages import directory, find_support, referral_pathway, service_gaps
 
 st.set_page_config(page_title="Waymark", page_icon=page_icon(), layout="wide")
 quick_exit()
+phone_navigation()
 
 pages = {
-    "find_support": st.Page(find_support.render, title="Find support", url_path="find-support", default=True),
+    # The default page is served at "/" and Streamlit does not answer its own url_path, so a
+    # hidden twin answers a direct link to /find-support (bookmarks, links from other sites).
+    "find_support": st.Page(find_support.render, title="Find support", url_path="start", default=True),
+    "find_support_link": st.Page(find_support.render, title="Find support", url_path="find-support",
+                                 visibility="hidden"),
     "referral_pathway": st.Page(referral_pathway.render, title="Referral pathway", url_path="referral-pathway"),
     "directory": st.Page(directory.render, title="Directory", url_path="directory"),
     "service_gaps": st.Page(service_gaps.render, title="Service gaps", url_path="service-gaps"),

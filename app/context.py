@@ -1,8 +1,9 @@
 """What every page shares: the loaded directory, the page registry, the selected service.
 
-Session state holds only what the person chose in this browser tab (a selected service,
-the last search); it lives in the server's memory for the session and is never written to
-disk, logged or put in the URL.
+Session state holds only what the person chose in this browser tab (the last search, a
+listing to open); it lives in the server's memory for the session and is never written to
+disk or logged. What a person typed is never put in the URL; the Directory puts only ids
+there (an open listing, a page number, filters) so that Back stays within Waymark.
 """
 
 from __future__ import annotations
@@ -25,7 +26,8 @@ __all__ = [
     "SELECTED_SERVICE",
 ]
 
-#: Session key of the service opened in the Directory page (an id, never user text).
+#: Session key of a service to open in the Directory page (an id, never user text); the
+#: Directory moves it into its address (``?service=``) and forgets it here.
 SELECTED_SERVICE = "directory_selected_service"
 
 #: st.Page objects by name, filled by streamlit_app.py so pages can link to each other.

@@ -41,6 +41,7 @@ __all__ = [
     "LocalMap",
     "ServiceMarkers",
     "Boundaries",
+    "PageFriendly",
     "build_map",
     "boundary_features",
     "vendor_ready",
@@ -152,11 +153,20 @@ class _DataMacro(MacroElement):
 class LocalMap(folium.Map):
     """A folium Map that loads only Leaflet, from this app's own static files.
 
-    Also drops folium's ``user-scalable=no`` viewport tag: people must be able to zoom.
+    Also drops folium's ``user-scalable=no`` viewport tag: people must be able to zoom. It
+    never catches the page's scrolling: no zooming by mouse wheel, and on a touch screen no
+    panning with one finger (:class:`PageFriendly`); the zoom buttons sit at the bottom right,
+    away from a popup's title.
     """
 
     default_js = [("leaflet", LEAFLET_JS)]
     default_css = [("leaflet_css", LEAFLET_CSS)]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("zoom_control", "bottomright")
+        kwargs.setdefault("scroll_wheel_zoom", False)
+        super().__init__(*args, **kwargs)
+        PageFriendly().add_to(self)
 
     def render(self, **kwargs: Any) -> None:
         super().render(**kwargs)
@@ -170,6 +180,29 @@ class LocalMap(folium.Map):
         text = element.render()
         cleaned = text.replace("maximum-scale=1.0, user-scalable=no", "")
         header._children[self.get_name()] = _Text(cleaned)
+
+
+class PageFriendly(MacroElement):
+    """On a touch screen a swipe over the map scrolls the page: one-finger panning is off
+    there (the zoom buttons and two-finger zoom still work)."""
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function () {
+            var map = {{ this._parent.get_name() }};
+            if (L.Browser.touch || L.Browser.mobile) {
+                map.dragging.disable();
+                if (map.tap) { map.tap.disable(); }
+            }
+        })();
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "PageFriendly"
 
 
 class LocalMarkerCluster(folium.plugins.MarkerCluster):
@@ -223,7 +256,8 @@ class ServiceMarkers(_DataMacro):
                 var tip = document.createElement("span");
                 tip.textContent = p.title;
                 marker.bindTooltip(tip);
-                marker.bindPopup(p.popup, {maxWidth: 280});
+                marker.bindPopup(p.popup, {maxWidth: 280, autoPanPaddingTopLeft: [12, 12],
+                                           autoPanPaddingBottomRight: [60, 90]});
                 group.addLayer(marker);
             });
         })();

@@ -25,7 +25,7 @@ from pathways.render import (
 
 from .render import date_text, freshness_warning, h, safe_href, tel_href
 
-__all__ = ["plan_html"]
+__all__ = ["plan_html", "print_page_html", "print_button"]
 
 
 _CSS = """
@@ -151,3 +151,31 @@ def plan_html(plan: Plan, pathway=None, *, today: dt.date | None = None) -> str:
         "with the service before relying on them.</p></body></html>"
     )
     return "\n".join(out)
+
+
+_PRINT_CSS = """
+#waymark-print { font: inherit; font-size: 1rem; padding: 0.45rem 0.9rem; margin: 2px; border-radius: 0.5rem;
+  border: 1px solid #6f7178; background: #fff; color: #0b0c0c; cursor: pointer; }
+#waymark-print:focus { outline: 3px solid #ffdd00; box-shadow: 0 0 0 5px #0b0c0c; }
+@media screen { html, body { margin: 0; padding: 0; max-width: none; background: transparent; }
+  body > *:not(#waymark-print) { display: none !important; } }
+@media print { #waymark-print { display: none !important; } }
+"""
+
+
+def print_page_html(document: str, *, label: str = "Print the plan") -> str:
+    """The printable page with one "Print" button on screen: the button alone shows; pressed,
+    it prints the page it sits in (the printable plan, never the app around it)."""
+    button = (f'<button id="waymark-print" type="button">{h(label)}</button>'
+              "<script>document.getElementById('waymark-print').addEventListener('click', "
+              "function () { window.print(); });</script>")
+    return (document.replace("</head>", f"<style>{_PRINT_CSS}</style></head>", 1)
+            .replace("<body>", "<body>" + button, 1))
+
+
+def print_button(document: str, *, label: str = "Print the plan") -> None:
+    """One click prints ``document`` (a page from :func:`plan_html`, every string in it already
+    escaped), in its own frame."""
+    import streamlit as st
+
+    st.iframe(print_page_html(document, label=label), height=52, alt="Print button for the printable plan")

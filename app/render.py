@@ -16,9 +16,9 @@ from collections.abc import Callable
 import streamlit as st
 
 from services.freshness import ages_text, trust_line
-from services.models import Service
+from services.models import Phone, Service
 from services.search import Hit
-from services.sections import ANYTIME_TYPES
+from services.sections import ANYTIME_TYPES, has_professionals_line
 
 __all__ = [
     "h",
@@ -33,8 +33,10 @@ __all__ = [
     "referral_text",
     "freshness_warning",
     "contact_lines",
+    "phone_line",
     "source_links",
     "service_card",
+    "trust_markdown",
     "type_name",
     "small_print",
 ]
@@ -142,15 +144,30 @@ def freshness_warning(service: Service, today: dt.date | None = None) -> str | N
     return trust_line(service, today) if service.is_stale(today) else None
 
 
-def contact_lines(service: Service) -> list[str]:
-    """Markdown lines (already escaped) for phones, website and email."""
+def phone_line(phone: Phone) -> str:
+    """One number as Markdown (already escaped): "Call [0800 1111](tel:08001111) (...)"."""
+    verb = {"text": "Text", "textphone": "Textphone", "fax": "Fax"}.get(phone.type, "Call")
+    label = f"{verb} {md_link(phone.number, tel_href(phone.number)) if phone.type != 'text' else md(phone.number)}"
+    if phone.description:
+        label += f" ({md(phone.description)})"
+    return label
+
+
+def contact_lines(service: Service, *, public_only: bool = False) -> list[str]:
+    """Markdown lines (already escaped) for phones, website and email.
+
+    A line a page reserves for professionals is labelled as such; with ``public_only`` (every
+    family-facing view) it is never offered as a number to call, only mentioned.
+    """
     lines: list[str] = []
     for phone in service.phones:
-        verb = {"text": "Text", "textphone": "Textphone", "fax": "Fax"}.get(phone.type, "Call")
-        label = f"{verb} {md_link(phone.number, tel_href(phone.number)) if phone.type != 'text' else md(phone.number)}"
-        if phone.description:
-            label += f" ({md(phone.description)})"
-        lines.append(label)
+        if not phone.is_public:
+            if not public_only:
+                lines.append(phone_line(phone) + " — **for professionals only**")
+            continue
+        lines.append(phone_line(phone))
+    if public_only and has_professionals_line(service):
+        lines.append("Professionals have a separate line")
     url = service.url or (service.organization.url if service.organization else None)
     if url and safe_href(url):
         lines.append(f"Website: {md_link(_display_url(url), url)}")
@@ -180,9 +197,9 @@ def source_links(source: str) -> str:
     return " ".join(part for part in out if part)
 
 
-def contact_and_freshness(service: Service) -> None:
+def contact_and_freshness(service: Service, *, public_only: bool = False) -> None:
     """How to reach a service, then how current its details are."""
-    contacts = contact_lines(service)
+    contacts = contact_lines(service, public_only=public_only)
     if contacts:
         st.markdown("**Contact:** " + " · ".join(contacts))
     freshness_notes(service)
@@ -192,6 +209,15 @@ def small_print(markdown: str) -> None:
     """Quiet text at full contrast: Streamlit's grey ``st.caption`` fails WCAG AA contrast,
     so every note, year and source goes through here. ``markdown`` must already be escaped."""
     st.markdown(f":small[{markdown}]")
+
+
+def trust_markdown(service: Service) -> str:
+    """The listing's one trust line as Markdown for inside a card: a marked warning when a
+    claim the family acts on is old, otherwise quiet small print."""
+    line = trust_line(service)
+    if service.is_stale():
+        return f":material/warning: **{md(line)}**"
+    return f":small[{md(line)}]"
 
 
 def freshness_notes(service: Service) -> None:
@@ -211,17 +237,26 @@ def service_card(
     key: str,
     on_details: Callable[[str], None] | None = None,
     level: int = 4,
+    how: str | None = None,
+    note: str | None = None,
+    public_only: bool = True,
 ) -> None:
     """One service in a results list: name, what it is, how far, who for, how to reach it.
 
-    ``level`` is the heading level of the name: one below the section it sits in.
+    ``level`` is the heading level of the name: one below the section it sits in. ``how``
+    (escaped Markdown) adds who to ask for a referral; ``note`` (escaped Markdown) is one more
+    line under the facts. Cards are for families: professionals' lines are never offered.
+
+    The card is one Markdown element (and its button): a results page holds dozens of cards,
+    and the browser redraws the page once per element it receives, so fewer elements put
+    the answer on screen sooner.
     """
     service = hit.service
     with st.container(border=True):
-        st.markdown(f"{'#' * level} {md(service.name)}")
+        parts = [f"{'#' * level} {md(service.name)}"]
         kinds = ", ".join(md(type_name(taxonomy, t)) for t in service.service_types)
-        st.markdown(f"{kinds}  \n{md(distance_text(hit))}")
-        st.markdown(md(service.description))
+        parts.append(f"{kinds}  \n{md(distance_text(hit))}")
+        parts.append(md(service.description))
         ages = age_text(service)
         facts = [
             *([f"**Who for:** {md(ages)}" + (" · also for parents and carers" if service.for_parents else "")]
@@ -229,7 +264,8 @@ def service_card(
             f"**How to get help:** {md(referral_text(service))}"
             # Routes can depend on age (13 and over refer themselves, under-13s through the
             # police): the first two are on the card, not only behind "Full details".
-            + "".join(f" {md(route.rstrip('.'))}." for route in service.referral_routes[:2]),
+            + "".join(f" {md(route.rstrip('.'))}." for route in service.referral_routes[:2])
+            + (f" {how}" if how else ""),
         ]
         if service.availability == "some_areas":
             facts.append("**Where:** runs only in some places: ask whether it is available near you.")
@@ -247,8 +283,14 @@ def service_card(
         hours = service.current_schedules()  # expired hours are not shown as current
         if hours:
             facts.append("**When:** " + " ".join(md(s.description) for s in hours))
-        st.markdown("\n".join(f"- {f}" for f in facts))
-        contact_and_freshness(service)
+        if note:
+            facts.append(note)
+        parts.append("\n".join(f"- {f}" for f in facts))
+        contacts = contact_lines(service, public_only=public_only)
+        if contacts:
+            parts.append("**Contact:** " + " · ".join(contacts))
+        parts.append(trust_markdown(service))
+        st.markdown("\n\n".join(parts))
         if on_details is not None:
             st.button(
                 "Full details",

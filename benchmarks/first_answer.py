@@ -16,6 +16,12 @@ sees the same browser and, measurement by measurement, the same machine load.
   different one each time; the bare app: a name) and press Enter; the time from the Enter
   keydown to the result heading (Waymark: "Support near ..."; bare: "Hello ...") in the
   page and painted (one animation frame later), both stamps taken inside the page.
+* **Where the time goes** (``breakdown``), stamped in the page on the same searches: the
+  first websocket message after Enter (the server's rerun has started sending), the
+  message that carries the result heading's words (server and websocket done for it), the
+  result heading painted, Waymark's "Who to call now" heading painted (the numbers a family needs;
+  the target is 2× the bare app's Enter → results), the script's end (Streamlit's
+  "running" state cleared: the whole answer is in), and any map frame's load.
 
 With ``--via-nginx`` each app (the bare one too) sits behind its own nginx rendered from
 deploy/nginx.conf.template, as ``make serve`` runs it: Streamlit's front-end files then come
@@ -66,25 +72,76 @@ FIRST_INPUT_JS = """
 })();
 """
 
-# Arms a watch: the Enter keydown stamp, then the first new heading with the prefix.
+# Installed before any page script: every websocket message's arrival time.
+WS_TIMES_JS = """
+(() => {
+  window.__wsTimes = []; window.__wsNeedle = null; window.__wsHeading = null;
+  const Native = window.WebSocket;
+  const latin1 = new TextDecoder('latin1');
+  function Stamped(...args) {
+    const ws = new Native(...args);
+    ws.addEventListener('message', (event) => {
+      const t = performance.now();
+      window.__wsTimes.push(t);
+      // The message that carries the result heading's words: when the server sent it.
+      if (window.__wsNeedle && window.__wsHeading === null && event.data instanceof ArrayBuffer
+          && latin1.decode(event.data).includes(window.__wsNeedle)) window.__wsHeading = t;
+    });
+    return ws;
+  }
+  Stamped.prototype = Native.prototype;
+  Object.assign(Stamped, {CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3});
+  window.WebSocket = Stamped;
+})();
+"""
+
+# Arms a watch: the Enter keydown stamp, the first new heading with the prefix, the second
+# heading (Waymark's "Who to call now"), the script's end and any map frame's load. Kept cheap:
+# the page's own attribute changes (Streamlit marks every element stale) are not watched,
+# only the script state of the app element.
 ARM_JS = """
-(prefix) => {
-  window.__enter = null; window.__result = null;
+([prefix, second]) => {
+  for (const o of (window.__armed || [])) o.disconnect();  // one watch at a time
+  window.__enter = null; window.__result = null; window.__second = null; window.__settled = null; window.__map = null;
   const before = new Set([...document.querySelectorAll('h1,h2,h3')].map(h => h.textContent));
+  const frames = new Set([...document.querySelectorAll('iframe')]);
   document.addEventListener('keydown', e => { if (e.key === 'Enter' && window.__enter === null) window.__enter = performance.now(); },
                             {capture: true, once: true});
+  const app = document.querySelector('[data-testid="stApp"]');
+  let running = false;
+  const stateObs = new MutationObserver(() => {
+    const state = app.getAttribute('data-test-script-state');
+    if (window.__enter === null) return;
+    if (state === 'running') running = true;
+    else if (running && window.__settled === null) window.__settled = performance.now();
+  });
+  stateObs.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
   const obs = new MutationObserver(() => {
-    if (window.__enter === null || window.__result !== null) return;
+    if (window.__enter === null) return;
+    if (window.__result !== null && (!second || window.__second !== null) && window.__map !== null) return;
+    for (const f of document.querySelectorAll('iframe')) {
+      if (!frames.has(f)) { frames.add(f); f.addEventListener('load', () => { if (window.__map === null) window.__map = performance.now(); }); }
+    }
     for (const h of document.querySelectorAll('h1,h2,h3')) {
       const text = h.textContent;
-      if (text.startsWith(prefix) && !before.has(text)) {
-        obs.disconnect();
+      if (window.__result === null && text.startsWith(prefix) && !before.has(text)) {
+        window.__result = -1;
         requestAnimationFrame(() => { window.__result = performance.now(); });
-        return;
+      }
+      // The second heading keeps its words from search to search: the new one is the one no
+      // longer marked stale once the new result heading is in.
+      if (second && window.__second === null && window.__result !== null && text.startsWith(second)) {
+        const box = h.closest('[data-stale]');
+        if (!box || box.getAttribute('data-stale') !== 'true') {
+          window.__second = -1;
+          requestAnimationFrame(() => { window.__second = performance.now(); });
+        }
       }
     }
   });
-  obs.observe(document.body, {subtree: true, childList: true, characterData: true});
+  obs.observe(document.body, {subtree: true, childList: true, characterData: true, attributes: true,
+                              attributeFilter: ['data-stale']});
+  window.__armed = [obs, stateObs];
 }
 """
 
@@ -97,11 +154,15 @@ class App:
     label: str
     result_prefix: str
     inputs: list[str]
+    #: a second heading to time (Waymark: "Who to call now"), or "" for none
+    second_heading: str = ""
     url: str = ""
     process: subprocess.Popen | None = None
     nginx_dir: Path | None = None
     first_input_s: list[float] = field(default_factory=list)
     enter_to_result_s: list[float] = field(default_factory=list)
+    #: per search: seconds from Enter to each stamp (first_message, second, settled, map)
+    stamps: list[dict[str, float | None]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
 
 
@@ -195,11 +256,21 @@ def _settle(page) -> None:
 def enter_to_result(page, app: App, text: str) -> float:
     box = page.get_by_role("textbox", name=app.label)
     box.fill(text)
-    page.evaluate(ARM_JS, app.result_prefix)
+    page.evaluate(ARM_JS, [app.result_prefix, app.second_heading])
+    page.evaluate("(needle) => { window.__wsBefore = (window.__wsTimes || []).length; window.__wsNeedle = needle;"
+                  " window.__wsHeading = null; }", app.result_prefix.rstrip() + " " + text.split()[0])
     box.press("Enter")
-    page.wait_for_function("() => window.__result !== null", timeout=60_000)
+    page.wait_for_function("() => window.__result !== null && window.__result > 0", timeout=60_000)
     t = page.evaluate("() => window.__result - window.__enter") / 1000
     _settle(page)
+    stamps = page.evaluate(
+        """() => { const e = window.__enter, s = v => (v === null || v === undefined || v < 0) ? null : (v - e) / 1000;
+                   const ws = (window.__wsTimes || []).slice(window.__wsBefore).find(x => x >= e);
+                   return {first_message: s(ws === undefined ? null : ws), heading_message: s(window.__wsHeading),
+                           second: s(window.__second),
+                           settled: s(window.__settled), map: s(window.__map)}; }"""
+    )
+    app.stamps.append(stamps)
     return t
 
 
@@ -229,10 +300,11 @@ def main(argv: list[str] | None = None) -> int:
         p.error(f"--before {args.before}: no streamlit_app.py there")
 
     apps = [App("bare", ROOT / "benchmarks" / "bare_app.py", ROOT, "Your name", "Hello ", NAMES),
-            App("waymark", ROOT / "streamlit_app.py", ROOT, "Your postcode or town", "Support near", PLACES)]
+            App("waymark", ROOT / "streamlit_app.py", ROOT, "Your postcode or town", "Support near", PLACES,
+                "Who to call now")]
     if args.before is not None:
         apps.append(App("waymark-before", args.before / "streamlit_app.py", args.before, "Your postcode or town",
-                        "Support near", PLACES))
+                        "Support near", PLACES, "Who to call now"))
     log_dir = Path(os.environ.get("TMPDIR", "/tmp")) / "waymark-first-answer"
     log_dir.mkdir(parents=True, exist_ok=True)
     load_start = os.getloadavg()
@@ -258,11 +330,13 @@ def main(argv: list[str] | None = None) -> int:
                 pages = {}
                 for app in apps:
                     ctx = _context(browser)
+                    ctx.add_init_script(WS_TIMES_JS)
                     page = ctx.new_page()
                     page.goto(app.url + "/")
                     page.get_by_role("textbox", name=app.label).wait_for(timeout=60_000)
                     _settle(page)
                     enter_to_result(page, app, app.inputs[-1])  # warm: first search in the session
+                    app.stamps.clear()
                     pages[app.name] = page
                 for i in range(args.repeat):
                     for app in apps:
@@ -287,8 +361,16 @@ def main(argv: list[str] | None = None) -> int:
                           "errors": a.errors, "raw_first_input_s": [round(x, 3) for x in a.first_input_s],
                           "raw_enter_to_result_s": [round(x, 3) for x in a.enter_to_result_s]} for a in apps},
     }
+    for a in apps:
+        report["apps"][a.name]["breakdown"] = {
+            key: summary([x[key] for x in a.stamps if x.get(key) is not None])
+            for key in ("first_message", "heading_message", "second", "settled", "map")
+        }
     bare = report["apps"]["bare"]
     for name, r in report["apps"].items():
+        second = r["breakdown"]["second"]
+        if name != "bare" and second.get("n") and bare["enter_to_result"].get("n"):
+            r["breakdown"]["call_now_ratio_median"] = round(second["median_s"] / bare["enter_to_result"]["median_s"], 2)
         if name == "bare" or not r["enter_to_result"].get("n") or not bare["enter_to_result"].get("n"):
             continue
         r["ratios"] = {
@@ -320,7 +402,17 @@ def render(report: dict) -> str:
                      f"{str(er.get('median_s')) + ' / ' + str(er.get('max_s')):32} {rtxt}")
         for e in r["errors"][:3]:
             lines.append(f"    error: {e}")
-    lines += ["", "Targets: Enter→results median ≤ 2× bare, slowest ≤ 3×; first input ≤ 1.2× bare."]
+    lines += ["", "Where the time goes (median s from Enter: first websocket message / the message with the "
+              "result heading / result heading painted / 'Who to call now' painted / script finished / map frame):"]
+    for name, r in report["apps"].items():
+        b = r.get("breakdown", {})
+        cells = [str(b.get(k, {}).get("median_s", "—")) for k in ("first_message", "heading_message")]
+        cells.append(str(r["enter_to_result"].get("median_s", "—")))
+        cells += [str(b.get(k, {}).get("median_s", "—")) for k in ("second", "settled", "map")]
+        ratio = b.get("call_now_ratio_median")
+        lines.append(f"  {name:16} " + " / ".join(cells) + (f"   'Who to call now' at {ratio}× bare's answer" if ratio else ""))
+    lines += ["", "Targets: Enter→results median ≤ 2× bare, slowest ≤ 3×; first input ≤ 1.2× bare; "
+              "'Who to call now' median ≤ 2× bare's answer."]
     for name, r in report["apps"].items():
         ratio = r.get("ratios")
         if ratio:

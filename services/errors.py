@@ -42,7 +42,16 @@ class InvalidPostcode(InvalidInput):
 
 
 class PlaceNotFound(WaymarkError, LookupError):
-    """A well-formed place, postcode or area that Waymark does not know."""
+    """A well-formed place, postcode or area that Waymark does not know.
+
+    ``suggestions`` are known names close to what was typed (a page can offer each as a
+    search); ``country`` names the UK nation outside England a place was found in ("Wales").
+    """
+
+    def __init__(self, message: str, *, suggestions: tuple[str, ...] = (), country: str | None = None) -> None:
+        super().__init__(message)
+        self.suggestions = tuple(suggestions)
+        self.country = country
 
 
 class GeocoderUnavailable(WaymarkError, TimeoutError):

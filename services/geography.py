@@ -198,7 +198,7 @@ class Geography:
                if online_error is not None else "")
         raise PlaceNotFound(
             f"{text!r} is not a place, postcode or local authority in England that Waymark "
-            f"knows.{hint}{why} Type {EXAMPLES}.")
+            f"knows.{hint}{why} Type {EXAMPLES}.", suggestions=tuple(suggestions))
 
     def _suggest(self, text: str) -> list[str]:
         names: dict[str, str] = {}

@@ -91,7 +91,7 @@ def card_names(items: list[tuple[str, str]]) -> list[str]:
     """Service names from card headings (### or #### Name) in a slice of the outline."""
     out = []
     for kind, text in items:
-        m = re.match(r"^#{3,4} (.*)$", text) if kind == "markdown" else None
+        m = re.match(r"^#{3,5} ([^\n]*)", text) if kind == "markdown" else None
         if m:
             out.append(m.group(1))
     return out

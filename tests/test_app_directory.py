@@ -77,12 +77,12 @@ def test_filter_by_type_and_area(shipped_page):
     assert open_buttons(at) and all(YORK in by_name[n].service_areas for n in open_buttons(at))
 
 
-def test_opening_a_listing_uses_session_state_and_shows_every_section(shipped_page):
+def test_opening_a_listing_puts_its_id_in_the_address_never_the_words(shipped_page):
     at = shipped_page
     at.text_input[0].input("CSAAC").run()
     next(b for b in at.button if b.key == "open-york-csaac").click().run()
-    assert at.session_state[SELECTED_SERVICE] == "york-csaac"
-    assert at.query_params == {} or not dict(at.query_params)
+    assert dict(at.query_params) == {"service": "york-csaac"}  # an id: Back returns to the list
+    assert "CSAAC" not in str(dict(at.query_params))
     h = headings(at)
     assert "Child sexual assault assessment service (CSAAS) at Acer House, York" in h
     for name in DETAIL_SECTIONS:
@@ -95,16 +95,56 @@ def test_opening_a_listing_uses_session_state_and_shows_every_section(shipped_pa
     assert "Each detail and the page it comes from" in body
     assert not at.warning  # compiled from current pages this week: not "out of date"
     assert "Report a problem with this listing" in body
-    # back to the list
+    # back to the list, with the search words still there
     next(b for b in at.button if b.key == "directory-back").click().run()
-    assert SELECTED_SERVICE not in at.session_state
+    assert "service" not in at.query_params
     assert "Directory of services" in headings(at) and open_buttons(at)
+    assert at.text_input[0].value == "CSAAC"
+    assert open_buttons(at) == ["Child sexual assault assessment service (CSAAS) at Acer House, York"]
+
+
+def test_filters_and_page_are_in_the_address_and_survive_a_listing(shipped_page):
+    at = shipped_page
+    at.selectbox[0].set_value(NATIONAL_ONLY).run()
+    at.checkbox[0].check().run()
+    assert dict(at.query_params) == {"area": NATIONAL_ONLY, "checked": "1"}
+    first = open_buttons(at)[0]
+    service_id = next(b.key for b in at.button if b.key and b.key.startswith("open-"))[len("open-"):]
+    next(b for b in at.button if b.key == f"open-{service_id}").click().run()
+    assert dict(at.query_params) == {"area": NATIONAL_ONLY, "checked": "1", "service": service_id}
+    next(b for b in at.button if b.key == "directory-back").click().run()
+    assert at.selectbox[0].value == NATIONAL_ONLY and at.checkbox[0].value is True
+    assert open_buttons(at)[0] == first
+
+
+def test_a_link_with_filters_and_a_page_opens_them(shipped_page):
+    at = page_test("directory")
+    at.query_params["type"] = ["helpline"]
+    at.query_params["page"] = "1"
+    at.run()
+    assert at.multiselect[0].value == ["helpline"]
+    d = directories.get()
+    helplines = {s.name for s in d.services if "helpline" in s.service_types}
+    assert open_buttons(at) and set(open_buttons(at)) <= helplines
+    at = page_test("directory")
+    at.query_params["service"] = "york-csaac"
+    at.run()
+    assert "Child sexual assault assessment service (CSAAS) at Acer House, York" in headings(at)
+
+
+def test_the_next_page_is_in_the_address(shipped_page):
+    at = shipped_page
+    next(b for b in at.button if b.key == "directory-next").click().run()
+    assert dict(at.query_params) == {"page": "2"}
+    at.text_input[0].input("york").run()  # new words: page 1, and the words stay out of the address
+    assert dict(at.query_params) == {}
 
 
 def test_unknown_selected_service_falls_back_to_the_list(shipped_page):
     at = shipped_page
     at.session_state[SELECTED_SERVICE] = "no-such-service"
     at.run()
+    assert "service" not in at.query_params
     assert any("no longer in the directory" in w.value for w in at.warning)
     assert open_buttons(at)
 

@@ -10,7 +10,10 @@ import pytest
 from tests.app_helpers import app_test, card_names, headings, outline, page_test, section, texts, warm
 from tests.conftest import service, write_data_dir
 
-NOW = "Support you can get now — even during a police investigation"
+YOURSELF = "Support you can contact yourself"
+ASK = "Support you can ask about"
+REFERRAL = "Support that needs a referral"
+ASK_FIRST = "Ask first: help during an investigation not known"
 LATER = "Who to contact later"
 
 #: The page these tests run (the ``shipped_page`` fixture, tests/conftest.py).
@@ -21,7 +24,7 @@ def search(at, place: str, *, age: int | None = None, ticks: tuple[str, ...] = (
     form_inputs = {t.label: t for t in at.text_input}
     form_inputs["Your postcode or town"].input(place)
     if language:
-        form_inputs["Language you would like to use (optional)"].input(language)
+        form_inputs["Language (optional)"].input(language)
     if access:
         form_inputs["Access needs (optional)"].input(access)
     if age is not None:
@@ -33,13 +36,14 @@ def search(at, place: str, *, age: int | None = None, ticks: tuple[str, ...] = (
     return at.run()
 
 
-def test_start_page_asks_for_a_place_and_shows_helplines(shipped_page):
+def test_start_page_asks_for_a_place_and_shows_who_to_call(shipped_page):
     at = shipped_page
     assert not at.exception
     assert at.title[0].value == "Find support"
     assert "Type your postcode or town" in texts(at)
-    assert "Helplines you can call now" in headings(at)
-    assert "Childline" in card_names(outline(at))
+    names, text = _call(at)
+    assert names == ["Police", "For you, the adult: NSPCC Helpline", "For the child: Childline"]
+    assert "999" in text and "101" in text and "0808 800 5000" in text and "0800 1111" in text
 
 
 def test_whole_app_opens_on_find_support_with_999_and_quick_exit(monkeypatch):
@@ -51,6 +55,8 @@ def test_whole_app_opens_on_find_support_with_999_and_quick_exit(monkeypatch):
     assert "If a child is in immediate danger, call 999." in [e.value.strip("*") for e in at.error]
     assert any("waymark-exit" in str(h.proto.body) and "location.replace" in str(h.proto.body) for h in at.get("html"))
     assert "It does not clear your browsing history" in texts(at)
+    # the footer says where the button really is: top right, bottom right on a phone
+    assert "top right of the screen" in texts(at) and "bottom right on a phone" in texts(at)
 
 
 def test_shropshire_postcode_for_a_nine_year_old_gets_the_childrens_sarc_and_its_routes(shipped_page):
@@ -65,32 +71,58 @@ def test_shropshire_postcode_for_a_nine_year_old_gets_the_childrens_sarc_and_its
 
 
 def texts_of_card(at, name: str) -> list[str]:
-    """The text of one service card: from its heading to the next heading."""
-    out: list[str] = []
-    inside = False
+    """The text of one service card (one Markdown element whose first line is its name)."""
     for kind, text in outline(at):
-        heading = re.match(r"^#{3,4} (.*)$", text) if kind == "markdown" else None
-        if heading or kind in ("header", "subheader"):
-            inside = bool(heading) and heading.group(1).replace("\\", "") == name
-            continue
-        if inside:
-            out.append(text.replace("\\", ""))
-    return out
+        m = re.match(r"^#{3,5} ([^\n]*)", text) if kind == "markdown" else None
+        if m and m.group(1).replace("\\", "") == name:
+            return text.replace("\\", "").splitlines()
+    return []
+
+
+def _call(at) -> tuple[list[str], str]:
+    """Who to call now (one Markdown element): the contacts' names, and the whole text."""
+    block = next((t for k, t in outline(at) if k == "markdown" and t.startswith("### Who to call now")), None)
+    assert block is not None, "no 'Who to call now'"
+    return re.findall(r"^#### (.*)$", block, re.M), block
+
+
+def _sub(at, heading: str) -> list[tuple[str, str]]:
+    return section(at, heading, until=("header", "title", "subheader"))
 
 
 def test_york_postcode_for_a_nine_year_old(shipped_page):
     at = search(shipped_page, "YO10 5DD", age=9)
     assert not at.exception
-    assert "Support near YO10 5DD (York)" in headings(at)
-    now = section(at, NOW)
-    names = card_names(now)
-    assert "Child sexual assault assessment service (CSAAS) at Acer House, York" in names
-    assert "Childline" in names  # helplines for children
+    h = headings(at)
+    assert h[:2] == ["Find support", "Support near YO10 5DD (York)"]
+    kinds = [k for k, t in outline(at)]
+    first = [t for k, t in outline(at)][kinds.index("header") + 1]
+    assert first.startswith("### Who to call now")  # who to call, straight under the answer's heading
+    call, _ = _call(at)
+    # The council's public lines first (the re-check found York's), then 999/101, the adult's
+    # helpline and the child's.
+    assert call[:4] == ["Children's social care (City of York Council)", "Police",
+                        "For you, the adult: NSPCC Helpline", "For the child: Childline"]
+    referral = card_names(_sub(at, REFERRAL))
+    assert "Child sexual assault assessment service (CSAAS) at Acer House, York" in referral
+    assert any("Who refers:" in t for _, t in _sub(at, REFERRAL))
     assert not any("Rape Crisis" in n for n in card_names(outline(at)))  # 16+ only
     assert not any("Lighthouse" in n for n in card_names(outline(at)))  # a London service
-    # local before national, under their own subheadings
-    assert [t for k, t in now if k == "subheader"] == ["Near you", "Helplines and national services"]
-    assert "For a child aged 9:" in texts(at)
+    # groups in order; the map last
+    order = [x for x in h if x in (YOURSELF, ASK, REFERRAL, LATER, "Map")]
+    assert order == [YOURSELF, ASK, REFERRAL, LATER, "Map"]
+    assert "For a child aged 9." in texts(at)
+    # therapy with a wait that is not stated: what helps meanwhile, beside it
+    assert "While you wait for therapy or CAMHS" in texts(at)
+
+
+def test_leeds_shows_the_councils_public_lines_first(shipped_page):
+    at = search(shipped_page, "LS9 7TF", age=9)
+    names, text = _call(at)
+    assert names[0] == "Children's social care (Leeds City Council)"
+    assert "0113 376 0336" in text
+    assert "0113 5350600" not in text  # the out-of-hours team takes calls from professionals only
+    assert text.index("0113 376 0336") < text.index("999") < text.index("0808 800 5000")
 
 
 def test_rape_crisis_appears_for_a_seventeen_year_old(shipped_page):
@@ -107,12 +139,39 @@ def test_rape_crisis_appears_for_a_seventeen_year_old(shipped_page):
         ("", "Nothing to look up"),
     ],
 )
-def test_bad_places_get_a_clear_message_and_no_results(shipped_page, place, message):
+def test_bad_places_get_a_clear_message_and_keep_who_to_call(shipped_page, place, message):
     at = search(shipped_page, place)
     assert not at.exception
     warnings = [w.value for w in at.warning]
     assert any(message in w.replace("\\", "") for w in warnings), warnings
     assert not any(h.startswith("Support near") for h in headings(at))
+    _, call = _call(at)  # never a dead end
+    assert "999" in call and "0808 800 5000" in call and "0800 1111" in call
+
+
+def test_a_welsh_postcode_says_what_applies_in_wales(shipped_page):
+    at = search(shipped_page, "CF10 1AA")
+    info = " ".join(i.value for i in at.info)
+    assert "NSPCC Helpline and Childline also help families in Wales" in info
+    assert "0808 800 5000" in _call(at)[1]
+
+
+def test_did_you_mean_runs_the_search(shipped_page):
+    at = search(shipped_page, "Leds")
+    button = next(b for b in at.button if b.label == "Search for Leeds")
+    button.click().run()
+    assert "Support near Leeds" in headings(at)
+
+
+def test_living_with_the_person_suspected_shows_how_to_get_help_safely(shipped_page):
+    at = search(shipped_page, "YO10 5DD", age=12, ticks=("The person we worry about lives with us",))
+    safety = " ".join(w.value for w in at.warning).replace("\\", "")
+    assert "Getting help safely" in safety
+    assert "press 55" in safety and "999 BSL" in safety and "register" in safety
+    assert "Childline on their own" in safety
+    assert not dict(at.query_params)
+    at = search(page_test("find_support").run(), "YO10 5DD", age=12)
+    assert "Getting help safely" not in " ".join(w.value for w in at.warning)
 
 
 def test_query_is_kept_in_session_not_the_url(shipped_page):
@@ -168,24 +227,28 @@ def small(tmp_path: Path, monkeypatch):
     return page_test("find_support").run()
 
 
+def _now(at) -> list[str]:
+    return [n for h in (YOURSELF, ASK, REFERRAL) if h in headings(at) for n in card_names(_sub(at, h))]
+
+
 def test_sections_without_an_investigation(small):
     at = search(small, "YO10 5DD", age=9)
-    now = card_names(section(at, NOW))
+    now = _now(at)
     later = card_names(section(at, LATER))
-    assert {"Alpha therapy", "Beta clinic", "Gamma after disclosure", "Epsilon Polish group", "York front door"} <= set(now)
-    assert now.index("Alpha therapy") < now.index("Kids line")  # local (placed, nearest) before national
+    assert {"Alpha therapy", "Beta clinic", "Gamma after disclosure", "Epsilon Polish group"} <= set(now)
+    assert "York front door" in _call(at)[0][-1]  # no number: after the numbers
+    assert card_names(_sub(at, YOURSELF)) == ["Alpha therapy"]  # self-referral first
+    assert card_names(_sub(at, REFERRAL)) == ["Beta clinic"]
     assert "Delta later support" not in now and "Delta later support" in later
     assert "Over sixteens line" not in now + later  # 16+ only
 
 
-def test_police_investigation_moves_unconfirmed_services_to_later(small):
+def test_police_investigation_marks_what_is_not_known(small):
     at = search(small, "YO10 5DD", age=9, ticks=("We are in a police investigation",))
-    now = card_names(section(at, NOW))
-    later_items = section(at, LATER)
-    later = card_names(later_items)
-    assert "Alpha therapy" in now and "York front door" in now and "Kids line" in now
-    assert "Beta clinic" not in now and "Beta clinic" in later
-    assert any("have not told us they can help while a police investigation" in t for _, t in later_items)
+    now = _now(at)
+    assert "Alpha therapy" in now and "Beta clinic" not in now
+    assert card_names(_sub(at, ASK_FIRST))[0] == "Beta clinic"  # not said: under "ask first", never promised
+    assert "Support you can get now — even during a police investigation" not in headings(at)
 
 
 def test_not_told_anyone_hides_services_that_need_a_disclosure(small):
@@ -210,10 +273,10 @@ def test_self_referral_free_and_language_filters(small, ticks, language, shown, 
 
 def test_access_needs_filter_and_empty_results(small):
     at = search(small, "YO10 5DD", age=9, access="hearing loop")
-    assert card_names(section(at, NOW)) == ["Epsilon Polish group"]
+    assert _now(at) == ["Epsilon Polish group"]
     at = search(small, "YO10 5DD", age=9, access="wheelchair")
-    assert any("could not find services that match" in w.value for w in at.warning)
-    assert "Helplines you can call now" in headings(at)
+    assert any("could not find other services that match" in w.value for w in at.warning)
+    assert _call(at)[0]
 
 
 def test_data_strings_are_escaped(small):
@@ -222,18 +285,21 @@ def test_data_strings_are_escaped(small):
     hostile = [s for s in sources if "alert" in s]
     assert hostile, "the hostile record should be listed (escaped)"
     for s in hostile:
-        assert not re.search(r"(?<!\\)[<>\[\]*_`$#]", re.sub(r"^#+ ", "", s)), s  # every markup character escaped
+        for line in (x for x in s.splitlines() if "alert" in x):  # the lines the data wrote
+            assert not re.search(r"(?<!\\)[<>\[\]*_`$#]", re.sub(r"^#+ ", "", line)), line  # all escaped
         assert "](javascript" not in s
         assert "**bold**" not in s and "$x$" not in s and ":red[" not in s
     # its website link is kept, with brackets encoded
     assert any("(https://example.org/a_%28b%29)" in s for s in sources)
 
 
-def test_local_services_are_on_the_map_with_distances(small):
+def test_local_services_are_on_the_map_behind_a_switch_with_distances(small):
     at = search(small, "YO10 5DD", age=9)
-    assert "Map" in headings(at)
-    assert any("1 place on the map" in t for _, t in outline(at))
+    assert headings(at)[-1] == "Map"  # the map last, after every list
+    assert not any("place on the map" in t for _, t in outline(at))  # not drawn until asked for
     assert any("About " in t and "km" in t for _, t in outline(at))
+    next(t for t in at.toggle if t.label == "Show these services on a map").set_value(True).run()
+    assert any("1 place on the map" in t for _, t in outline(at))
 
 
 def test_full_details_opens_the_directory_listing(monkeypatch):
@@ -241,7 +307,7 @@ def test_full_details_opens_the_directory_listing(monkeypatch):
     warm()
     at = app_test().run()
     at = search(at, "YO10 5DD", age=9)
-    next(b for b in at.button if b.key == "now-details-york-csaac").click().run()
+    next(b for b in at.button if b.key == "referral-details-york-csaac").click().run()
     assert not at.exception
     h = headings(at)
     assert h[0] == "Directory of services"
@@ -260,18 +326,18 @@ def test_long_lists_start_short_and_show_more_on_request(tmp_path: Path, monkeyp
     monkeypatch.setenv("WAYMARK_DATA", str(root))
     warm(root)
     at = search(page_test("find_support").run(), "YO10 5DD", age=9)
-    near = [n for n in card_names(section(at, NOW)) if n.startswith("York service")]
+    near = [n for n in _now(at) if n.startswith("York service")]
     assert len(near) == SHOW_AT_FIRST
-    more = next(b for b in at.button if b.key == "more-near")
+    more = next(b for b in at.button if b.key == "more-ask")
     assert "(5 more)" in more.label
     more.click().run()
-    near = [n for n in card_names(section(at, NOW)) if n.startswith("York service")]
-    assert sorted(near) == sorted(s["name"] for s in many)
-    assert not any(b.key == "more-near" for b in at.button)
+    near = [n for n in _now(at) if n.startswith("York service")]
+    assert near == [s["name"] for s in many]  # nearest first
+    assert not any(b.key == "more-ask" for b in at.button)
 
 
 def test_images_shared_offers_removal_help_in_plain_words(shipped_page):
-    at = search(shipped_page, "YO10 5DD", age=14, ticks=("Images or videos of my child have been shared online",))
+    at = search(shipped_page, "YO10 5DD", age=14, ticks=("Images of my child were shared online",))
     assert not at.exception
     info = " ".join(i.value for i in at.info).replace("\\", "")
     assert "If images or videos of your child have been shared online" in info
@@ -288,5 +354,25 @@ def test_images_help_is_not_shown_unless_asked(shipped_page):
 
 
 def test_images_help_shows_even_when_the_place_is_not_found(shipped_page):
-    at = search(shipped_page, "Nowhere-ville", ticks=("Images or videos of my child have been shared online",))
+    at = search(shipped_page, "Nowhere-ville", ticks=("Images of my child were shared online",))
     assert any("Report Remove" in i.value for i in at.info)
+
+
+def test_a_professionals_line_is_never_offered_to_a_family(tmp_path: Path, monkeypatch):
+    door = service("york-door", name="York front door", service_types=["social_care_front_door"],
+                   accepts_self_referral=True, phones=[{"number": "01904 551900", "description": "Front door"},
+                                                      {"number": "01904 999000", "audience": "professionals"}])
+    root = write_data_dir(tmp_path / "data", {"york.yaml": [door]})
+    monkeypatch.setenv("WAYMARK_DATA", str(root))
+    warm(root)
+    at = search(page_test("find_support").run(), "YO10 5DD", age=9)
+    assert not at.exception
+    names, call = _call(at)
+    assert "01904 551900" in call and names[0] == "Children's social care (York front door)"
+    assert "01904 999000" not in texts(at)
+    # practitioners see both on the Directory's listing, the second labelled
+    listing = page_test("directory")
+    listing.query_params["service"] = "york-door"
+    listing.run()
+    body = "\n".join(str(m.value) for m in listing.markdown).replace("\\", "")
+    assert "01904 551900" in body and "01904 999000" in body and "for professionals only" in body

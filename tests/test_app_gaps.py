@@ -40,14 +40,17 @@ def test_choose_a_cohort_and_filter(shipped_page):
     assert not at.exception
     table = _table(at)
     report = analyse(directories.get())
-    expected = {a["name"]: (service_gaps.COVERED if a["cohorts"]["after_support_ends"]["covered"] else
+    compiled = {r.name: r.compiled for r in report.areas}
+    expected = {a["name"]: ((service_gaps.COVERED if compiled[a["name"]] else service_gaps.COVERED_NOT_COMPILED)
+                            if a["cohorts"]["after_support_ends"]["covered"] else
                             service_gaps.NOT_COMPILED if not a["cohorts"]["after_support_ends"]["known"] else
                             service_gaps.NO_RECORDS if not a["data_quality"]["local_services"] else
                             service_gaps.NATIONAL_ONLY if a["cohorts"]["after_support_ends"]["national_only"] else
                             service_gaps.NOT_COVERED) for a in (r.to_dict() for r in report.areas)}
     assert dict(zip(table["Area"], table["Status"])) == expected
     at.checkbox[0].check().run()
-    assert not {service_gaps.COVERED, service_gaps.NOT_COMPILED} & set(_table(at)["Status"])
+    assert not {service_gaps.COVERED, service_gaps.COVERED_NOT_COMPILED, service_gaps.NOT_COMPILED} & set(
+        _table(at)["Status"])
     at.checkbox[0].uncheck().run()
     at.text_input[0].input("york").run()
     assert list(_table(at)["Area"]) == ["East Riding of Yorkshire", "North Yorkshire", "York"]
@@ -109,3 +112,36 @@ def test_data_strings_are_escaped(tmp_path, monkeypatch):
     html = service_gaps._Choropleth([{"type": "Feature", "geometry": None, "properties": {
         "label": f"{service_gaps.h(report.area(NORTH).to_dict()['name'])}: x", "fill": "#fff"}}]).data
     assert "<b>" not in html and "\\u003cb\\u003e" not in html  # escaped to &lt;b&gt;, then \\u0026lt;
+
+
+def test_one_count_of_areas_not_compiled_and_regional_cover_says_both(shipped_page):
+    import re
+
+    at = shipped_page  # therapeutic support, the page's first view
+    report = analyse(directories.get())
+    unknown = sum(1 for a in report.areas if not a.compiled)
+    text = texts(at)
+    assert set(re.findall(r"(\d+)\** (?:areas are )?not compiled", text)) == {str(unknown)}
+    table = _table(at)
+    regional = [a.name for a in report.areas
+                if not a.compiled and service_gaps.cell_status(a, "stage", "therapeutic_support") != service_gaps.NOT_COMPILED]
+    for name in regional:  # e.g. a London borough a regional service covers
+        row = table[table["Area"] == name].iloc[0]
+        assert row["Status"] == service_gaps.COVERED_NOT_COMPILED and row["Coverage"] == service_gaps.NOT_COMPILED
+
+
+def test_missing_figures_are_empty_cells_never_none():
+    import pandas as pd
+
+    df = pd.DataFrame({"Area": ["A", "B"], "Identified need": ["12 a year", None],
+                       "Nearest (km, average)": [8.94, float("nan")], "Stage gaps": [3.0, None]})
+    html = service_gaps._coloured(df).to_html()
+    assert "None" not in html and "nan" not in html
+    assert "8.9" in html and ">3<" in html
+
+
+def test_an_area_whose_therapy_wait_is_long_or_unknown_says_what_helps_meanwhile(shipped_page):
+    at = shipped_page
+    at.selectbox[1].set_value("York").run()
+    info = " ".join(i.value for i in at.info).replace("\\", "")
+    assert "While families wait for therapy" in info and "six months" in info

@@ -124,24 +124,28 @@ def _hit(local=True, **fields):
 
 
 def test_group_hits_without_and_with_an_investigation():
-    yes = _hit(id="yes", available_during_investigation=True)
+    yes = _hit(id="yes", available_during_investigation=True, accepts_self_referral=True)
     unknown = _hit(id="unknown", available_during_investigation=None)
-    no = _hit(id="no", available_during_investigation=False)
-    door = _hit(id="door", service_types=["social_care_front_door"])
+    no = _hit(id="no", available_during_investigation=False, accepts_self_referral=False)
+    door = _hit(id="door", service_types=["social_care_front_door"], phones=[{"number": "01904 555555"}])
     later = _hit(id="later", stages=["later_support"], available_during_investigation=True)
     both = _hit(id="both", stages=["therapeutic_support", "later_support"], available_during_investigation=True)
     line = _hit(local=False, id="line", service_areas=["national"], service_types=["helpline"])
     hits = [yes, unknown, no, door, later, both, line]
 
     calm = group_hits(hits, investigation=False)
-    assert [h.service.id for h in calm.now_local] == ["yes", "unknown", "no", "door", "both"]
-    assert [h.service.id for h in calm.now_national] == ["line"]
+    assert [c.role for c in calm.call_now] == ["front_door"]
+    assert [h.service.id for h in calm.contact_yourself] == ["yes"]
+    assert [h.service.id for h in calm.ask_how] == ["unknown", "both", "line"]  # local nearest, then national
+    assert [h.service.id for h in calm.need_referral] == ["no"]
     assert [h.service.id for h in calm.later] == ["later", "both"]
 
     police = group_hits(hits, investigation=True)
-    assert [h.service.id for h in police.now_local] == ["yes", "door", "later", "both"]
-    assert [h.service.id for h in police.later] == ["unknown", "no", "later", "both"]
-    assert police.waiting_for_investigation == {"unknown", "no"}
+    assert [h.service.id for h in police.contact_yourself] == ["yes"]
+    assert [h.service.id for h in police.ask_first] == ["unknown"]  # not said: marked, not promised
+    assert [h.service.id for h in police.ask_how] == ["later", "both", "line"]
+    assert "no" in [h.service.id for h in police.later]
+    assert police.waiting_for_investigation == {"no"}
 
 
 def test_meets_access_needs_every_word():
@@ -248,6 +252,18 @@ def test_attribution_is_on_the_map():
 # ---- quick exit -----------------------------------------------------------------------
 
 
+@pytest.mark.parametrize("script", ["find_support", "directory", "navigation"])
+def test_page_scripts_survive_the_sanitiser(script):
+    from app.components.navigation import phone_navigation_html
+    from app.pages.directory import TO_TOP_JS
+    from app.pages.find_support import SCROLL_TO_ANSWER_JS
+
+    html = {"find_support": SCROLL_TO_ANSWER_JS % 1, "directory": TO_TOP_JS % 1,
+            "navigation": phone_navigation_html()}[script]
+    body = html.split("<script>", 1)[1].rsplit("</script>", 1)[0]
+    assert not re.search(r"<[/\w!]", body)
+
+
 def test_quick_exit_script_survives_the_sanitiser_and_replaces_history():
     html = quick_exit_html()
     script = html.split("<script>", 1)[1].rsplit("</script>", 1)[0]
@@ -279,3 +295,14 @@ def test_printable_plan_escapes_everything(tmp_path, monkeypatch):
     assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "If the child is in immediate danger, call 999." in page
     assert re.findall(r"<(?:script|img|iframe|link)\b", page) == []
+
+
+def test_print_page_shows_one_button_and_prints_the_plan_only():
+    from app.printable import print_page_html
+
+    doc = "<!doctype html><html><head><title>Plan</title></head><body><h1>Plan for a child</h1></body></html>"
+    page = print_page_html(doc)
+    assert '<button id="waymark-print" type="button">Print the plan</button>' in page
+    assert "window.print()" in page and "onclick" not in page  # no inline handler
+    assert "<h1>Plan for a child</h1>" in page  # the whole plan is there to print
+    assert "body > *:not(#waymark-print) { display: none" in page and "@media print { #waymark-print" in page

@@ -78,10 +78,12 @@ def test_find_support_postcode_shows_services_and_an_offline_map(app_server, pag
         page.get_by_role("button", name="Find support").click()
         wait_for_app(page)
         page.get_by_role("heading", name="Support near YO10 5DD (York)").wait_for()
-        expect(page.get_by_role("heading", name="Support you can get now — even during a police investigation")).to_be_visible()
+        expect(page.get_by_role("heading", name="Who to call now")).to_be_visible()
         expect(page.get_by_role("heading", name="Who to contact later")).to_be_visible()
-        expect(page.get_by_role("heading", name="Childline").first).to_be_visible()
+        expect(page.get_by_role("heading", name="For the child: Childline").first).to_be_visible()
         assert page.get_by_role("heading", name="Rape Crisis", exact=False).count() == 0  # 16+ only
+        page.get_by_text("Show these services on a map").click()
+        wait_for_app(page)
         info = _assert_map(page)
         assert info["leaflet"] and info["cluster"], info
         assert info["boundaries"] >= 1 and info["markers"] >= 1, info
@@ -113,9 +115,10 @@ def test_directory_lists_services_and_opens_a_listing(app_server, page, requests
         page.get_by_role("button", name="Child sexual assault assessment service (CSAAS) at Acer House, York").click()
         wait_for_app(page)
         page.get_by_role("heading", name="During a police investigation").wait_for()
-        expect(page.get_by_text("Not checked with the organisation").first).to_be_visible()
+        expect(page.get_by_text("not yet confirmed with the organisation").first).to_be_visible()
         expect(page.get_by_role("link", name="Report a problem with this listing")).to_be_visible()
-        assert "csaac" not in page.url.lower()
+        assert "CSAAC" not in page.url  # the words typed never go in the address, only the listing's id
+        assert "service=york-csaac" in page.url
         _no_serious_axe(page, "Directory listing")
         _save(page, "directory-listing")
         page.get_by_role("button", name="← Back to all services").click()

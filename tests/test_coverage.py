@@ -124,7 +124,7 @@ def test_csv_has_a_not_compiled_status_never_counted_as_a_gap(shipped):
     assert leeds["coverage"] == "statutory" and leeds["stage_gaps"] == "0"
     assert int(leeds["stages_not_compiled"]) > 0
     assert leeds["therapeutic_support_status"] == NOT_COMPILED
-    assert leeds["refer_to_social_care_status"] == "Covered locally"
+    assert leeds["refer_to_social_care_status"] == "Covered locally; area not compiled"  # says both
     assert NOT_COMPILED not in york.values() and int(york["stage_gaps"]) > 0
 
 
@@ -162,12 +162,13 @@ def test_find_support_in_leeds_shows_the_spine_then_the_sentence(find_support):
     assert not at.exception
     text = texts(at)
     assert "We have no local services listed" not in text
-    near = text.index("Near you")
+    call = text.index("Who to call now")
     door = text.index("Leeds City Council")
-    police = text.index("West Yorkshire Police")
+    police = text.index("999")  # the council's public line, then 999 / 101
+    assert "0113 5350600" not in text  # Leeds's out-of-hours team is for professionals only
     sentence = text.index("Other local services for Leeds are not yet listed in Waymark.")
-    national = text.index("Helplines and national services")
-    assert near < door < sentence < national and near < police < sentence
+    rest = text.index("Support you can contact yourself")
+    assert call < door < police < sentence < rest
     assert text.count("not yet listed in Waymark") == 1
 
 

@@ -109,8 +109,9 @@ def test_a_whole_session_leaves_no_trace_of_what_was_typed(tmp_path):
                 step()
                 page.get_by_role("heading", name="Support near YO10 5DD (York)").wait_for()
                 # the free-text boxes too (no results match the marker: a calm message)
+                page.get_by_text("More choices (optional)").click()
                 page.get_by_role("textbox", name="Access needs (optional)").fill(MARKER)
-                page.get_by_role("textbox", name="Language you would like to use (optional)").fill(MARKER)
+                page.get_by_role("textbox", name="Language (optional)").fill(MARKER)
                 page.get_by_role("button", name="Find support").click()
                 step()
                 page.get_by_role("link", name="Referral pathway").click()
@@ -179,21 +180,20 @@ def test_effective_config_keeps_statistics_off_xsrf_on_and_errors_quiet():
 # ---- stale and unverified listings are flagged wherever they appear ------------------
 
 def _card_groups(at) -> list[tuple[str, list[tuple[str, str]]]]:
-    """(service name, the elements of its card) for every card heading on the page."""
+    """(service name, the elements of its card) for every service card on the page (a card
+    is one Markdown element whose first line is its name; who to call now is not a card)."""
     import re
 
     from tests.app_helpers import outline
 
     groups: list[tuple[str, list[tuple[str, str]]]] = []
     for kind, text in outline(at):
-        m = re.match(r"^#{3,4} (.*)$", text) if kind == "markdown" else None
+        if kind != "markdown" or text.startswith("### Who to call now"):
+            continue
+        m = re.match(r"^#{3,5} ([^\n]*)", text)
         if m:
-            groups.append((m.group(1), []))
-        elif kind in ("header", "subheader", "title"):
-            groups.append(("", []))
-        elif groups:
-            groups[-1][1].append((kind, text))
-    return [g for g in groups if g[0]]
+            groups.append((m.group(1), [(kind, text)]))
+    return groups
 
 
 def test_stale_listings_are_flagged_on_find_support_directory_and_plan(monkeypatch):
@@ -217,7 +217,7 @@ def test_stale_listings_are_flagged_on_find_support_directory_and_plan(monkeypat
         assert service is not None, name
         # An old claim (or a year without a re-read) is a warning naming it; otherwise one
         # quiet trust line. Never both, never a "not checked" label on every card.
-        flagged = [t for k, t in items if k == "warning" and (t.startswith("Check first") or t.startswith("Last checked"))]
+        flagged = [t for k, t in items if ":material/warning: Check first" in t or ":material/warning: Last checked" in t]
         assert bool(flagged) == service.is_stale(), (name, service.is_stale(), items)
         assert not any("not checked with the organisation" in t.lower() for k, t in items), (name, items)
         stale_seen += service.is_stale()

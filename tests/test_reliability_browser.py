@@ -110,6 +110,8 @@ def test_tiles_that_never_arrive_leave_the_map_and_page_working(server, page):
         page.get_by_role("textbox", name="Your postcode or town").fill("YO10 5DD")
         page.get_by_role("button", name="Find support").click()
         wait_for_app(page)
+        page.get_by_text("Show these services on a map").click()
+        wait_for_app(page)
         page.get_by_text("Show street map").click()
         wait_for_app(page)
         frame = None

@@ -1,7 +1,10 @@
 """Directory: browse and search every service, and open one service's full listing.
 
-Which service is open is kept in session state (never in the URL), so nothing about what
-someone looked at is left in their browser history or a shared link.
+Where you are in the Directory is in the web address, so Back stays within Waymark and a
+listing can be linked to: the open listing's id (``?service=``), the page number, the type
+and area filters (ids and codes) and the "only confirmed" switch. Nothing a person *typed*
+goes there: the search words stay in this session's memory only. Opening a listing or a new
+page starts at the top of the screen.
 """
 
 from __future__ import annotations
@@ -50,8 +53,41 @@ def _area_names(service: Service, geography) -> list[str]:
     return names
 
 
+#: Query parameters: non-personal ids only (never the search words).
+Q_SERVICE, Q_PAGE, Q_TYPE, Q_AREA, Q_CHECKED = "service", "page", "type", "area", "checked"
+_TEXT = "directory_text"  # the search words, kept in session memory only
+_URL_SEEN = "directory_url_seen"
+_AT_TOP = "directory_at_top"
+_W_TYPES, _W_AREA, _W_CHECKED, _W_TEXT = "dir-types", "dir-area", "dir-checked", "dir-text"
+
+
+def _open(service_id: str) -> None:
+    st.query_params[Q_SERVICE] = service_id
+
+
 def _back() -> None:
-    st.session_state.pop(context.SELECTED_SERVICE, None)
+    if Q_SERVICE in st.query_params:
+        del st.query_params[Q_SERVICE]
+
+
+#: Back to the top of the page, the keyboard focus on the title (no "<" before a letter
+#: inside the script: the sanitiser would drop it).
+TO_TOP_JS = (
+    "<script>/* %s */(function(){var m=document.getElementById('stMain');if(m){m.scrollTop=0;}"
+    "window.scrollTo(0,0);var h=document.querySelector('h1');if(h){h.setAttribute('tabindex','-1');h.style.outline='none';"
+    "h.focus({preventScroll:true});}})();</script>"
+)
+
+
+def _to_top(where: tuple) -> None:
+    """Start a newly opened listing or page at the top of the screen (once each)."""
+    if st.session_state.get(_AT_TOP) == where:
+        return
+    first = _AT_TOP not in st.session_state
+    st.session_state[_AT_TOP] = where
+    if first:
+        return
+    st.html(TO_TOP_JS % abs(hash(where)), unsafe_allow_javascript=True)
 
 
 def _report_link(service: Service) -> str:
@@ -72,6 +108,7 @@ def _report_link(service: Service) -> str:
 
 def _detail(service: Service, d) -> None:
     st.button("← Back to all services", on_click=_back, key="directory-back")
+    _to_top(("service", service.id))
     st.header(md(service.name), anchor=False)
     if service.organization:
         st.markdown(f"Run by {md_link(service.organization.name, service.organization.url)}")
@@ -178,37 +215,33 @@ def _browse(d) -> None:
     areas = areas_served(d)
     labels = {ALL: "All areas", NATIONAL_ONLY: "National services only", **areas}
     area_options = [ALL, NATIONAL_ONLY, *sorted(areas, key=lambda c: areas[c])]
+    _sync_from_url(types, area_options)
     cols = st.columns([2, 2, 2])
     with cols[0]:
-        text = st.text_input("Search the directory", max_chars=80, placeholder="For example therapy, Childline, York")
+        text = st.text_input("Search the directory", max_chars=80, placeholder="For example therapy, Childline, York",
+                             key=_W_TEXT)
     with cols[1]:
         chosen_types = st.multiselect(
-            "Type of service", list(types), format_func=lambda t: types[t], placeholder="Any type"
+            "Type of service", list(types), format_func=lambda t: types[t], placeholder="Any type", key=_W_TYPES
         )
     with cols[2]:
-        area = st.selectbox("Area", area_options, format_func=lambda c: labels.get(c, c), index=0)
-    only_checked = st.checkbox("Only show listings confirmed with the organisation in the last year")
+        area = st.selectbox("Area", area_options, format_func=lambda c: labels.get(c, c), key=_W_AREA)
+    only_checked = st.checkbox("Only listings confirmed with the organisation in the last year", key=_W_CHECKED)
+    st.session_state[_TEXT] = text
     filters = BrowseFilters(text, tuple(chosen_types), area, only_checked)
     if st.session_state.get(_FILTERS) != filters:  # new filters: back to the first page
+        if st.session_state.get(_FILTERS) is not None:
+            st.session_state[_PAGE] = 1
         st.session_state[_FILTERS] = filters
-        st.session_state[_PAGE] = 1
     result = browse(d, filters, page=st.session_state.get(_PAGE, 1))
+    st.session_state[_PAGE] = result.page
+    _sync_to_url(filters, result.page)
+    _to_top(("page", result.page))
     st.header(f"{result.total} service{'s' if result.total != 1 else ''}", anchor=False)
     if not result.total:
         st.markdown("Nothing matches. Try fewer words or another area.")
         return
     shown_services = result.services
-    st.header("Map", anchor=False)
-    codes = sorted({c for s in shown_services for c in s.service_areas if c != "national"})
-    show_map(
-        key="directory",
-        boundaries_path=d.geography.boundaries_path,
-        services=[s for s in shown_services if not s.is_national],
-        taxonomy=d.taxonomy,
-        area_codes=codes,
-        focus=codes,
-        neighbours="all",
-    )
     st.header("Services", anchor=False)
     if result.pages > 1:
         st.markdown(f"Showing {result.first}–{result.last} of {result.total}.")
@@ -218,7 +251,7 @@ def _browse(d) -> None:
                 md(service.name),  # a button label is Markdown: no links or images from data
                 key=f"open-{service.id}",
                 type="tertiary",
-                on_click=context.select_service,
+                on_click=_open,
                 args=(service.id,),
                 help="Open the full listing",
             )
@@ -237,6 +270,18 @@ def _browse(d) -> None:
         info.markdown(f"Page {result.page} of {result.pages}")
         nxt.button("Next page →", disabled=result.page >= result.pages, on_click=_turn, args=(result.page + 1,),
                    key="directory-next")
+    # The map after the list: on a phone it would push the services a screen down.
+    st.header("Map", anchor=False)
+    codes = sorted({c for s in shown_services for c in s.service_areas if c != "national"})
+    show_map(
+        key="directory",
+        boundaries_path=d.geography.boundaries_path,
+        services=[s for s in shown_services if not s.is_national],
+        taxonomy=d.taxonomy,
+        area_codes=codes,
+        focus=codes,
+        neighbours="all",
+    )
 
 
 _FILTERS = "directory_filters"
@@ -247,14 +292,65 @@ def _turn(page: int) -> None:
     st.session_state[_PAGE] = page
 
 
+def _url_state(types: dict[str, str], area_options: list[str]) -> tuple[tuple[str, ...], str, bool, int]:
+    """The filters and page the web address asks for (unknown values ignored)."""
+    q = st.query_params
+    chosen = tuple(t for t in q.get_all(Q_TYPE) if t in types)
+    area = q.get(Q_AREA, ALL)
+    try:
+        page = max(1, int(q.get(Q_PAGE, "1")))
+    except ValueError:
+        page = 1
+    return chosen, area if area in area_options else ALL, q.get(Q_CHECKED) == "1", page
+
+
+def _sync_from_url(types: dict[str, str], area_options: list[str]) -> None:
+    """When the address changed under the page (Back, a link, the first visit), the widgets
+    take their values from it; otherwise they keep theirs (and, after a listing was open,
+    get them back from the address)."""
+    wanted = _url_state(types, area_options)
+    chosen, area, checked, page = wanted
+    if st.session_state.get(_URL_SEEN) != wanted:
+        st.session_state[_W_TYPES], st.session_state[_W_AREA] = list(chosen), area
+        st.session_state[_W_CHECKED], st.session_state[_PAGE] = checked, page
+        st.session_state[_FILTERS] = None
+    for key, value in ((_W_TYPES, list(chosen)), (_W_AREA, area), (_W_CHECKED, checked)):
+        st.session_state.setdefault(key, value)
+    st.session_state.setdefault(_W_TEXT, st.session_state.get(_TEXT, ""))
+
+
+def _sync_to_url(filters: BrowseFilters, page: int) -> None:
+    """Put the page's non-personal state in the address (a new history entry when it changes)."""
+    state = (tuple(filters.service_types), filters.area, filters.only_checked, page)
+    params = {
+        **({Q_TYPE: list(filters.service_types)} if filters.service_types else {}),
+        **({Q_AREA: filters.area} if filters.area != ALL else {}),
+        **({Q_CHECKED: "1"} if filters.only_checked else {}),
+        **({Q_PAGE: str(page)} if page > 1 else {}),
+    }
+    current = {k: (st.query_params.get_all(k) if k == Q_TYPE else st.query_params.get(k))
+               for k in (Q_TYPE, Q_AREA, Q_CHECKED, Q_PAGE) if k in st.query_params}
+    if current != params:
+        st.query_params.from_dict(params)
+    st.session_state[_URL_SEEN] = state
+
+
+def _adopt_selection() -> None:
+    """A listing chosen on another page ("Full details" on Find support) opens here, by id."""
+    chosen = st.session_state.pop(context.SELECTED_SERVICE, None)
+    if chosen:
+        st.query_params[Q_SERVICE] = chosen
+
+
 def render() -> None:
     st.title("Directory of services")
     d = context.directory()
-    selected = context.selected_service()
+    _adopt_selection()
+    selected = st.query_params.get(Q_SERVICE)
     if selected:
         service = d.get(selected)
         if service is None:
-            st.session_state.pop(context.SELECTED_SERVICE, None)
+            _back()
             st.warning("That service is no longer in the directory.")
         else:
             _detail(service, d)

@@ -38,7 +38,7 @@ from services.geography import looks_like_postcode
 
 from .. import context
 from ..errors import Failed, shown
-from ..printable import plan_html
+from ..printable import plan_html, print_button
 from ..render import contact_lines, distance_text, during_investigation_text, md, small_print
 
 __all__ = ["render", "FORM_FIELDS", "PLAN_KEY", "situation_from_form"]
@@ -344,6 +344,8 @@ def _show_plan(plan: Plan, pathway) -> None:
     summary = gap_summary(plan)
     if summary:
         st.warning("**Gap:** " + md(summary), icon=":material/report:")
+    printable = plan_html(plan, pathway)
+    print_button(printable)
     d1, d2, d3 = st.columns([1, 1, 1])
     with d1:
         st.download_button(
@@ -357,7 +359,7 @@ def _show_plan(plan: Plan, pathway) -> None:
     with d2:
         st.download_button(
             "Download a printable page (HTML)",
-            data=plan_html(plan, pathway),
+            data=printable,
             file_name="waymark-plan.html",
             mime="text/html",
             on_click="ignore",

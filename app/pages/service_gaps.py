@@ -35,7 +35,9 @@ from pathways.gaps.need import (
 from pathways.gaps.records import AreaGaps
 from pathways.gaps.status import (
     COVERED,
+    COVERED_NOT_COMPILED,
     GAP_STATUSES,
+    LIGHT_STATUSES,
     NATIONAL_ONLY,
     NO_RECORDS,
     NOT_COMPILED,
@@ -44,6 +46,8 @@ from pathways.gaps.status import (
     cell_status,
 )
 from pathways.gaps.whatif import Hypothetical, what_if
+from services.guidance import guidance_path, load_guidance
+from services.sections import long_or_unknown_wait
 from services.vocabulary import SERVICE_TYPES
 
 from .. import context
@@ -59,7 +63,8 @@ WHAT_IF_KEY = "service_gaps_what_if"
 # STATUS_COLOURS (pathways.gaps.status): the same words and colours in the tooltip, the table,
 # the chart and the Excel download; "Not compiled" has its own colour: it is not a gap.
 #: The nearest Streamlit Markdown colour to each, for the legend.
-_LEGEND = {COVERED: "green", NATIONAL_ONLY: "orange", NOT_COVERED: "red", NO_RECORDS: "gray", NOT_COMPILED: "violet"}
+_LEGEND = {COVERED: "green", COVERED_NOT_COMPILED: "green", NATIONAL_ONLY: "orange", NOT_COVERED: "red",
+           NO_RECORDS: "gray", NOT_COMPILED: "violet"}
 _GAP_COUNT = ("count", "all")
 _RATE = ("rate", "all")
 _NEED = ("need", "sexual_abuse")
@@ -321,23 +326,61 @@ def _summary(report: GapReport, choice: tuple[str, str]) -> None:
         also = f" (with {md(', '.join(book.name(c) for c in a.also))})" if a.also else ""
         st.markdown(f"Commissioned by **{md(book.name(a.commissioner))}**{also}: {md(a.why)} "
                     "(Home Office commissioning framework for child sexual abuse support, 2019, Annex A)")
-    statuses = [_status(a, choice) for a in report.areas]
-    st.markdown(" · ".join(f"**{statuses.count(s)}** {s.lower()}" for s in STATUS_COLOURS))
+    st.markdown(" · ".join(status_counts(report, choice)))
     if unknown:
-        small_print(not_yet.replace("**", ""))
+        small_print("Not compiled: only the statutory front door, police and (where found) medical route are listed "
+                    "there, so a step without a listed service is unknown and not counted as a gap.")
+
+
+def status_counts(report: GapReport, choice: tuple[str, str]) -> list[str]:
+    """"**11** covered locally · ... · **147** not compiled (5 of them covered by a regional or
+    statutory service at this step)": the not-compiled count is the same number everywhere."""
+    compiled = [a for a in report.areas if _compiled(a)]
+    unknown = len(report.areas) - len(compiled)
+    statuses = [_status(a, choice) for a in compiled]
+    out = [f"**{statuses.count(s)}** {s.lower()}" for s in STATUS_COLOURS if s not in (COVERED_NOT_COMPILED, NOT_COMPILED)]
+    covered_there = sum(1 for a in report.areas if not _compiled(a) and _status(a, choice) == COVERED_NOT_COMPILED)
+    also = f" ({covered_there} of them covered at this step by a regional or statutory service)" if covered_there else ""
+    out.append(f"**{unknown}** not compiled{also}")
+    return out
 
 
 def _status_style(value: Any) -> str:
     colour = STATUS_COLOURS.get(value)
     if colour is None:
         return ""
-    return f"background-color: {colour}; color: {'#0b0c0c' if value == NO_RECORDS else '#ffffff'}"
+    return f"background-color: {colour}; color: {'#0b0c0c' if value in LIGHT_STATUSES else '#ffffff'}"
+
+
+#: Decimal places shown for the figures (the rest: whole numbers when whole, else 2).
+_DECIMALS = {"Nearest (km, average)": 1, "Nearest (km)": 1, "90% within (km)": 1, "Identified need per 10,000": 1,
+             "Waiting (weeks, median)": 1}
+#: Shown as progress bars by their column settings: left as they are.
+_BARS = ("Within 30 km", "Not recently checked")
+
+
+def _blank(decimals: int | None) -> Any:
+    def fmt(value: Any) -> str:
+        if value is None or (isinstance(value, float) and pd.isna(value)):
+            return ""
+        if isinstance(value, float):
+            if decimals is None:
+                return f"{value:,.0f}" if value.is_integer() else f"{value:,.2f}"
+            return f"{value:,.{decimals}f}"
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f"{value:,}"
+        return str(value)
+    return fmt
 
 
 def _coloured(df: pd.DataFrame) -> Any:
-    """The table with each status cell (and "Not compiled" coverage) in its legend colour."""
+    """The table as shown: each status cell (and "Not compiled" coverage) in its legend colour,
+    and a missing figure an empty cell (never "None"); the numbers stay numbers for sorting."""
+    if df.empty:
+        return df
+    styler = df.style.format({c: _blank(_DECIMALS.get(c)) for c in df.columns if c not in _BARS})
     columns = [c for c in ("Status", "Coverage") if c in df.columns]
-    return df.style.map(_status_style, subset=columns) if columns and not df.empty else df
+    return styler.map(_status_style, subset=columns) if columns else styler
 
 
 def _table(report: GapReport, choice: tuple[str, str]) -> pd.DataFrame:
@@ -358,9 +401,10 @@ def _table(report: GapReport, choice: tuple[str, str]) -> pd.DataFrame:
         shown_df = shown_df[shown_df["Status"].isin(GAP_STATUSES)]
     st.dataframe(
         _coloured(shown_df),
-        hide_index=True,
+        hide_index=True, placeholder="",
         width="stretch",
         column_config={
+            "Area": st.column_config.TextColumn(pinned=True),
             "Nearest (km, average)": st.column_config.NumberColumn(format="%.1f",
                 help="Population-weighted average distance from where children live to the nearest counted service"),
             "Within 30 km": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="percent",
@@ -389,23 +433,33 @@ def _table(report: GapReport, choice: tuple[str, str]) -> pd.DataFrame:
     return df
 
 
+#: Every region gets its own label: none dropped for overlap, short enough for a phone.
+_REGION_AXIS = {"labelLimit": 150, "labelOverlap": False}
+#: Each bar this tall, so no label has to give way (and the chart fits a phone).
+_BAR_STEP = 30
+
+
+def _bars(data: pd.DataFrame, column: str, title: str, fmt: str) -> alt.LayerChart:
+    """Horizontal bars by region, each with its region and its value written beside it."""
+    base = alt.Chart(data).encode(
+        y=alt.Y("Region:N", sort="-x", title=None, axis=alt.Axis(**_REGION_AXIS)),
+        x=alt.X(f"{column}:Q", title=title),
+        tooltip=["Region", alt.Tooltip(f"{column}:Q", format=fmt)],
+    )
+    bars = base.mark_bar(color="#1d70b8")
+    values = base.mark_text(align="left", dx=3, color="#0b0c0c").encode(text=alt.Text(f"{column}:Q", format=fmt))
+    return bars + values
+
+
 def _chart(df: pd.DataFrame, choice: tuple[str, str]) -> None:
     if choice[0] in ("rate", "need"):
         column = "Local services per 10,000 children" if choice[0] == "rate" else "Identified need per 10,000"
         data = df.dropna(subset=[column]).groupby("Region", as_index=False)[column].median()
-        chart = alt.Chart(data).mark_bar(color="#1d70b8").encode(
-            x=alt.X(f"{column}:Q", title=f"{column} (median of areas with a figure)"),
-            y=alt.Y("Region:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
-            tooltip=["Region", alt.Tooltip(f"{column}:Q", format=".2f")],
-        )
+        chart: Any = _bars(data, column, f"{column} (median of areas with a figure)", ".2f")
     elif choice[0] == "count" and "Gaps this body commissions" in df:
         data = df.dropna(subset=["Gaps this body commissions"]).groupby(
             "Region", as_index=False)["Gaps this body commissions"].mean()
-        chart = alt.Chart(data).mark_bar(color="#1d70b8").encode(
-            x=alt.X("Gaps this body commissions:Q", title="Average gaps per area"),
-            y=alt.Y("Region:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
-            tooltip=["Region", alt.Tooltip("Gaps this body commissions:Q", format=".1f")],
-        )
+        chart = _bars(data, "Gaps this body commissions", "Average gaps per area", ".1f")
     elif choice[0] == "count":
         compiled = df[df["Coverage"] != NOT_COMPILED]
         if compiled.empty:
@@ -413,21 +467,17 @@ def _chart(df: pd.DataFrame, choice: tuple[str, str]) -> None:
             return
         data = compiled.assign(Gaps=compiled["Stage gaps"] + compiled["Cohort gaps"]).groupby(
             "Region", as_index=False)["Gaps"].mean()
-        chart = alt.Chart(data).mark_bar(color="#1d70b8").encode(
-            x=alt.X("Gaps:Q", title="Average gaps per area"),
-            y=alt.Y("Region:N", sort="-x", title=None, axis=alt.Axis(labelLimit=260)),
-            tooltip=["Region", alt.Tooltip("Gaps:Q", format=".1f")],
-        )
+        chart = _bars(data, "Gaps", "Average gaps per area", ".1f")
     else:
         data = df.groupby(["Region", "Status"], as_index=False).size().rename(columns={"size": "Areas"})
         chart = alt.Chart(data).mark_bar().encode(
             x=alt.X("Areas:Q", stack="normalize", title="Share of areas", axis=alt.Axis(format="%")),
-            y=alt.Y("Region:N", title=None, axis=alt.Axis(labelLimit=260)),
+            y=alt.Y("Region:N", title=None, axis=alt.Axis(**_REGION_AXIS)),
             color=alt.Color("Status:N", scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())),
-                            legend=alt.Legend(orient="bottom", title=None)),
+                            legend=alt.Legend(orient="bottom", title=None, columns=1, labelLimit=260)),
             tooltip=["Region", "Status", "Areas"],
         )
-    st.altair_chart(chart.properties(height=32 * df["Region"].nunique()), width="stretch")
+    st.altair_chart(chart.properties(height=alt.Step(_BAR_STEP)), width="stretch")
 
 
 def _area_figures(report: GapReport, area: AreaGaps) -> None:
@@ -467,7 +517,8 @@ def _neighbours(report: GapReport, area: AreaGaps, choice: tuple[str, str]) -> N
     england = report_context(report.model)["england"]["need"]
     colour = alt.Color("role:N", title=None, legend=alt.Legend(orient="bottom"),
                        scale=alt.Scale(domain=["This area", "Statistical neighbour"], range=["#d4351c", "#1d70b8"]))
-    y = alt.Y("name:N", sort=names, scale=alt.Scale(domain=names), title=None, axis=alt.Axis(labelLimit=220))
+    y = alt.Y("name:N", sort=names, scale=alt.Scale(domain=names), title=None,
+              axis=alt.Axis(labelLimit=130, labelOverlap=False))
     need_dots = alt.Chart(rows.dropna(subset=["need_per_10k_children"])).mark_circle(size=140, opacity=1).encode(
         x=alt.X("need_per_10k_children:Q", title=f"Sexual abuse identified per 10,000 children ({england['years']})"),
         y=y, color=colour, tooltip=["name", "closeness", "need"])
@@ -477,8 +528,9 @@ def _neighbours(report: GapReport, area: AreaGaps, choice: tuple[str, str]) -> N
     service_dots = alt.Chart(rows.dropna(subset=["services_per_10k_children"])).mark_circle(size=140, opacity=1).encode(
         x=alt.X("services_per_10k_children:Q", title=f"Local services per 10,000 children ({what})"),
         y=y, color=colour, tooltip=["name", "closeness", "services"])
-    chart = alt.hconcat((need_dots + rule).properties(width=260, height=26 * len(names)),
-                        service_dots.properties(width=260, height=26 * len(names)))
+    # One above the other, each narrow enough for a phone.
+    chart = alt.vconcat((need_dots + rule).properties(width=200, height=26 * len(names)),
+                        service_dots.properties(width=200, height=26 * len(names)))
     st.altair_chart(chart, width="content")
     year = (area.children or {}).get("year")
     small_print(md(f"Neighbours: DfE children's services statistical neighbours (May 2025), closest first. Need: DfE "
@@ -486,9 +538,28 @@ def _neighbours(report: GapReport, area: AreaGaps, choice: tuple[str, str]) -> N
                f"(years to 31 March), per 10,000 children (ONS mid-year estimates); dashed line: England "
                f"{england['per_10k_children']:g}. Services: this directory's local records per 10,000 children "
                f"(ONS mid-{year}). Areas whose services are not compiled, and suppressed need figures, have no dot."))
-    st.dataframe(rows[["name", "closeness", "need", "services"]].rename(columns={
-        "name": "Area", "closeness": "Closeness", "need": "Identified need", "services": "Local services"}),
-        hide_index=True, width="stretch")
+    st.dataframe(_coloured(rows[["name", "closeness", "need", "services"]].rename(columns={
+        "name": "Area", "closeness": "Closeness", "need": "Identified need", "services": "Local services"})),
+        hide_index=True, placeholder="", width="stretch", column_config={"Area": st.column_config.TextColumn(pinned=True)})
+
+
+def _while_families_wait(area: AreaGaps) -> None:
+    """Where therapy's wait is long or not stated, what Find support tells a family meanwhile
+    (the same words: ``data/family_guidance.yaml``)."""
+    therapy = area.stages.get("therapeutic_support")
+    if therapy is None or not therapy.local_services:
+        return
+    try:
+        with shown(reraise=True):
+            rules = load_guidance(guidance_path(context.directory().data_dir)).while_you_wait
+    except Failed:
+        return
+    if not long_or_unknown_wait(therapy.waiting_weeks, rules):
+        return
+    wait = "not stated" if therapy.waiting_weeks is None else f"a median of {therapy.waiting_weeks:g} weeks"
+    st.info(f"**While families wait for therapy** (the wait here: {md(wait)}). {md(rules.why)} Find support "
+            "shows families, beside each such service, what helps meanwhile: a children's advocate, the NSPCC "
+            "Helpline, parent support, Childline, and what to ask the GP or school.", icon=":material/schedule:")
 
 
 def _drill_down(report: GapReport, choice: tuple[str, str]) -> None:
@@ -504,6 +575,7 @@ def _drill_down(report: GapReport, choice: tuple[str, str]) -> None:
         st.info(f"**{NOT_COMPILED}.** Waymark lists only the statutory services for {md(area.name)} so far "
                 "(children's social care, the police and, where one was found, a medical route for a child). Other local services there "
                 "are not yet compiled, so a step without a listed service is unknown, not a gap.")
+    _while_families_wait(area)
     if area.statements:
         st.markdown("Statements you can paste into a paper (copy with the button at the top right):")
         st.code("\n".join(area.statements), language=None, wrap_lines=True)
@@ -526,10 +598,10 @@ def _drill_down(report: GapReport, choice: tuple[str, str]) -> None:
     left, right = st.columns(2)
     with left:
         st.markdown("**Stages**")
-        st.dataframe(_coloured(stages), hide_index=True, width="stretch")
+        st.dataframe(_coloured(stages), hide_index=True, placeholder="", width="stretch")
     with right:
         st.markdown("**Who is covered**")
-        st.dataframe(_coloured(cohorts), hide_index=True, width="stretch")
+        st.dataframe(_coloured(cohorts), hide_index=True, placeholder="", width="stretch")
     dq = area.data_quality
     if dq.local_services:
         small_print(f"{dq.stale} of {dq.local_services} local records are not confirmed with the organisation, "
@@ -601,13 +673,13 @@ def _what_if(report: GapReport) -> None:
     st.code("\n".join(result["summary"]), language=None, wrap_lines=True)
     if result["areas"]:
         model = report.model
-        st.dataframe(pd.DataFrame([
+        st.dataframe(_coloured(pd.DataFrame([
             {"Area": a["name"],
              "Stages closed": ", ".join(model.stage(s).name for s in a["closes"]["stages"]),
              "Cohorts closed": ", ".join(model.book.cohort(c).name for c in a["closes"]["cohorts"]),
              "Brought nearer": ", ".join(model.stage(n["stage"]).name for n in a["nearer"]["stages"])}
             for a in result["areas"]
-        ]), hide_index=True, width="stretch")
+        ])), hide_index=True, placeholder="", width="stretch")
 
 
 def render() -> None:

@@ -22,7 +22,7 @@ from .analysis import RULES, GapReport
 from .by_commissioner import commissioner_rows, stages_of
 from .need import MEASURE, commissioners_for, report_context
 from .records import AreaGaps
-from .status import STATUS_COLOURS, cell_status
+from .status import LIGHT_STATUSES, STATUS_COLOURS, cell_status
 
 __all__ = ["table_rows", "to_csv", "to_excel", "STAGE_FIELDS", "COHORT_FIELDS"]
 
@@ -144,7 +144,7 @@ def to_excel(report: GapReport, *, commissioners: Sequence[str] = ()) -> bytes:
         for cell in row:
             if cell.value in fills:
                 cell.fill = fills[cell.value]
-                if cell.value != "No local records":
+                if cell.value not in LIGHT_STATUSES:
                     cell.font = white
     sheet("Statements", ["code", "name", "statement"],
           [[a.code, a.name, s] for a in report.areas for s in a.statements])

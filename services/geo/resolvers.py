@@ -81,7 +81,8 @@ def _postcode_area_checked(text: str, outcode: str) -> str:
             f"Check it, or type {EXAMPLES}.")
     if area in AREA_COUNTRY:
         raise PlaceNotFound(
-            f"{text.strip()!r} is a postcode in {AREA_COUNTRY[area]}; Waymark covers England only.")
+            f"{text.strip()!r} is a postcode in {AREA_COUNTRY[area]}; Waymark covers England only.",
+            country=AREA_COUNTRY[area])
     return area
 
 
