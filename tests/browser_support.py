@@ -222,7 +222,13 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
         }""",
         timeout=timeout,
     )
-    page.wait_for_timeout(300)
+    settle(page)
+
+
+def settle(page) -> None:
+    """Until the browser has drawn what it has (two animation frames): a condition, not a
+    fixed pause, so a fast machine does not wait and a slow one is not cut short."""
+    page.evaluate("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))")
 
 
 AXE = ROOT / "static" / "vendor" / "axe" / "axe.min.js"
@@ -257,14 +263,19 @@ def have_chromium() -> bool:
     return Path(CHROMIUM).exists() and shutil.which(CHROMIUM) is not None
 
 
-def map_frame(page, *, tries: int = 60):
-    """The frame the folium map component draws in (waits ``tries`` × 0.25 s for it)."""
-    frame = None
-    for _ in range(tries):
-        frame = next((f for f in page.frames if "streamlit_folium" in f.url), None)
-        if frame is not None:
-            break
-        page.wait_for_timeout(250)
+def map_frame(page, *, timeout: float = 15_000):
+    """The frame the folium map component draws in, once the page has created it."""
+    def found():
+        return next((f for f in page.frames if "streamlit_folium" in f.url), None)
+
+    if found() is None:
+        page.wait_for_function(
+            "() => [...document.querySelectorAll('iframe')].some(f => (f.src || '').includes('streamlit_folium'))",
+            timeout=timeout)
+    frame = found()
+    if frame is None:  # the iframe exists; its frame has not navigated yet
+        page.wait_for_event("framenavigated", predicate=lambda f: "streamlit_folium" in f.url, timeout=timeout)
+        frame = found()
     assert frame is not None, "the map's component frame was not created"
     return frame
 

@@ -16,6 +16,7 @@ from tests.browser_support import (
     axe_violations,
     map_frame,
     screenshot_on_failure,
+    settle,
     skip_without_chromium,
     wait_for_app,
 )
@@ -33,7 +34,7 @@ def _save(page, name: str) -> None:
         "() => { const m = document.querySelector('[data-testid=stMain]'); return m ? m.scrollHeight : document.body.scrollHeight; }"
     )
     page.set_viewport_size({"width": 1280, "height": min(int(height) + 120, 8000)})
-    page.wait_for_timeout(600)
+    settle(page)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
     page.set_viewport_size({"width": 1280, "height": 900})
 
@@ -176,14 +177,29 @@ def test_quick_exit_replaces_the_page(app_server, page, requests_seen):
         # location.replace, and page changes inside the app do not add history entries,
         # so Back cannot land on any Waymark page.
         page.go_back(wait_until="commit")
-        page.wait_for_timeout(500)
+        page.wait_for_load_state("domcontentloaded")
         assert not page.url.startswith(app_server.url), page.url
     off = [u for u in requests_seen.off_host() if u not in stubbed]
     assert off == [], off
 
 
-def test_nothing_typed_reaches_the_server_log(app_server):
+def test_nothing_typed_reaches_the_server_log(app_server, page):
+    """Types a postcode and a search of its own (so it holds when run alone), then reads the
+    server's whole log for them."""
+    page.goto(app_server.url)
+    wait_for_app(page)
+    page.get_by_role("textbox", name="Your postcode or town").fill("YO10 5DD")
+    page.get_by_role("button", name="Find support").click()
+    wait_for_app(page)
+    page.get_by_role("heading", name="Support near YO10 5DD (York)").wait_for()
+    page.get_by_role("link", name="Directory").click()
+    wait_for_app(page)
+    page.get_by_role("textbox", name="Search the directory").fill("CSAAC")
+    page.get_by_role("textbox", name="Search the directory").press("Enter")
+    wait_for_app(page)
+    page.get_by_role("button", name="Child sexual assault assessment service (CSAAS) at Acer House, York").wait_for()
     log = app_server.log.read_text(errors="replace")
+    assert log.strip(), "the server wrote no log at all: nothing was checked"
     for typed in ("YO10", "5DD", "CSAAC"):
         assert typed not in log
 

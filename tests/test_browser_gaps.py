@@ -15,6 +15,7 @@ from tests.browser_support import (
     axe_violations,
     choropleth_info,
     screenshot_on_failure,
+    settle,
     skip_without_chromium,
     wait_for_app,
 )
@@ -31,7 +32,7 @@ def _save(page, name: str) -> None:
     height = page.evaluate("() => { const m = document.querySelector('[data-testid=stMain]'); "
                            "return m ? m.scrollHeight : document.body.scrollHeight; }")
     page.set_viewport_size({"width": 1280, "height": min(int(height) + 120, 8000)})
-    page.wait_for_timeout(600)
+    settle(page)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
     page.set_viewport_size({"width": 1280, "height": 900})
 

@@ -19,7 +19,9 @@ from tests.browser_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
     Requests,
+    map_frame,
     screenshot_on_failure,
+    settle,
     skip_without_chromium,
     start_app,
     stop_app,
@@ -85,7 +87,7 @@ def session(server):
 
 
 def assert_clean(page, requests: Requests, dialogs: list[str], where: str) -> None:
-    page.wait_for_timeout(300)
+    settle(page)
     for frame in page.frames:
         try:
             bad = frame.evaluate(FRAME_CHECK)
@@ -104,12 +106,9 @@ def assert_clean(page, requests: Requests, dialogs: list[str], where: str) -> No
 
 
 def _map_frames(page, wait: bool = True):
-    for _ in range(60 if wait else 1):
-        frames = [f for f in page.frames if "streamlit_folium" in f.url]
-        if frames:
-            return frames
-        page.wait_for_timeout(250)
-    return []
+    if wait:
+        map_frame(page)
+    return [f for f in page.frames if "streamlit_folium" in f.url]
 
 
 def open_every_popup_and_tooltip(frame) -> int:
@@ -166,7 +165,7 @@ def test_find_support_with_hostile_records(server, session):
         body = page.inner_text("body")
         assert '<script>window.__pwned="script";alert("script")</script>Safe House' in body
         page.get_by_role("button", name="Full details").first.hover()
-        page.wait_for_timeout(500)
+        settle(page)
         assert_clean(page, requests, dialogs, "Find support (results, popups open)")
 
 
@@ -181,7 +180,7 @@ def test_directory_list_listing_and_maintainer_notes(server, session):
             open_every_popup_and_tooltip(_map_frames(page)[0])
         assert_clean(page, requests, dialogs, "Directory list")
         page.get_by_text("Problems in the data files").click()
-        page.wait_for_timeout(300)
+        page.locator("[data-testid=stCode]").first.wait_for()
         code = page.locator("[data-testid=stCode]").inner_text()
         assert "javascript:alert('refused-url')" in code and "<script>alert('phone')</script>" in code
         assert_clean(page, requests, dialogs, "Directory maintainer notes")
@@ -223,8 +222,7 @@ def test_plan_and_its_downloads(server, session):
         # the printable page opened in the browser: nothing runs, no link is hostile
         page2 = page.context.new_page()
         page2.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page2.set_content(html_text)
-        page2.wait_for_timeout(300)
+        page2.set_content(html_text, wait_until="load")
         assert page2.evaluate(FRAME_CHECK) == []
         page2.close()
         assert_clean(page, requests, dialogs, "Plan downloads")

@@ -13,6 +13,7 @@ import pytest
 from tests.browser_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
+    map_frame,
     screenshot_on_failure,
     skip_without_chromium,
     start_app,
@@ -114,13 +115,8 @@ def test_tiles_that_never_arrive_leave_the_map_and_page_working(server, page):
         wait_for_app(page)
         page.get_by_text("Show street map").click()
         wait_for_app(page)
-        frame = None
-        for _ in range(80):
-            frame = next((f for f in page.frames if "streamlit_folium" in f.url), None)
-            if frame is not None and frame.evaluate("() => document.querySelectorAll('.leaflet-tile').length > 0"):
-                break
-            page.wait_for_timeout(250)
-        assert frame is not None
+        frame = map_frame(page, timeout=20_000)
+        frame.wait_for_function("() => document.querySelectorAll('.leaflet-tile').length > 0", timeout=20_000)
         frame.wait_for_function(
             "() => document.querySelectorAll('.leaflet-marker-icon').length >= 1"
             " && document.querySelectorAll('path.leaflet-interactive').length >= 1", timeout=30_000)
