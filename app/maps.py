@@ -139,7 +139,7 @@ class _Text(Element):
 class _DataMacro(MacroElement):
     """A MacroElement whose rendered header, html and script are added as :class:`_Text`."""
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> str:
         figure = self.get_root()
         parts = self._template.module.__dict__
         for part in ("header", "html", "script"):
@@ -148,6 +148,7 @@ class _DataMacro(MacroElement):
                 getattr(figure, part).add_child(_Text(macro(self, kwargs)), name=self.get_name())
         for element in self._children.values():
             element.render(**kwargs)
+        return ""
 
 
 class LocalMap(folium.Map):
@@ -168,18 +169,15 @@ class LocalMap(folium.Map):
         super().__init__(*args, **kwargs)
         PageFriendly().add_to(self)
 
-    def render(self, **kwargs: Any) -> None:
+    def render(self, **kwargs: Any) -> str:
         super().render(**kwargs)
         figure = self.get_root()
         header = getattr(figure, "header", None)
-        if header is None:
-            return
-        element = header._children.get(self.get_name())
-        if element is None:
-            return
-        text = element.render()
-        cleaned = text.replace("maximum-scale=1.0, user-scalable=no", "")
-        header._children[self.get_name()] = _Text(cleaned)
+        element = header._children.get(self.get_name()) if header is not None else None
+        if header is not None and element is not None:
+            cleaned = element.render().replace("maximum-scale=1.0, user-scalable=no", "")
+            header._children[self.get_name()] = _Text(cleaned)
+        return ""
 
 
 class PageFriendly(MacroElement):

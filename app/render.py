@@ -12,6 +12,7 @@ import datetime as dt
 import html
 import re
 from collections.abc import Callable
+from typing import Protocol
 
 import streamlit as st
 
@@ -106,7 +107,16 @@ def age_text(service: Service) -> str | None:
     return ages_text(service)
 
 
-def distance_text(hit: Hit) -> str:
+class Placed(Protocol):
+    """A search hit or a plan's service: local or national, and how far away."""
+
+    @property
+    def local(self) -> bool: ...
+    @property
+    def distance_km(self) -> float | None: ...
+
+
+def distance_text(hit: Placed) -> str:
     if not hit.local:
         return "National: by phone, text or online, wherever you live"
     if hit.distance_km is None:

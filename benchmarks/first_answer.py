@@ -45,6 +45,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlparse
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -351,7 +352,7 @@ def main(argv: list[str] | None = None) -> int:
             stop(app)
     load_end = os.getloadavg()
 
-    report = {
+    report: dict[str, Any] = {
         "load_start": [round(x, 2) for x in load_start],
         "load_end": [round(x, 2) for x in load_end],
         "cpus": os.cpu_count(),
@@ -363,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     for a in apps:
         report["apps"][a.name]["breakdown"] = {
-            key: summary([x[key] for x in a.stamps if x.get(key) is not None])
+            key: summary([v for x in a.stamps if (v := x.get(key)) is not None])
             for key in ("first_message", "heading_message", "second", "settled", "map")
         }
     bare = report["apps"]["bare"]

@@ -529,7 +529,7 @@ def _postcodes(d: Any, places: list[tuple[str, str, Any]], rng: random.Random) -
     seen: set[str] = set()
     for pc in postcodes:
         area = postcode_area(pc)
-        if area in seen:
+        if area is None or area in seen:
             continue
         seen.add(area)
         dt, _ = _timed(lambda: geo.resolve(pc))
@@ -543,7 +543,7 @@ def _postcodes(d: Any, places: list[tuple[str, str, Any]], rng: random.Random) -
     partitions = sorted((geo_dir / "postcodes").glob("*.csv.gz"))
     sizes = [p.stat().st_size for p in partitions]
     loaded_parts = [k for k, v in geo.postcodes.partitions.items() if v is not None]
-    rows = sum(len(geo.postcodes.partitions[k].postcodes) for k in loaded_parts)
+    rows = sum(len(part.postcodes) for part in geo.postcodes.partitions.values() if part is not None)
     return {
         "postcode_first_use_ms": _scaled(summary(first), 1e3),
         "postcode_lookup_ms": _scaled(summary(times), 1e3),
@@ -582,9 +582,9 @@ def _task_apptest(p: Mapping[str, Any]) -> dict[str, Any]:
         try:
             dt, _ = _timed(at.run)
             record["first_run_ms"] = dt * 1e3
-            record["input"], dt = _interact(name, at, where)
-            record["input_run_ms"] = dt * 1e3 if dt is not None else None
-            reruns = []
+            record["input"], input_s = _interact(name, at, where)
+            record["input_run_ms"] = input_s * 1e3 if input_s is not None else None
+            reruns: list[float] = []
             for _ in range(repeat):
                 dt, _ = _timed(at.run)
                 reruns.append(dt)

@@ -19,6 +19,7 @@ import json
 import os
 import statistics
 import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.capacity import PLACES, SEARCH_FORM, pct
@@ -26,6 +27,17 @@ from benchmarks.first_answer import App, start, stop
 from benchmarks.stclient import Session
 
 ROOT = Path(__file__).resolve().parent.parent
+
+
+@dataclass
+class _Tally:
+    """One app's searches: how long each took, how much it drew, what went wrong."""
+
+    seconds: list[float] = field(default_factory=list)
+    elements: list[int] = field(default_factory=list)
+    bytes: list[int] = field(default_factory=list)
+    fragment_runs: int = 0
+    errors: int = 0
 
 
 async def _measure(apps: list[App], repeat: int) -> dict[str, dict]:
@@ -36,7 +48,7 @@ async def _measure(apps: list[App], repeat: int) -> dict[str, dict]:
         await s.run()
         await s.run(values={SEARCH_FORM["place"]: PLACES[-1]}, submit=SEARCH_FORM["submit"])  # warm
         sessions[app.name] = s
-    out = {a.name: {"seconds": [], "elements": [], "bytes": [], "fragment_runs": 0, "errors": 0} for a in apps}
+    out = {a.name: _Tally() for a in apps}
     for i in range(repeat):
         place = PLACES[i % len(PLACES)]
         for app in apps:
@@ -44,19 +56,19 @@ async def _measure(apps: list[App], repeat: int) -> dict[str, dict]:
                                              until_heading=SEARCH_FORM["result"])
             o = out[app.name]
             if r.errors or r.heading_seconds is None:
-                o["errors"] += 1
+                o.errors += 1
                 continue
-            o["seconds"].append(r.seconds)
-            o["elements"].append(r.elements)
-            o["bytes"].append(r.bytes)
-            o["fragment_runs"] += int(r.fragment_run)
+            o.seconds.append(r.seconds)
+            o.elements.append(r.elements)
+            o.bytes.append(r.bytes)
+            o.fragment_runs += int(r.fragment_run)
     for s in sessions.values():
         await s.close()
     return {
-        name: {"searches": len(o["seconds"]), "errors": o["errors"], "median_ms": pct(o["seconds"], 50),
-               "p95_ms": pct(o["seconds"], 95), "fragment_runs": o["fragment_runs"],
-               "elements_median": statistics.median(o["elements"]) if o["elements"] else None,
-               "kb_median": round(statistics.median(o["bytes"]) / 1024, 1) if o["bytes"] else None}
+        name: {"searches": len(o.seconds), "errors": o.errors, "median_ms": pct(o.seconds, 50),
+               "p95_ms": pct(o.seconds, 95), "fragment_runs": o.fragment_runs,
+               "elements_median": statistics.median(o.elements) if o.elements else None,
+               "kb_median": round(statistics.median(o.bytes) / 1024, 1) if o.bytes else None}
         for name, o in out.items()
     }
 

@@ -101,6 +101,7 @@ class Session:
 
     async def connect(self) -> None:
         from websockets.asyncio.client import connect
+        from websockets.typing import Subprotocol
 
         self.cookie = await asyncio.to_thread(self._fetch_cookies)
         parsed = urlparse(self.base_url)
@@ -109,7 +110,7 @@ class Session:
         if self.cookie:
             headers["Cookie"] = self.cookie
         self._ws = await asyncio.wait_for(
-            connect(ws_url, subprotocols=["streamlit"], additional_headers=headers, max_size=64 * 2**20,
+            connect(ws_url, subprotocols=[Subprotocol("streamlit")], additional_headers=headers, max_size=64 * 2**20,
                     open_timeout=self.timeout, ping_interval=None, compression=None),
             self.timeout,
         )

@@ -123,9 +123,12 @@ def _adult_helpline(hits: list[Hit]) -> Hit | None:
 class OwnContactRule(Protocol):
     """Helplines a child would have to use on their own (the pathway's ``offer.own_contact``)."""
 
-    min_age: int
-    service_types: tuple[str, ...]
-    children_max_age: int
+    @property
+    def min_age(self) -> int: ...
+    @property
+    def service_types(self) -> tuple[str, ...]: ...
+    @property
+    def children_max_age(self) -> int: ...
 
 
 def too_young_alone(service: Service, age: int | None, rule: OwnContactRule | None) -> bool:

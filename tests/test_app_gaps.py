@@ -2,8 +2,19 @@
 
 from __future__ import annotations
 
+from app.gapmap import Choropleth
 from app.pages import service_gaps
+from app.render import h
 from pathways.gaps import analyse
+from pathways.gaps.status import (
+    COVERED,
+    COVERED_NOT_COMPILED,
+    NATIONAL_ONLY,
+    NO_RECORDS,
+    NOT_COMPILED,
+    NOT_COVERED,
+    cell_status,
+)
 from services.directory import directories
 from tests.app_helpers import headings, page_test, texts, warm
 
@@ -26,9 +37,9 @@ def test_page_renders_every_area(shipped_page):
     assert len(table) == 153
     assert at.selectbox[0].value == ("stage", "therapeutic_support")
     york = table[table["Area"] == "York"].iloc[0]
-    assert york["Status"] == service_gaps.COVERED
+    assert york["Status"] == COVERED
     # Leeds is not compiled (statutory spine only): its own status, not a gap.
-    assert table[table["Area"] == "Leeds"].iloc[0]["Status"] == service_gaps.NOT_COMPILED
+    assert table[table["Area"] == "Leeds"].iloc[0]["Status"] == NOT_COMPILED
     assert [b.label for b in at.get("download_button")] == ["Download the table (CSV)", "Download the workbook (Excel)"]
     assert len(at.get("vega_lite_chart")) == 1
     assert len(at.get("component_instance")) == 1  # the map
@@ -41,15 +52,15 @@ def test_choose_a_cohort_and_filter(shipped_page):
     table = _table(at)
     report = analyse(directories.get())
     compiled = {r.name: r.compiled for r in report.areas}
-    expected = {a["name"]: ((service_gaps.COVERED if compiled[a["name"]] else service_gaps.COVERED_NOT_COMPILED)
+    expected = {a["name"]: ((COVERED if compiled[a["name"]] else COVERED_NOT_COMPILED)
                             if a["cohorts"]["after_support_ends"]["covered"] else
-                            service_gaps.NOT_COMPILED if not a["cohorts"]["after_support_ends"]["known"] else
-                            service_gaps.NO_RECORDS if not a["data_quality"]["local_services"] else
-                            service_gaps.NATIONAL_ONLY if a["cohorts"]["after_support_ends"]["national_only"] else
-                            service_gaps.NOT_COVERED) for a in (r.to_dict() for r in report.areas)}
+                            NOT_COMPILED if not a["cohorts"]["after_support_ends"]["known"] else
+                            NO_RECORDS if not a["data_quality"]["local_services"] else
+                            NATIONAL_ONLY if a["cohorts"]["after_support_ends"]["national_only"] else
+                            NOT_COVERED) for a in (r.to_dict() for r in report.areas)}
     assert dict(zip(table["Area"], table["Status"])) == expected
     at.checkbox[0].check().run()
-    assert not {service_gaps.COVERED, service_gaps.COVERED_NOT_COMPILED, service_gaps.NOT_COMPILED} & set(
+    assert not {COVERED, COVERED_NOT_COMPILED, NOT_COMPILED} & set(
         _table(at)["Status"])
     at.checkbox[0].uncheck().run()
     at.text_input[0].input("york").run()
@@ -109,8 +120,8 @@ def test_data_strings_are_escaped(tmp_path, monkeypatch):
     assert "<b>" not in heading and "\\<b\\>" in heading
     # Map tooltips: escaped before they reach the page's script.
     report = analyse(directories.get())
-    html = service_gaps._Choropleth([{"type": "Feature", "geometry": None, "properties": {
-        "label": f"{service_gaps.h(report.area(NORTH).to_dict()['name'])}: x", "fill": "#fff"}}]).data
+    html = Choropleth([{"type": "Feature", "geometry": None, "properties": {
+        "label": f"{h(report.area(NORTH).to_dict()['name'])}: x", "fill": "#fff"}}]).data
     assert "<b>" not in html and "\\u003cb\\u003e" not in html  # escaped to &lt;b&gt;, then \\u0026lt;
 
 
@@ -124,10 +135,10 @@ def test_one_count_of_areas_not_compiled_and_regional_cover_says_both(shipped_pa
     assert set(re.findall(r"(\d+)\** (?:areas are )?not compiled", text)) == {str(unknown)}
     table = _table(at)
     regional = [a.name for a in report.areas
-                if not a.compiled and service_gaps.cell_status(a, "stage", "therapeutic_support") != service_gaps.NOT_COMPILED]
+                if not a.compiled and cell_status(a, "stage", "therapeutic_support") != NOT_COMPILED]
     for name in regional:  # e.g. a London borough a regional service covers
         row = table[table["Area"] == name].iloc[0]
-        assert row["Status"] == service_gaps.COVERED_NOT_COMPILED and row["Coverage"] == service_gaps.NOT_COMPILED
+        assert row["Status"] == COVERED_NOT_COMPILED and row["Coverage"] == NOT_COMPILED
 
 
 def test_missing_figures_are_empty_cells_never_none():
@@ -135,7 +146,7 @@ def test_missing_figures_are_empty_cells_never_none():
 
     df = pd.DataFrame({"Area": ["A", "B"], "Identified need": ["12 a year", None],
                        "Nearest (km, average)": [8.94, float("nan")], "Stage gaps": [3.0, None]})
-    html = service_gaps._coloured(df).to_html()
+    html = service_gaps.coloured_table(df).to_html()
     assert "None" not in html and "nan" not in html
     assert "8.9" in html and ">3<" in html
 

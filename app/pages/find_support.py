@@ -235,7 +235,7 @@ def _call_now(contacts: list[Contact], guidance: FamilyGuidance | None, *, intro
     st.markdown("\n\n".join(parts))
     if guidance:
         _sources_folded(guidance, [s for c in contacts if c.role in guidance.call_now
-                                   for s in guidance.call_now[c.role].sources])  # type: ignore[index]
+                                   for s in guidance.call_now[c.role].sources])
 
 
 def _safety(guidance: FamilyGuidance | None) -> None:

@@ -1,6 +1,6 @@
 """Referral pathway: for practitioners.
 
-A form for the child's situation (the DESIGN.md fields; the less common ones grouped in
+A form for the child's situation (the fields docs/contracts.md names; the less common ones grouped in
 optional expanders) → the plan from ``pathways.planner.make_plan``: first what to do today,
 one line each with the number to call (the plan's summary), then the full plan in the same
 reading order as the printed plan (today's steps for this child first, then today, next,
@@ -190,15 +190,15 @@ def _form() -> dict[str, Any] | None:
             )
         c1, c2 = st.columns(2)
         with c1:
-            concern = st.selectbox("What is the concern?", _options("concern", _CONCERN), format_func=_CONCERN.get)
+            concern = st.selectbox("What is the concern?", _options("concern", _CONCERN), format_func=_CONCERN.__getitem__)
             relationship = st.selectbox(
-                "Who is the person suspected?", _options("suspect_relationship", _RELATIONSHIP), format_func=_RELATIONSHIP.get
+                "Who is the person suspected?", _options("suspect_relationship", _RELATIONSHIP), format_func=_RELATIONSHIP.__getitem__
             )
             investigation = st.selectbox(
-                "Police investigation", _options("investigation", _INVESTIGATION), format_func=_INVESTIGATION.get
+                "Police investigation", _options("investigation", _INVESTIGATION), format_func=_INVESTIGATION.__getitem__
             )
             raised_by = st.selectbox(
-                "Who raised the concern?", _options("raised_by", _RAISED_BY), format_func=_RAISED_BY.get,
+                "Who raised the concern?", _options("raised_by", _RAISED_BY), format_func=_RAISED_BY.__getitem__,
                 key="situation-raised_by",
             )
         with c2:
@@ -213,7 +213,7 @@ def _form() -> dict[str, Any] | None:
                 "Earlier concerns or referrals about this child", min_value=0, max_value=200, value=None, step=1
             )
             education = st.selectbox(
-                "Education", _options("education", _EDUCATION), format_func=_EDUCATION.get,
+                "Education", _options("education", _EDUCATION), format_func=_EDUCATION.__getitem__,
                 key="situation-education",
             )
         language = st.text_input(
@@ -229,7 +229,7 @@ def _form() -> dict[str, Any] | None:
             indicators = st.multiselect(
                 "Signs seen in the child",
                 list(_INDICATORS),
-                format_func=_INDICATORS.get,
+                format_func=_INDICATORS.__getitem__,
                 key="situation-indicators",
                 help="An infection, an injury to the genitals or a pregnancy under 13 is treated as "
                 "evidence of possible sexual abuse, whatever the child has said.",
@@ -243,11 +243,11 @@ def _form() -> dict[str, Any] | None:
                 )
                 suspect_sex = st.selectbox(
                     "Sex of the person suspected", _options("suspect_sex", _SUSPECT_SEX),
-                    format_func=_SUSPECT_SEX.get, key="situation-suspect_sex",
+                    format_func=_SUSPECT_SEX.__getitem__, key="situation-suspect_sex",
                 )
             with c2:
                 living = st.selectbox(
-                    "Where the child lives now", _options("living_arrangement", _LIVING), format_func=_LIVING.get,
+                    "Where the child lives now", _options("living_arrangement", _LIVING), format_func=_LIVING.__getitem__,
                     key="situation-living_arrangement",
                 )
                 placing_area = st.text_input(

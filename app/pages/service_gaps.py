@@ -11,18 +11,14 @@ Every figure names its year and source.
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import altair as alt
 import pandas as pd
 import streamlit as st
-from branca.element import MacroElement
-from jinja2 import Template
-from streamlit_folium import st_folium
 
 from pathways.gaps import GapReport, analyse
-from pathways.gaps.by_commissioner import gap_count, stages_of
+from pathways.gaps.by_commissioner import stages_of
 from pathways.gaps.commissioners import COMMISSIONERS
 from pathways.gaps.export import to_csv, to_excel
 from pathways.gaps.need import (
@@ -34,16 +30,23 @@ from pathways.gaps.need import (
 )
 from pathways.gaps.records import AreaGaps
 from pathways.gaps.status import (
-    COVERED,
-    COVERED_NOT_COMPILED,
     GAP_STATUSES,
     LIGHT_STATUSES,
-    NATIONAL_ONLY,
-    NO_RECORDS,
     NOT_COMPILED,
-    NOT_COVERED,
     STATUS_COLOURS,
-    cell_status,
+)
+from pathways.gaps.views import (
+    StatusCounts,
+    View,
+    areas_with_gaps,
+    cohort_rows,
+    figure,
+    rate_caption,
+    stage_rows,
+    status_counts,
+    table_rows,
+    view_label,
+    views,
 )
 from pathways.gaps.whatif import Hypothetical, what_if
 from services.guidance import guidance_path, load_guidance
@@ -52,296 +55,61 @@ from services.vocabulary import SERVICE_TYPES
 
 from .. import context
 from ..errors import Failed, shown
-from ..maps import ATTRIBUTION, LocalMap, _js_json, boundary_features, vendor_ready
-from ..render import h, md, small_print, type_name
+from ..gapmap import gap_map
+from ..render import md, small_print, type_name
 
-__all__ = ["render", "STATUS_COLOURS", "gap_rows", "WHAT_IF_KEY", "ALL_COMMISSIONERS"]
+__all__ = ["render", "gap_rows", "coloured_table", "counts_words", "WHAT_IF_KEY", "ALL_COMMISSIONERS"]
 
 #: Session key of the last what-if result (a commissioner's hypothetical, not a child's data).
 WHAT_IF_KEY = "service_gaps_what_if"
-
-# STATUS_COLOURS (pathways.gaps.status): the same words and colours in the tooltip, the table,
-# the chart and the Excel download; "Not compiled" has its own colour: it is not a gap.
-#: The nearest Streamlit Markdown colour to each, for the legend.
-_LEGEND = {COVERED: "green", COVERED_NOT_COMPILED: "green", NATIONAL_ONLY: "orange", NOT_COVERED: "red",
-           NO_RECORDS: "gray", NOT_COMPILED: "violet"}
-_GAP_COUNT = ("count", "all")
-_RATE = ("rate", "all")
-_NEED = ("need", "sexual_abuse")
 ALL_COMMISSIONERS = "All commissioners"
-#: Sequential blues for rates; grey where there is no figure to colour.
-_BLUES = ["#deebf7", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
-_NO_FIGURE = "#b1b4b6"
 
 
-def _choices(report: GapReport, commissioner: str | None = None) -> list[tuple[str, str]]:
-    model = report.model
-    if commissioner is not None:
-        mine = stages_of(report, [commissioner])
-        return [("count", commissioner), _RATE, _NEED] + [("stage", s) for s in mine]
-    return ([_GAP_COUNT, _RATE, _NEED]
-            + [("stage", s.id) for s in model.stages]
-            + [("cohort", c.id) for c in model.book.cohorts])
+def gap_rows(report: GapReport, view: View) -> pd.DataFrame:
+    """The table for the chosen view (:func:`pathways.gaps.views.table_rows`), as a table."""
+    return pd.DataFrame(table_rows(report, view))
 
 
-def _choice_label(report: GapReport, choice: tuple[str, str]) -> str:
-    kind, ident = choice
-    if kind == "count":
-        if ident != "all":
-            return f"Number of gaps {commissioners_for(report.model).name(ident)} commissions"
-        return "Number of gaps (stages and cohorts)"
-    if kind == "rate":
-        return "Local services per 10,000 children"
-    if kind == "need":
-        return "Sexual abuse identified at assessment, per 10,000 children"
-    if kind == "stage":
-        return f"Stage: {report.model.stage(ident).name}"
-    return f"For: {report.model.book.cohort(ident).name}"
-
-
-def _gap_count(area: AreaGaps, choice: tuple[str, str], report: GapReport) -> int:
-    return gap_count(report, area, None if choice[1] == "all" else choice[1])
-
-
-def _figure(area: AreaGaps, choice: tuple[str, str]) -> float | None:
-    """The number a rate view colours by: services or need per 10,000 children."""
-    if choice[0] == "rate":
-        return area.services_per_10k_children
-    value: float | None = (area.need or {}).get("per_10k_children")
-    return value
-
-
-def _no_figure_words(area: AreaGaps, choice: tuple[str, str]) -> str:
-    if choice[0] == "rate":
-        return "not compiled: no comparison"
-    need = area.need or {}
-    return SUPPRESSED_WORDS if need.get("suppressed") else "not published"
-
-
-def _bins(values: list[float]) -> list[float]:
-    """Upper edges of five quantile classes (the last is the maximum)."""
-    ordered = sorted(values)
-    if not ordered:
-        return []
-    return [ordered[min(len(ordered) - 1, (len(ordered) * k) // 5)] for k in range(1, 5)] + [ordered[-1]]
-
-
-def _rate_colour(value: float | None, edges: list[float]) -> str:
-    if value is None or not edges:
-        return _NO_FIGURE
-    for colour, edge in zip(_BLUES, edges):
-        if value <= edge:
-            return colour
-    return _BLUES[-1]
-
-
-def _status(area: AreaGaps, choice: tuple[str, str]) -> str:
-    return cell_status(area, choice[0], choice[1])
-
-
-def _compiled(area: AreaGaps) -> bool:
-    return area.compiled
-
-
-def gap_rows(report: GapReport, choice: tuple[str, str]) -> pd.DataFrame:
-    """The table for the chosen gap: one row per area, with the area's children, identified
-    need and services per 10,000 children beside it."""
-    rows = []
-    for a in report.areas:
-        row: dict[str, Any] = {"Area": a.name, "Code": a.code, "Region": a.region,
-                               "Coverage": "Compiled" if _compiled(a) else NOT_COMPILED}
-        if choice[0] == "stage":
-            stage = a.stages[choice[1]]
-            row["Status"] = _status(a, choice)
-            row["Services"] = stage.services
-            row["Services per 10,000 children"] = stage.services_per_10k_children
-            row["Nearest (km, average)"] = stage.nearest_km
-            row["Within 30 km"] = stage.share_within_km
-        elif choice[0] == "cohort":
-            cohort = a.cohorts[choice[1]]
-            row["Status"] = _status(a, choice)
-            row["Services"] = sum(s.services for s in cohort.stages.values())
-            row["Nearest (km, average)"] = cohort.nearest_km
-            row["Within 30 km"] = cohort.share_within_km
-        children, need = a.children or {}, a.need or {}
-        row["Children 0-17"] = children.get("count")
-        row["Identified need per 10,000"] = need.get("per_10k_children")
-        row["Identified need"] = need.get("text")
-        row["Local services per 10,000 children"] = a.services_per_10k_children
-        # Not compiled: the number of gaps is unknown, not zero.
-        if choice[0] == "count" and choice[1] != "all":
-            row["Gaps this body commissions"] = _gap_count(a, choice, report) if _compiled(a) else None
-        row["Stage gaps"] = len(a.gaps.stages) if _compiled(a) else None
-        row["Cohort gaps"] = len(a.gaps.cohorts) if _compiled(a) else None
-        row["Local records"] = a.data_quality.local_services
-        row["Not recently checked"] = a.data_quality.stale_share
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
-# -- the map ------------------------------------------------------------------------------
-
-class _Choropleth(MacroElement):
-    """Authorities filled by status; tooltips are escaped here and JSON-encoded safely."""
-
-    _template = Template(
-        """
-        {% macro script(this, kwargs) %}
-        (function () {
-            var data = {{ this.data }};
-            var layer = L.geoJSON(data, {
-                style: function (f) {
-                    return {color: "#0b0c0c", weight: 0.6, fillColor: f.properties.fill, fillOpacity: 0.75};
-                },
-                onEachFeature: function (f, l) { l.bindTooltip(f.properties.label, {sticky: true}); }
-            });
-            layer.addTo({{ this._parent.get_name() }});
-            {{ this._parent.get_name() }}.attributionControl.addAttribution({{ this.attribution }});
-        })();
-        {% endmacro %}
-        """
-    )
-
-    def __init__(self, features: list[dict[str, Any]]) -> None:
-        super().__init__()
-        self._name = "GapChoropleth"
-        self.data = _js_json({"type": "FeatureCollection", "features": features})
-        self.attribution = _js_json(h(ATTRIBUTION))
-
-
-@st.cache_data(show_spinner=False, max_entries=4)
-def _geometries(path: str, mtime_ns: int, codes: tuple[str, ...]) -> dict[str, dict[str, Any]]:
-    """Each authority's boundary (the app's shared reader), cached per file version."""
-    out = {}
-    for code in codes:
-        for feature in boundary_features(Path(path), [code], neighbours=False):
-            out[code] = feature["geometry"]
-    return out
-
-
-def _count_colour(n: int, top: int) -> str:
-    blues = ["#f3f2f1", "#c6dbef", "#9ecae1", "#6baed6", "#3182bd", "#08519c"]
-    if n == 0:
-        return blues[0]
-    return blues[min(len(blues) - 1, 1 + (n - 1) * (len(blues) - 1) // max(top, 1))]
-
-
-def _map(report: GapReport, choice: tuple[str, str]) -> None:
-    if not vendor_ready():
-        st.info("The map is not available because its files have not been installed. Run `make run` "
-                "(or `bash scripts/vendor.sh`) to install them. The table below has every figure the map would show.")
-        return
-    path = report.model.directory.geography.boundaries_path
-    try:
-        mtime = path.stat().st_mtime_ns
-    except OSError:
-        st.info("The area boundaries are missing, so there is no map; the table below has every figure.")
-        return
-    by_code = {a.code: a for a in report.areas}
-    codes = tuple(sorted(by_code))
-    features = []
-    top = max((_gap_count(a, choice, report) for a in report.areas if _compiled(a)), default=0) if choice[0] == "count" else 0
-    edges = _bins([v for a in report.areas if (v := _figure(a, choice)) is not None]) if choice[0] in ("rate", "need") else []
-    for code, geometry in _geometries(str(path), mtime, codes).items():
-        area = by_code[code]
-        if choice[0] == "count" and not _compiled(area):
-            fill, text = STATUS_COLOURS[NOT_COMPILED], f"{NOT_COMPILED} (local services not listed yet)"
-        elif choice[0] == "count":
-            n = _gap_count(area, choice, report)
-            fill, text = _count_colour(n, top), f"{n} gap{'s' if n != 1 else ''}"
-        elif choice[0] in ("rate", "need"):
-            value = _figure(area, choice)
-            fill = _rate_colour(value, edges)
-            text = f"{value:g} per 10,000 children" if value is not None else _no_figure_words(area, choice)
-        else:
-            text = _status(area, choice)
-            fill = STATUS_COLOURS[text]
-        features.append({"type": "Feature", "geometry": geometry,
-                         "properties": {"label": f"{h(area.name)}: {h(text)}", "fill": fill}})
-    fmap = LocalMap(location=[52.8, -1.6], zoom_start=6, tiles=None, control_scale=True)
-    fmap.options["max_zoom"] = 12
-    fmap.options["min_zoom"] = 5
-    _Choropleth(features).add_to(fmap)
-    fmap.fit_bounds([[49.9, -6.4], [55.8, 1.8]])
-    st_folium(fmap, key=f"gaps-map-{choice[0]}-{choice[1]}", height=520, use_container_width=True, returned_objects=[])
-    if choice[0] == "count":
-        st.markdown(f":{_LEGEND[NOT_COMPILED]}[■] {NOT_COMPILED}: local services not listed yet, so gaps are unknown")
-        small_print("Darker blue: more stages and cohorts without local cover. " + ATTRIBUTION + ".")
-    elif choice[0] in ("rate", "need"):
-        # Swatches carry their own words, dark on light and white on dark, so they read at AA contrast.
-        def swatch(fill: str, words: str, ink: str = "#0b0c0c") -> str:
-            return f"<span style='background:{fill};color:{ink};padding:0 .4em;margin-right:.3em'>{h(words)}</span>"
-
-        classes = "".join(swatch(c, f"up to {e:g}", "#ffffff" if i >= 3 else "#0b0c0c")
-                          for i, (c, e) in enumerate(zip(_BLUES, edges)))
-        grey = "not compiled (no comparison)" if choice[0] == "rate" else f"{SUPPRESSED_WORDS} or not published"
-        st.markdown(f"Per 10,000 children: {classes}{swatch(_NO_FIGURE, grey)}", unsafe_allow_html=True)
-        small_print(md(_rate_caption(report, choice) + " " + ATTRIBUTION + "."))
-    else:
-        st.markdown("  ".join(f":{_LEGEND[name]}[■] {name}" for name in STATUS_COLOURS))
-        small_print(ATTRIBUTION + ".")
-
-
-# -- sections -------------------------------------------------------------------------------
-
-def _rate_caption(report: GapReport, choice: tuple[str, str]) -> str:
-    """Which year and source a rate comes from, in one sentence."""
-    ctx = report_context(report.model)
-    england = ctx["england"]
-    year = (england["children"] or {}).get("year")
-    if choice[0] == "rate":
-        return (f"Local service records in this directory per 10,000 children aged 0-17 (ONS mid-{year} estimate); "
-                "only areas whose local services are compiled are coloured.")
-    need = england["need"]
-    return (f"Assessments ending with sexual abuse identified as a factor, average per 10,000 children a year, "
-            f"{need['years']} (years to 31 March; DfE, Characteristics of children in need; children: ONS mid-year "
-            f"estimates). England: {need['per_10k_children']:g}. Children assessed with the factor, not prevalence.")
-
-
-def _summary(report: GapReport, choice: tuple[str, str]) -> None:
-    compiled = [a for a in report.areas if _compiled(a)]
-    unknown = len(report.areas) - len(compiled)
+def _summary(report: GapReport, view: View) -> None:
+    unknown = sum(1 for a in report.areas if not a.compiled)
     not_yet = (f" **{unknown}** area{'s are' if unknown != 1 else ' is'} not compiled yet: only the statutory front door, "
-               "police and (where found) medical route are listed there, so their gaps are unknown and not counted.") if unknown else ""
-    if choice[0] == "count":
-        if choice[1] != "all":
+               "police, medical route and the support compiled for every area are listed there, so their gaps at the "
+               "other steps are unknown and not counted.") if unknown else ""
+    if view[0] == "count":
+        with_gaps, compiled = areas_with_gaps(report, view)
+        if view[1] != "all":
             book = commissioners_for(report.model)
-            mine = stages_of(report, [choice[1]])
-            with_gaps = sum(1 for a in compiled if _gap_count(a, choice, report))
-            st.markdown(f"**{book.name(choice[1])}** leads on: " + ", ".join(md(report.model.stage(s).name) for s in mine)
-                        + f". **{with_gaps} of {len(compiled)} compiled areas** have at least one of these steps "
+            mine = stages_of(report, [view[1]])
+            st.markdown(f"**{book.name(view[1])}** leads on: " + ", ".join(md(report.model.stage(s).name) for s in mine)
+                        + f". **{with_gaps} of {compiled} compiled areas** have at least one of these steps "
                         "without local cover in the directory." + not_yet)
             return
-        with_gaps = sum(1 for a in compiled if a.gaps.stages or a.gaps.cohorts)
-        st.markdown(f"**{with_gaps} of {len(compiled)} compiled areas** have at least one stage or cohort without "
+        st.markdown(f"**{with_gaps} of {compiled} compiled areas** have at least one stage or cohort without "
                     "local cover." + not_yet)
         return
-    if choice[0] in ("rate", "need"):
-        shown_n = sum(1 for a in report.areas if _figure(a, choice) is not None)
-        st.markdown(f"**{shown_n} of {len(report.areas)} areas** have a figure. " + md(_rate_caption(report, choice)))
+    if view[0] in ("rate", "need"):
+        shown_n = sum(1 for a in report.areas if figure(a, view) is not None)
+        st.markdown(f"**{shown_n} of {len(report.areas)} areas** have a figure. " + md(rate_caption(report, view)))
         return
-    if choice[0] == "stage":
+    if view[0] == "stage":
         book = commissioners_for(report.model)
-        a = book.stage(choice[1])
+        a = book.stage(view[1])
         also = f" (with {md(', '.join(book.name(c) for c in a.also))})" if a.also else ""
         st.markdown(f"Commissioned by **{md(book.name(a.commissioner))}**{also}: {md(a.why)} "
                     "(Home Office commissioning framework for child sexual abuse support, 2019, Annex A)")
-    st.markdown(" · ".join(status_counts(report, choice)))
+    st.markdown(" · ".join(counts_words(status_counts(report, view))))
     if unknown:
         small_print("Not compiled: only the statutory front door, police and (where found) medical route are listed "
                     "there, so a step without a listed service is unknown and not counted as a gap.")
 
 
-def status_counts(report: GapReport, choice: tuple[str, str]) -> list[str]:
+def counts_words(counts: StatusCounts) -> list[str]:
     """"**11** covered locally · ... · **147** not compiled (5 of them covered by a regional or
     statutory service at this step)": the not-compiled count is the same number everywhere."""
-    compiled = [a for a in report.areas if _compiled(a)]
-    unknown = len(report.areas) - len(compiled)
-    statuses = [_status(a, choice) for a in compiled]
-    out = [f"**{statuses.count(s)}** {s.lower()}" for s in STATUS_COLOURS if s not in (COVERED_NOT_COMPILED, NOT_COMPILED)]
-    covered_there = sum(1 for a in report.areas if not _compiled(a) and _status(a, choice) == COVERED_NOT_COMPILED)
-    also = f" ({covered_there} of them covered at this step by a regional or statutory service)" if covered_there else ""
-    out.append(f"**{unknown}** not compiled{also}")
+    out = [f"**{n}** {status.lower()}" for status, n in counts.by_status.items()]
+    also = (f" ({counts.covered_there} of them covered at this step by a regional or statutory service)"
+            if counts.covered_there else "")
+    out.append(f"**{counts.not_compiled}** not compiled{also}")
     return out
 
 
@@ -373,7 +141,7 @@ def _blank(decimals: int | None) -> Any:
     return fmt
 
 
-def _coloured(df: pd.DataFrame) -> Any:
+def coloured_table(df: pd.DataFrame) -> Any:
     """The table as shown: each status cell (and "Not compiled" coverage) in its legend colour,
     and a missing figure an empty cell (never "None"); the numbers stay numbers for sorting."""
     if df.empty:
@@ -383,7 +151,7 @@ def _coloured(df: pd.DataFrame) -> Any:
     return styler.map(_status_style, subset=columns) if columns else styler
 
 
-def _table(report: GapReport, choice: tuple[str, str]) -> pd.DataFrame:
+def _table(report: GapReport, choice: View) -> pd.DataFrame:
     df = gap_rows(report, choice)
     left, mid, right = st.columns([2, 2, 1])
     with left:
@@ -400,7 +168,7 @@ def _table(report: GapReport, choice: tuple[str, str]) -> pd.DataFrame:
     if only_gaps and "Status" in shown_df:
         shown_df = shown_df[shown_df["Status"].isin(GAP_STATUSES)]
     st.dataframe(
-        _coloured(shown_df),
+        coloured_table(shown_df),
         hide_index=True, placeholder="",
         width="stretch",
         column_config={
@@ -434,7 +202,9 @@ def _table(report: GapReport, choice: tuple[str, str]) -> pd.DataFrame:
 
 
 #: Every region gets its own label: none dropped for overlap, short enough for a phone.
-_REGION_AXIS = {"labelLimit": 150, "labelOverlap": False}
+def _region_axis() -> alt.Axis:
+    """Region names are long ("Yorkshire and The Humber"): show them whole."""
+    return alt.Axis(labelLimit=150, labelOverlap=False)
 #: Each bar this tall, so no label has to give way (and the chart fits a phone).
 _BAR_STEP = 30
 
@@ -442,7 +212,7 @@ _BAR_STEP = 30
 def _bars(data: pd.DataFrame, column: str, title: str, fmt: str) -> alt.LayerChart:
     """Horizontal bars by region, each with its region and its value written beside it."""
     base = alt.Chart(data).encode(
-        y=alt.Y("Region:N", sort="-x", title=None, axis=alt.Axis(**_REGION_AXIS)),
+        y=alt.Y("Region:N", sort="-x", title=None, axis=_region_axis()),
         x=alt.X(f"{column}:Q", title=title),
         tooltip=["Region", alt.Tooltip(f"{column}:Q", format=fmt)],
     )
@@ -451,7 +221,7 @@ def _bars(data: pd.DataFrame, column: str, title: str, fmt: str) -> alt.LayerCha
     return bars + values
 
 
-def _chart(df: pd.DataFrame, choice: tuple[str, str]) -> None:
+def _chart(df: pd.DataFrame, choice: View) -> None:
     if choice[0] in ("rate", "need"):
         column = "Local services per 10,000 children" if choice[0] == "rate" else "Identified need per 10,000"
         data = df.dropna(subset=[column]).groupby("Region", as_index=False)[column].median()
@@ -472,7 +242,7 @@ def _chart(df: pd.DataFrame, choice: tuple[str, str]) -> None:
         data = df.groupby(["Region", "Status"], as_index=False).size().rename(columns={"size": "Areas"})
         chart = alt.Chart(data).mark_bar().encode(
             x=alt.X("Areas:Q", stack="normalize", title="Share of areas", axis=alt.Axis(format="%")),
-            y=alt.Y("Region:N", title=None, axis=alt.Axis(**_REGION_AXIS)),
+            y=alt.Y("Region:N", title=None, axis=_region_axis()),
             color=alt.Color("Status:N", scale=alt.Scale(domain=list(STATUS_COLOURS), range=list(STATUS_COLOURS.values())),
                             legend=alt.Legend(orient="bottom", title=None, columns=1, labelLimit=260)),
             tooltip=["Region", "Status", "Areas"],
@@ -506,7 +276,7 @@ def _area_figures(report: GapReport, area: AreaGaps) -> None:
     small_print(" ".join(notes) + " " + md(MEASURE))
 
 
-def _neighbours(report: GapReport, area: AreaGaps, choice: tuple[str, str]) -> None:
+def _neighbours(report: GapReport, area: AreaGaps, choice: View) -> None:
     """The area beside its ten statistical neighbours: identified need and services per 10,000."""
     if not area.neighbours:
         st.info("No statistical neighbours are published for this area.")
@@ -538,7 +308,7 @@ def _neighbours(report: GapReport, area: AreaGaps, choice: tuple[str, str]) -> N
                f"(years to 31 March), per 10,000 children (ONS mid-year estimates); dashed line: England "
                f"{england['per_10k_children']:g}. Services: this directory's local records per 10,000 children "
                f"(ONS mid-{year}). Areas whose services are not compiled, and suppressed need figures, have no dot."))
-    st.dataframe(_coloured(rows[["name", "closeness", "need", "services"]].rename(columns={
+    st.dataframe(coloured_table(rows[["name", "closeness", "need", "services"]].rename(columns={
         "name": "Area", "closeness": "Closeness", "need": "Identified need", "services": "Local services"})),
         hide_index=True, placeholder="", width="stretch", column_config={"Area": st.column_config.TextColumn(pinned=True)})
 
@@ -562,7 +332,7 @@ def _while_families_wait(area: AreaGaps) -> None:
             "Helpline, parent support, Childline, and what to ask the GP or school.", icon=":material/schedule:")
 
 
-def _drill_down(report: GapReport, choice: tuple[str, str]) -> None:
+def _drill_down(report: GapReport, choice: View) -> None:
     names = {a.name: a for a in report.areas}
     pick = st.selectbox("Area", list(names), index=None, placeholder="Choose an area to see its gaps")
     if pick is None:
@@ -571,7 +341,7 @@ def _drill_down(report: GapReport, choice: tuple[str, str]) -> None:
     model = report.model
     st.markdown(f"#### {md(area.name)}")
     _area_figures(report, area)
-    if not _compiled(area):
+    if not area.compiled:
         st.info(f"**{NOT_COMPILED}.** Waymark lists only the statutory services for {md(area.name)} so far "
                 "(children's social care, the police and, where one was found, a medical route for a child). Other local services there "
                 "are not yet compiled, so a step without a listed service is unknown, not a gap.")
@@ -581,27 +351,15 @@ def _drill_down(report: GapReport, choice: tuple[str, str]) -> None:
         st.code("\n".join(area.statements), language=None, wrap_lines=True)
     else:
         st.success("Every stage and cohort has local cover in the directory's records.")
-    book = commissioners_for(model)
-    stages = pd.DataFrame([
-        {"Stage": model.stage(s).name, "Status": cell_status(area, "stage", s),
-         "Commissioner": book.name(v.commissioner),
-         "Local services": v.local_services, "Per 10,000 children": v.services_per_10k_children,
-         "National services": v.national_services, "Nearest (km)": v.nearest_km, "90% within (km)": v.p90_km,
-         "Waiting (weeks, median)": v.waiting_weeks}
-        for s, v in area.stages.items()
-    ])
-    cohorts = pd.DataFrame([
-        {"Who": model.book.cohort(c).name, "Status": cell_status(area, "cohort", c),
-         "Missing at": ", ".join(model.stage(s).name for s in c_cell.missing_stages)}
-        for c, c_cell in area.cohorts.items()
-    ])
+    stages = pd.DataFrame(stage_rows(report, area))
+    cohorts = pd.DataFrame(cohort_rows(report, area))
     left, right = st.columns(2)
     with left:
         st.markdown("**Stages**")
-        st.dataframe(_coloured(stages), hide_index=True, placeholder="", width="stretch")
+        st.dataframe(coloured_table(stages), hide_index=True, placeholder="", width="stretch")
     with right:
         st.markdown("**Who is covered**")
-        st.dataframe(_coloured(cohorts), hide_index=True, placeholder="", width="stretch")
+        st.dataframe(coloured_table(cohorts), hide_index=True, placeholder="", width="stretch")
     dq = area.data_quality
     if dq.local_services:
         small_print(f"{dq.stale} of {dq.local_services} local records are not confirmed with the organisation, "
@@ -673,7 +431,7 @@ def _what_if(report: GapReport) -> None:
     st.code("\n".join(result["summary"]), language=None, wrap_lines=True)
     if result["areas"]:
         model = report.model
-        st.dataframe(_coloured(pd.DataFrame([
+        st.dataframe(coloured_table(pd.DataFrame([
             {"Area": a["name"],
              "Stages closed": ", ".join(model.stage(s).name for s in a["closes"]["stages"]),
              "Cohorts closed": ", ".join(model.book.cohort(c).name for c in a["closes"]["cohorts"]),
@@ -724,12 +482,12 @@ def render() -> None:
                     help="Home Office commissioning framework for child sexual abuse support (2019), Annex A: "
                          "show only the steps one body leads on.")
     commissioner = None if pick == ALL_COMMISSIONERS else pick
-    choices = _choices(report, commissioner)
+    choices = views(report, commissioner)
     default = ("stage", "therapeutic_support") if ("stage", "therapeutic_support") in choices else choices[0]
-    choice = st.selectbox("Gap to show", choices, format_func=lambda c: _choice_label(report, c),
+    choice = st.selectbox("Gap to show", choices, format_func=lambda c: view_label(report, c),
                           index=choices.index(default))
     _summary(report, choice)
-    _map(report, choice)
+    gap_map(report, choice)
     st.subheader("Areas")
     df = _table(report, choice)
     st.subheader("By region")
