@@ -101,3 +101,20 @@ def iter_markdown(at: AppTest) -> Iterator[str]:
     for node in at.main:
         if getattr(node, "type", None) == "markdown":
             yield str(node.value)
+
+
+def button(at: AppTest, label: str, *, about: str | None = None):
+    """The button a reader would press: by its words (and, for repeated words such as
+    "Full details", by the service its tooltip names), not by its internal key."""
+    for b in at.button:
+        if plain(b.label) == label and (about is None or about in plain(b.help or "")):
+            return b
+    raise LookupError(f"no button {label!r}" + (f" about {about!r}" if about else ""))
+
+
+def labelled(widgets, label: str):
+    """The form field a reader would fill in, by its label."""
+    for w in widgets:
+        if w.label == label:
+            return w
+    raise LookupError(f"no field labelled {label!r}")

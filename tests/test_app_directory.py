@@ -10,7 +10,7 @@ import pytest
 from app.context import SELECTED_SERVICE
 from services.catalogue import NATIONAL_ONLY, PAGE_SIZE
 from services.directory import directories
-from tests.app_helpers import headings, page_test, plain, small_print, texts, warm
+from tests.app_helpers import button, headings, page_test, plain, small_print, texts, warm
 from tests.conftest import YORK, service, write_data_dir
 
 DETAIL_SECTIONS = [
@@ -27,7 +27,8 @@ PAGE = "directory"
 
 
 def open_buttons(at) -> list[str]:
-    return [plain(b.label) for b in at.button if b.key and b.key.startswith("open-")]  # labels are escaped Markdown
+    """The services listed on this page: each name is a button that opens its listing."""
+    return [plain(b.label) for b in at.button if b.help == "Open the full listing"]
 
 
 def test_lists_every_service_a_page_at_a_time(shipped_page):
@@ -38,8 +39,8 @@ def test_lists_every_service_a_page_at_a_time(shipped_page):
     assert f"{len(d.services)} services" in headings(at)
     assert len(open_buttons(at)) == min(PAGE_SIZE, len(d.services))
     names = list(open_buttons(at))
-    while not next(b for b in at.button if b.key == "directory-next").disabled:
-        next(b for b in at.button if b.key == "directory-next").click().run()
+    while not button(at, "Next page →").disabled:
+        button(at, "Next page →").click().run()
         names += open_buttons(at)
     # every service exactly once: national services first, then by name
     assert sorted(names) == sorted(s.name for s in d.services)
@@ -80,7 +81,7 @@ def test_filter_by_type_and_area(shipped_page):
 def test_opening_a_listing_puts_its_id_in_the_address_never_the_words(shipped_page):
     at = shipped_page
     at.text_input[0].input("CSAAC").run()
-    next(b for b in at.button if b.key == "open-york-csaac").click().run()
+    button(at, "Child sexual assault assessment service (CSAAS) at Acer House, York").click().run()
     assert dict(at.query_params) == {"service": "york-csaac"}  # an id: Back returns to the list
     assert "CSAAC" not in str(dict(at.query_params))
     h = headings(at)
@@ -96,7 +97,7 @@ def test_opening_a_listing_puts_its_id_in_the_address_never_the_words(shipped_pa
     assert not at.warning  # compiled from current pages this week: not "out of date"
     assert "Report a problem with this listing" in body
     # back to the list, with the search words still there
-    next(b for b in at.button if b.key == "directory-back").click().run()
+    button(at, "← Back to all services").click().run()
     assert "service" not in at.query_params
     assert "Directory of services" in headings(at) and open_buttons(at)
     assert at.text_input[0].value == "CSAAC"
@@ -109,10 +110,10 @@ def test_filters_and_page_are_in_the_address_and_survive_a_listing(shipped_page)
     at.checkbox[0].check().run()
     assert dict(at.query_params) == {"area": NATIONAL_ONLY, "checked": "1"}
     first = open_buttons(at)[0]
-    service_id = next(b.key for b in at.button if b.key and b.key.startswith("open-"))[len("open-"):]
-    next(b for b in at.button if b.key == f"open-{service_id}").click().run()
+    service_id = next(s.id for s in directories.get().services if s.name == first)
+    button(at, first).click().run()
     assert dict(at.query_params) == {"area": NATIONAL_ONLY, "checked": "1", "service": service_id}
-    next(b for b in at.button if b.key == "directory-back").click().run()
+    button(at, "← Back to all services").click().run()
     assert at.selectbox[0].value == NATIONAL_ONLY and at.checkbox[0].value is True
     assert open_buttons(at)[0] == first
 
@@ -134,7 +135,7 @@ def test_a_link_with_filters_and_a_page_opens_them(shipped_page):
 
 def test_the_next_page_is_in_the_address(shipped_page):
     at = shipped_page
-    next(b for b in at.button if b.key == "directory-next").click().run()
+    button(at, "Next page →").click().run()
     assert dict(at.query_params) == {"page": "2"}
     at.text_input[0].input("york").run()  # new words: page 1, and the words stay out of the address
     assert dict(at.query_params) == {}
@@ -176,13 +177,13 @@ def small(tmp_path: Path, monkeypatch):
     return page_test("directory").run()
 
 
-def _open(at, service_id):
-    next(b for b in at.button if b.key == f"open-{service_id}").click().run()
+def _open(at, name):
+    button(at, name).click().run()
     return at
 
 
 def test_fresh_verified_listing_has_no_warning_and_full_contacts(small):
-    at = _open(small, "fresh")
+    at = _open(small, "Fresh listing")
     assert not at.warning
     markdown = "\n".join(str(m.value) for m in at.markdown)
     assert "(tel:01904000000)" in markdown
@@ -194,7 +195,7 @@ def test_fresh_verified_listing_has_no_warning_and_full_contacts(small):
 
 
 def test_stale_listing_is_flagged(small):
-    at = _open(small, "old")
+    at = _open(small, "Old listing")
     assert any(plain(w.value).startswith("Last checked 1 Jan 2020: check with them first") for w in at.warning)
     report = [str(m.value) for m in at.markdown if "Report a problem" in str(m.value)]
     assert report and "(https://old.example.org)" in report[0]
@@ -202,7 +203,7 @@ def test_stale_listing_is_flagged(small):
 
 def test_unverified_listing_is_flagged(small):
     # Compiled recently but not confirmed with the organisation: one quiet line, no warning.
-    at = _open(small, "unchecked")
+    at = _open(small, "Unchecked listing")
     assert any(t.startswith("Compiled ") or t.startswith("From ") for t in small_print(at))
     assert not at.warning
     assert "not yet confirmed with the organisation" in texts(at)
@@ -210,7 +211,7 @@ def test_unverified_listing_is_flagged(small):
 
 def test_report_link_is_an_email_with_only_the_listing_in_it(small, monkeypatch):
     monkeypatch.setenv("WAYMARK_REPORT_EMAIL", "maintainers@example.org")
-    at = _open(small, "fresh")
+    at = _open(small, "Fresh listing")
     report = [str(m.value) for m in at.markdown if "Report a problem" in str(m.value)]
     assert report and "(mailto:maintainers@example.org?subject=Waymark%20listing%3A%20Fresh%20listing%20%28fresh%29)" in report[0]
 

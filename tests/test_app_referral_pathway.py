@@ -8,7 +8,7 @@ import pytest
 
 from app.pages.referral_pathway import FORM_FIELDS, PLAN_KEY, situation_from_form
 from pathways.situation import Situation
-from tests.app_helpers import headings, page_test, texts, warm
+from tests.app_helpers import button, headings, labelled, page_test, texts, warm
 from tests.conftest import YORK, service, write_data_dir
 
 #: The page these tests run (the ``shipped_page`` fixture, tests/conftest.py).
@@ -25,9 +25,9 @@ def fill(
     if suspect_age is not None:
         numbers["Age of the person suspected, if known"].set_value(suspect_age)
     if indicators:
-        at.multiselect(key="situation-indicators").set_value(list(indicators))
+        labelled(at.multiselect, "Signs seen in the child").set_value(list(indicators))
     if living:
-        at.selectbox(key="situation-living_arrangement").set_value(living)
+        labelled(at.selectbox, "Where the child lives now").set_value(living)
     if other_children is not None:
         numbers["Other children in contact with the person suspected (brothers, sisters, others)"].set_value(other_children)
     boxes = {t.label: t for t in at.text_input}
@@ -124,7 +124,7 @@ def test_bad_situations_get_a_message_naming_the_field(shipped_page, age, where,
 def test_clear_forgets_the_plan(shipped_page):
     at = fill(shipped_page, age=9, where="York")
     assert PLAN_KEY in at.session_state
-    next(b for b in at.button if b.key == "plan-clear").click().run()
+    button(at, "Clear the plan").click().run()
     assert PLAN_KEY not in at.session_state
     assert not any(h.startswith("Plan for") for h in headings(at))
 
@@ -218,10 +218,10 @@ def test_the_plan_opens_with_what_to_do_today(shipped_page):
 
 def test_the_family_questions_reach_the_plan(shipped_page):
     at = shipped_page
-    at.selectbox(key="situation-raised_by").set_value("gp")
-    at.selectbox(key="situation-education").set_value("home_educated")
-    at.selectbox(key="situation-suspect_sex").set_value("female")
-    at.text_input(key="situation-placing_area").input("Leeds")
+    labelled(at.selectbox, "Who raised the concern?").set_value("gp")
+    labelled(at.selectbox, "Education").set_value("home_educated")
+    labelled(at.selectbox, "Sex of the person suspected").set_value("female")
+    labelled(at.text_input, "Council that looks after the child").input("Leeds")
     at = fill(
         at, age=10, where="York", concern="signs_only", relationship="parent", living="foster_care",
         flags=("domestic_abuse", "honour_based_abuse", "child_is_parent", "suspect_has_contact", "multiple_suspects"),
@@ -241,7 +241,7 @@ def test_the_family_questions_reach_the_plan(shipped_page):
 
 
 def test_an_unknown_placing_council_is_named(shipped_page):
-    shipped_page.text_input(key="situation-placing_area").input("Narnia")
+    labelled(shipped_page.text_input, "Council that looks after the child").input("Narnia")
     at = fill(shipped_page, age=10, where="York")
     assert not at.exception
     assert any("placing_area: 'Narnia'" in w.value.replace("\\", "") for w in at.warning), [w.value for w in at.warning]

@@ -184,7 +184,7 @@ def test_directory_list_listing_and_maintainer_notes(server, session):
         code = page.locator("[data-testid=stCode]").inner_text()
         assert "javascript:alert('refused-url')" in code and "<script>alert('phone')</script>" in code
         assert_clean(page, requests, dialogs, "Directory maintainer notes")
-        page.locator(".st-key-open-hostile-script button").first.click()
+        page.get_by_role("button", name="Safe House").first.click()  # the <script> name, shown as text
         wait_for_app(page)
         page.get_by_role("heading", name="During a police investigation").wait_for()
         body = page.inner_text("body")

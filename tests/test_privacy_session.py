@@ -200,7 +200,7 @@ def test_stale_listings_are_flagged_on_find_support_directory_and_plan(monkeypat
     from pathways.planner import make_plan
     from pathways.render import render_markdown
     from services.directory import directories
-    from tests.app_helpers import page_test, texts, warm
+    from tests.app_helpers import button, page_test, texts, warm
 
     monkeypatch.delenv("WAYMARK_DATA", raising=False)
     warm()
@@ -226,7 +226,7 @@ def test_stale_listings_are_flagged_on_find_support_directory_and_plan(monkeypat
     at = page_test("directory").run()
     body = texts(at)
     while True:  # the directory is paged: read every page
-        nxt = next(b for b in at.button if b.key == "directory-next")
+        nxt = button(at, "Next page →")
         if nxt.disabled:
             break
         nxt.click().run()
