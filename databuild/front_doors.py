@@ -19,7 +19,6 @@ from .rows import (
     slug,
     source_page,
     text_of,
-    unknown_keys,
     url_of,
 )
 
@@ -42,22 +41,9 @@ def front_doors(
     councils: Mapping[str, Council], research: Research, ref: Mapping[str, Any], remaps: Mapping[str, str],
     skip: set[str], problems: list[Problem], notes: list[str],
 ) -> list[dict[str, Any]]:
-    rows: dict[str, Any] = {}
-    for row in research.rows:
-        if not isinstance(row, dict):
-            problems.append(Problem(research.label, line_of(row), "authorities", "each entry must be a mapping"))
-            continue
-        unknown_keys(row, _FRONT_DOOR_KEYS, research.label, problems)
-        gss = str(row.get("gss") or "").strip()
-        code = remaps.get(gss, gss)
-        if code not in councils:
-            problems.append(Problem(research.label, line_of(row), "gss",
-                                    f"{gss!r} is not one of England's 153 children's services authorities"))
-            continue
-        if code in rows:
-            problems.append(Problem(research.label, line_of(row), "gss", f"{code} is listed twice (first at line {line_of(rows[code])})"))
-            continue
-        rows[code] = row
+    rows = research.keyed_rows("authorities", "gss", _FRONT_DOOR_KEYS, lambda gss: remaps.get(gss, gss),
+                               councils.__contains__,
+                               "is not one of England's 153 children's services authorities", problems)
     tried = {remaps.get(str(r.get("gss")), str(r.get("gss"))): text_of(r, "tried", "notes", "note")
              for r in research.not_found if isinstance(r, dict)}
     report_route = ref["national_routes"]["report_to_council"]

@@ -11,7 +11,7 @@ from services.links import link_problem
 
 from .reference import Council, Force
 from .research import Research
-from .rows import date_of, dated_by_of, line_of, name_list, slug, source_page, text_of, unknown_keys, url_of
+from .rows import date_of, dated_by_of, name_list, slug, source_page, text_of, url_of
 
 __all__ = ["police", "pfa_of"]
 
@@ -36,21 +36,8 @@ def police(
     forces: Mapping[str, Force], councils: Mapping[str, Council], research: Research, ref: Mapping[str, Any],
     skip: set[str], problems: list[Problem], notes: list[str],
 ) -> list[dict[str, Any]]:
-    rows: dict[str, Any] = {}
-    for row in research.rows:
-        if not isinstance(row, dict):
-            problems.append(Problem(research.label, line_of(row), "forces", "each entry must be a mapping"))
-            continue
-        unknown_keys(row, _POLICE_KEYS, research.label, problems)
-        pfa = str(row.get("pfa") or "").strip()
-        if pfa not in forces:
-            problems.append(Problem(research.label, line_of(row), "pfa",
-                                    f"{pfa!r} is not an English police force area code in the ONS lookup"))
-            continue
-        if pfa in rows:
-            problems.append(Problem(research.label, line_of(row), "pfa", f"{pfa} is listed twice (first at line {line_of(rows[pfa])})"))
-            continue
-        rows[pfa] = row
+    rows = research.keyed_rows("forces", "pfa", _POLICE_KEYS, str, forces.__contains__,
+                               "is not an English police force area code in the ONS lookup", problems)
     tried = {str(r.get("pfa")): text_of(r, "tried", "notes", "note") for r in research.not_found if isinstance(r, dict)}
     pfa_ref = ref["police_force_areas"]
     numbers = ref["national_routes"]["police_numbers"]
@@ -75,7 +62,7 @@ def police(
                                        ["name", "organization"] + ([] if report and not report_is_news else ["url"]),
                                        date_of(row, "updated", label, problems),
                                        None if report else dated_by_of(row, label, problems)))
-        if report:
+        if report and row:
             # The force's own page telling the public how to report: the family's link, unless
             # it is a news item (then a source for the numbers, and the force's site is the link).
             sources.append(source_page(report, text_of(row, "report_title"), research.compiled,

@@ -9,6 +9,7 @@ the build then makes what it can from the reference tables alone.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 from services.errors import DataFileError, Problem
 from services.yamlio import load_yaml
 
-from .rows import key_line
+from .rows import key_line, line_of, unknown_keys
 
 __all__ = ["Research", "read_research"]
 
@@ -35,6 +36,31 @@ class Research:
     not_found: list[Any] = field(default_factory=list)
     present: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def keyed_rows(self, section: str, key: str, known_keys: set[str], code_of: Callable[[str], str],
+                   is_known: Callable[[str], bool], unknown: str, problems: list[Problem]) -> dict[str, Any]:
+        """The rows by their code (``code_of`` the ``key`` field, e.g. a merged council's
+        successor), each a mapping with known keys, a known code and listed once; a row that
+        is not becomes a problem naming its line, and the rest still build.
+
+        ``unknown`` says what the code should have been, after the code itself."""
+        rows: dict[str, Any] = {}
+        for row in self.rows:
+            if not isinstance(row, dict):
+                problems.append(Problem(self.label, line_of(row), section, "each entry must be a mapping"))
+                continue
+            unknown_keys(row, known_keys, self.label, problems)
+            given = str(row.get(key) or "").strip()
+            code = code_of(given)
+            if not is_known(code):
+                problems.append(Problem(self.label, line_of(row), key, f"{given!r} {unknown}"))
+                continue
+            if code in rows:
+                problems.append(Problem(self.label, line_of(row), key,
+                                        f"{code} is listed twice (first at line {line_of(rows[code])})"))
+                continue
+            rows[code] = row
+        return rows
 
 
 def read_research(path: Path, label: str, list_keys: tuple[str, ...], problems: list[Problem],

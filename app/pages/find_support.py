@@ -52,6 +52,18 @@ QUERY_KEY = "find_support_query"
 #: Session key counting searches, so the page can scroll to each new answer once.
 _SEARCHES = "find_support_searches"
 
+#: The family's situation as ticks: (what they tick, what it changes, its field).
+_TICKS = (
+    ("We have not told anyone yet",
+     "Shows only services you can go to before anyone has reported anything.", "not-told"),
+    ("We are in a police investigation",
+     "Shows first the services that say they carry on during one.", "investigation"),
+    ("The person we worry about lives with us",
+     "Shows how to ask for help safely. Nothing you tick is kept.", "lives-with"),
+    ("Images of my child were shared online",
+     "Images or videos of your child shared online: how to get them taken down and who to tell.", "images"),
+)
+
 _AGES = [None, *range(0, 18)]
 
 
@@ -120,26 +132,8 @@ def _form() -> None:
         )
         st.selectbox("The child's age", _AGES, format_func=_age_label, index=0, key=_K["age"])
         st.markdown("**Tick any that apply**")
-        st.checkbox(
-            "We have not told anyone yet",
-            help="Shows only services you can go to before anyone has reported anything.",
-            key=_K["not-told"],
-        )
-        st.checkbox(
-            "We are in a police investigation",
-            help="Shows first the services that say they carry on during one.",
-            key=_K["investigation"],
-        )
-        st.checkbox(
-            "The person we worry about lives with us",
-            help="Shows how to ask for help safely. Nothing you tick is kept.",
-            key=_K["lives-with"],
-        )
-        st.checkbox(
-            "Images of my child were shared online",
-            help="Images or videos of your child shared online: how to get them taken down and who to tell.",
-            key=_K["images"],
-        )
+        for label, why, key in _TICKS:
+            st.checkbox(label, help=why, key=_K[key])
         with st.expander("More choices (optional)"):
             st.checkbox(
                 "Only services I can contact myself",
