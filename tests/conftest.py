@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ ISLINGTON = "E09000019"
 
 
 def service(id: str, **fields: Any) -> dict[str, Any]:
-    """A minimal valid service record; override any field."""
+    """A minimal valid service record, checked today (so never out of date); override any field."""
     record: dict[str, Any] = {
         "id": id,
         "name": id.replace("-", " ").title(),
@@ -26,7 +27,7 @@ def service(id: str, **fields: Any) -> dict[str, Any]:
         "service_areas": [YORK],
         "service_types": ["therapeutic"],
         "source": "test fixture",
-        "last_verified": "2026-01-01",
+        "last_verified": dt.date.today().isoformat(),
         "verified": True,
         "min_age": 0,
         "max_age": 17,

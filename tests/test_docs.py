@@ -88,3 +88,13 @@ def test_every_key_the_commands_print_is_documented():
     keys = set(plan) | set(plan["area"]) | {k for step in plan["steps"] for k in step} | set(search) \
         | set(search["place"]) | set(search["place"]["area"]) | {k for s in services for k in s}
     assert keys - documented == set(), f"undocumented keys in the JSON: {sorted(keys - documented)}"
+
+
+def test_every_path_the_architecture_page_names_exists():
+    """docs/ARCHITECTURE.md is where a newcomer starts: a module it names must be there."""
+    text = (DOCS / "ARCHITECTURE.md").read_text(encoding="utf-8")
+    named = set(re.findall(r"`((?:app|services|pathways|databuild|benchmarks|data|docs|tests)/[\w./<>*-]+)`", text))
+    concrete = {p.rstrip("/") for p in named if not re.search(r"[<>*]", p)}
+    assert len(concrete) > 20  # the page names its modules
+    missing = sorted(p for p in concrete if not (ROOT / p).exists())
+    assert not missing, f"docs/ARCHITECTURE.md names paths that do not exist: {missing}"

@@ -32,3 +32,17 @@ def test_the_runtime_never_imports_the_build_code(top):
     assert files
     offenders = [str(f.relative_to(ROOT)) for f in files if "databuild" in _imported(f)]
     assert offenders == []
+
+
+@pytest.mark.parametrize("top, forbidden", [
+    ("services", {"pathways", "app", "streamlit", "benchmarks"}),
+    ("pathways", {"app", "streamlit", "benchmarks"}),
+    ("app", {"benchmarks"}),
+])
+def test_each_layer_imports_only_the_layers_below_it(top, forbidden):
+    """services knows nothing of plans or pages; pathways nothing of pages: so the CLIs and
+    the ORUK API answer exactly what the app does, without Streamlit."""
+    files = sorted((ROOT / top).rglob("*.py"))
+    assert files
+    offenders = {str(f.relative_to(ROOT)): sorted(_imported(f) & forbidden) for f in files}
+    assert {f: names for f, names in offenders.items() if names} == {}

@@ -80,7 +80,7 @@ def _summary(report: GapReport, view: View) -> None:
         if view[1] != "all":
             book = commissioners_for(report.model)
             mine = stages_of(report, [view[1]])
-            st.markdown(f"**{book.name(view[1])}** leads on: " + ", ".join(md(report.model.stage(s).name) for s in mine)
+            st.markdown(f"**{md(book.name(view[1]))}** leads on: " + ", ".join(md(report.model.stage(s).name) for s in mine)
                         + f". **{with_gaps} of {compiled} compiled areas** have at least one of these steps "
                         "without local cover in the directory." + not_yet)
             return
@@ -259,7 +259,7 @@ def _area_figures(report: GapReport, area: AreaGaps) -> None:
         small_print(md(f"ONS mid-{children['year']} estimate" if children else "No ONS estimate for this area."))
     with mid:
         rate = need.get("per_10k_children")
-        st.metric(f"Sexual abuse identified at assessment, {need.get('years') or '-'}",
+        st.metric(md(f"Sexual abuse identified at assessment, {need.get('years') or '-'}"),
                   f"{rate:g} per 10,000" if rate is not None else (SUPPRESSED_WORDS if need.get("suppressed") else "not computed"))
         small_print(md(need.get("text") or "no published figures") + ". DfE, Characteristics of children in need.")
     with right:
@@ -478,7 +478,7 @@ def render() -> None:
         st.warning(f"{len(problems)} row(s) of the commissioning statistics could not be used and are left out "
                    f"(first: {md(problems[0])}). The other figures are shown.")
     pick = st.radio("Who commissions it", [ALL_COMMISSIONERS, *COMMISSIONERS], horizontal=True,
-                    format_func=lambda c: c if c == ALL_COMMISSIONERS else book.name(c),
+                    format_func=lambda c: c if c == ALL_COMMISSIONERS else md(book.name(c)),
                     help="Home Office commissioning framework for child sexual abuse support (2019), Annex A: "
                          "show only the steps one body leads on.")
     commissioner = None if pick == ALL_COMMISSIONERS else pick
