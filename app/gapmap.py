@@ -25,7 +25,7 @@ from pathways.gaps.status import (
     NOT_COVERED,
     STATUS_COLOURS,
 )
-from pathways.gaps.views import View, figure, gaps_in, no_figure_words, quantile_edges, rate_caption, view_status
+from pathways.gaps.views import View, map_cells, quantile_edges, rate_caption
 
 from .maps import ATTRIBUTION, LocalMap, boundary_features, js_json, vendor_ready
 from .render import h, md, small_print
@@ -108,27 +108,22 @@ def gap_map(report: GapReport, view: View) -> None:
     except OSError:
         st.info("The area boundaries are missing, so there is no map; the table below has every figure.")
         return
-    by_code = {a.code: a for a in report.areas}
-    codes = tuple(sorted(by_code))
+    names = {a.code: a.name for a in report.areas}
+    cells = map_cells(report, view)
+    numbers = [c.value for c in cells.values() if c.value is not None]
+    top = int(max(numbers, default=0))
+    edges = quantile_edges(numbers) if view[0] in ("rate", "need") else []
     features = []
-    top = max((gaps_in(report, a, view) for a in report.areas if a.compiled), default=0) if view[0] == "count" else 0
-    edges = quantile_edges([v for a in report.areas if (v := figure(a, view)) is not None]) if view[0] in ("rate", "need") else []
-    for code, geometry in _geometries(str(path), mtime, codes).items():
-        area = by_code[code]
-        if view[0] == "count" and not area.compiled:
-            fill, text = STATUS_COLOURS[NOT_COMPILED], f"{NOT_COMPILED} (local services not listed yet)"
+    for code, geometry in _geometries(str(path), mtime, tuple(sorted(cells))).items():
+        cell = cells[code]
+        if cell.status is not None:
+            fill = STATUS_COLOURS[cell.status]
         elif view[0] == "count":
-            n = gaps_in(report, area, view)
-            fill, text = _count_colour(n, top), f"{n} gap{'s' if n != 1 else ''}"
-        elif view[0] in ("rate", "need"):
-            value = figure(area, view)
-            fill = _rate_colour(value, edges)
-            text = f"{value:g} per 10,000 children" if value is not None else no_figure_words(area, view)
+            fill = _count_colour(int(cell.value or 0), top)
         else:
-            text = view_status(area, view)
-            fill = STATUS_COLOURS[text]
+            fill = _rate_colour(cell.value, edges)
         features.append({"type": "Feature", "geometry": geometry,
-                         "properties": {"label": f"{h(area.name)}: {h(text)}", "fill": fill}})
+                         "properties": {"label": f"{h(names[code])}: {h(cell.text)}", "fill": fill}})
     fmap = LocalMap(location=[52.8, -1.6], zoom_start=6, tiles=None, control_scale=True)
     fmap.options["max_zoom"] = 12
     fmap.options["min_zoom"] = 5

@@ -177,7 +177,7 @@ def contact_lines(service: Service, *, public_only: bool = False) -> list[str]:
             continue
         lines.append(phone_line(phone))
     if public_only and has_professionals_line(service):
-        lines.append("Professionals have a separate line")
+        lines.append("Professionals have a separate line (in a practitioner's plan on the Referral pathway)")
     url = service.url or (service.organization.url if service.organization else None)
     if url and safe_href(url):
         lines.append(f"Website: {md_link(_display_url(url), url)}")

@@ -202,13 +202,18 @@ def search(
 _ENGLAND = Place("England", 52.56, -1.46, None, "country")
 
 
-def national_services(directory: Directory, filters: SearchFilters = SearchFilters()) -> list[Service]:
-    """National services only (helplines, 999, national programmes), in type order.
+def national_hits(directory: Directory, filters: SearchFilters = SearchFilters()) -> list[Hit]:
+    """National services only (helplines, 999, national programmes), in type order, as hits.
 
-    For pages that list help before anyone has typed a place; reads the index, so only
-    the national records are built.
+    For pages that list help before anyone has typed a place (or when the place is not
+    found); reads the index, so only the national records are built.
     """
-    return [hit.service for hit in search(directory, _ENGLAND, filters)]
+    return search(directory, _ENGLAND, filters)
+
+
+def national_services(directory: Directory, filters: SearchFilters = SearchFilters()) -> list[Service]:
+    """The services of :func:`national_hits`."""
+    return [hit.service for hit in national_hits(directory, filters)]
 
 
 def _speaks(service: Service, wanted: str) -> bool:

@@ -118,3 +118,34 @@ def labelled(widgets, label: str):
         if w.label == label:
             return w
     raise LookupError(f"no field labelled {label!r}")
+
+
+def fill_situation(
+    at, *, age=None, where="", concern=None, investigation=None, flags=(), other_children=None,
+    indicators=(), suspect_age=None, living=None, relationship=None,
+):
+    """Fill in the Referral pathway form as a practitioner would, and make the plan."""
+    numbers = {n.label: n for n in at.number_input}
+    if age is not None:
+        numbers["Child's age (0 to 17)"].set_value(age)
+    if suspect_age is not None:
+        numbers["Age of the person suspected, if known"].set_value(suspect_age)
+    if indicators:
+        labelled(at.multiselect, "Signs seen in the child").set_value(list(indicators))
+    if living:
+        labelled(at.selectbox, "Where the child lives now").set_value(living)
+    if other_children is not None:
+        numbers["Other children in contact with the person suspected (brothers, sisters, others)"].set_value(other_children)
+    boxes = {t.label: t for t in at.text_input}
+    boxes["Where the child lives: postcode, town or local authority"].input(where)
+    selects = {s.label: s for s in at.selectbox}
+    if concern:
+        selects["What is the concern?"].set_value(concern)
+    if investigation:
+        selects["Police investigation"].set_value(investigation)
+    if relationship:
+        selects["Who is the person suspected?"].set_value(relationship)
+    for flag in flags:
+        at.checkbox(key=f"situation-{flag}").check()
+    next(b for b in at.get("form_submit_button") if b.label == "Make the plan").click()
+    return at.run()

@@ -7,7 +7,19 @@ from pathlib import Path
 
 import pytest
 
-from tests.app_helpers import app_test, button, card_names, headings, outline, page_test, plain, section, texts, warm
+from tests.app_helpers import (
+    app_test,
+    button,
+    card_names,
+    fill_situation,
+    headings,
+    outline,
+    page_test,
+    plain,
+    section,
+    texts,
+    warm,
+)
 from tests.conftest import service, write_data_dir
 
 YOURSELF = "Support you can contact yourself"
@@ -313,6 +325,9 @@ def test_full_details_opens_the_directory_listing(monkeypatch):
     assert h[0] == "Directory of services"
     assert "Child sexual assault assessment service (CSAAS) at Acer House, York" in h
     assert "During a police investigation" in h
+    assert "service" not in at.query_params  # which area was searched stays out of the address
+    button(at, "← Back to all services").click().run()
+    assert "Services" in headings(at)
 
 
 def test_long_lists_start_short_and_show_more_on_request(tmp_path: Path, monkeypatch):
@@ -368,9 +383,13 @@ def test_a_professionals_line_is_never_offered_to_a_family(tmp_path: Path, monke
     names, call = _call(at)
     assert "01904 551900" in call and names[0] == "Children's social care (York front door)"
     assert "01904 999000" not in texts(at)
-    # practitioners see both on the Directory's listing, the second labelled
+    # nor on the Directory's listing, which families open too: it says there is one
     listing = page_test("directory")
     listing.query_params["service"] = "york-door"
     listing.run()
     body = "\n".join(str(m.value) for m in listing.markdown).replace("\\", "")
-    assert "01904 551900" in body and "01904 999000" in body and "for professionals only" in body
+    assert "01904 551900" in body and "01904 999000" not in body and "Professionals have a separate line" in body
+    # a practitioner's plan gives it, labelled
+    plan = fill_situation(page_test("referral_pathway").run(), age=9, where="York")
+    text = "\n".join(str(m.value) for m in plan.markdown).replace("\\", "")
+    assert "01904 999000" in text and "for professionals only" in text

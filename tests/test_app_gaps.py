@@ -13,6 +13,7 @@ from pathways.gaps.status import (
     NO_RECORDS,
     NOT_COMPILED,
     NOT_COVERED,
+    STATUS_COLOURS,
     cell_status,
 )
 from services.directory import directories
@@ -156,3 +157,24 @@ def test_an_area_whose_therapy_wait_is_long_or_unknown_says_what_helps_meanwhile
     at.selectbox[1].set_value("York").run()
     info = " ".join(i.value for i in at.info).replace("\\", "")
     assert "While families wait for therapy" in info and "six months" in info
+
+
+def test_the_map_never_shows_an_unknown_gap_count_as_none(shipped_page):
+    """An area whose local services are not compiled is "not compiled" on the gap-count map,
+    never "0 gaps"; in a rate view an area without a figure says why, and a stage view
+    names each area's status."""
+    from pathways.gaps.views import GAP_COUNT, RATE, map_cells
+
+    report = analyse(directories.get())
+    counts = map_cells(report, GAP_COUNT)
+    assert set(counts) == {a.code for a in report.areas}
+    for area in report.areas:
+        cell = counts[area.code]
+        if area.compiled:
+            assert cell.status is None and cell.text == f"{int(cell.value)} gap{'s' if cell.value != 1 else ''}"
+        else:
+            assert cell.status == NOT_COMPILED and cell.value is None and "gap" not in cell.text
+    rates = map_cells(report, RATE)
+    assert any(c.value is None and c.text for c in rates.values())
+    stage = map_cells(report, ("stage", "therapeutic_support"))
+    assert {c.status for c in stage.values()} <= set(STATUS_COLOURS)

@@ -69,7 +69,7 @@ def test_map_colours_by_rate_with_year_and_source(page, choice, words):
 def test_an_area_beside_its_neighbours(page):
     at = page
     _area(at, "York")
-    metrics = {m.label: m.value for m in at.metric}
+    metrics = {plain(m.label): m.value for m in at.metric}  # labels are escaped Markdown
     assert metrics["Children aged 0-17"] == "34,758"
     assert metrics["Sexual abuse identified at assessment, 2023-2025"] == "10.4 per 10,000"
     all_text = texts(at)
@@ -84,7 +84,7 @@ def test_an_area_beside_its_neighbours(page):
 def test_an_area_not_compiled_says_why_there_is_no_service_rate(page):
     at = page
     _area(at, "Cumberland")
-    metrics = {m.label: m.value for m in at.metric}
+    metrics = {plain(m.label): m.value for m in at.metric}
     assert metrics["Local services per 10,000 children"] == "no comparison"
     assert metrics["Sexual abuse identified at assessment, 2024-2025"].endswith("per 10,000")
     text = texts(at)

@@ -9,40 +9,11 @@ import pytest
 from app.pages.referral_pathway import FORM_FIELDS, PLAN_KEY, situation_from_form
 from pathways.situation import Situation
 from tests.app_helpers import button, headings, labelled, page_test, texts, warm
+from tests.app_helpers import fill_situation as fill
 from tests.conftest import YORK, service, write_data_dir
 
 #: The page these tests run (the ``shipped_page`` fixture, tests/conftest.py).
 PAGE = "referral_pathway"
-
-
-def fill(
-    at, *, age=None, where="", concern=None, investigation=None, flags=(), other_children=None,
-    indicators=(), suspect_age=None, living=None, relationship=None,
-):
-    numbers = {n.label: n for n in at.number_input}
-    if age is not None:
-        numbers["Child's age (0 to 17)"].set_value(age)
-    if suspect_age is not None:
-        numbers["Age of the person suspected, if known"].set_value(suspect_age)
-    if indicators:
-        labelled(at.multiselect, "Signs seen in the child").set_value(list(indicators))
-    if living:
-        labelled(at.selectbox, "Where the child lives now").set_value(living)
-    if other_children is not None:
-        numbers["Other children in contact with the person suspected (brothers, sisters, others)"].set_value(other_children)
-    boxes = {t.label: t for t in at.text_input}
-    boxes["Where the child lives: postcode, town or local authority"].input(where)
-    selects = {s.label: s for s in at.selectbox}
-    if concern:
-        selects["What is the concern?"].set_value(concern)
-    if investigation:
-        selects["Police investigation"].set_value(investigation)
-    if relationship:
-        selects["Who is the person suspected?"].set_value(relationship)
-    for flag in flags:
-        at.checkbox(key=f"situation-{flag}").check()
-    next(b for b in at.get("form_submit_button") if b.label == "Make the plan").click()
-    return at.run()
 
 
 def test_form_asks_for_every_situation_field():
@@ -248,13 +219,16 @@ def test_an_unknown_placing_council_is_named(shipped_page):
     assert PLAN_KEY not in at.session_state
 
 
-def test_new_labels_are_short_enough_for_a_phone():
-    """Labels are read at 360 px: the new questions keep to a few words."""
+def test_new_questions_are_on_the_form_and_short_enough_for_a_phone(shipped_page):
+    """Labels are read at 360 px: the questions added for issue 23 keep to a few words."""
     from app.pages import referral_pathway as page
 
+    at = shipped_page
+    on_form = {w.label for w in [*at.text_input, *at.number_input, *at.selectbox, *at.multiselect, *at.checkbox]}
     labels = ["Who raised the concern?", "Education", "Sex of the person suspected", "Council that looks after the child"]
     labels += [page._FLAGS[f] for f in ("domestic_abuse", "honour_based_abuse", "child_is_parent", "mental_health_concern")]
     labels += [page._MORE_FLAGS[f] for f in ("suspect_has_contact", "multiple_suspects")]
+    assert set(labels) <= on_form, sorted(set(labels) - on_form)
     assert all(len(label) <= 45 for label in labels), [x for x in labels if len(x) > 45]
 
 

@@ -226,7 +226,8 @@ def test_validate_caps_a_flood_of_warnings(data_dir):
     assert len([line for line in everything.stderr.splitlines() if line.startswith("warning:")]) == 120
 
 
-def test_shipped_data_has_no_source_warnings():
+def test_shipped_data_validates():
+    """The shipped data loads without a problem. (Its source warnings depend on the day:
+    tests/test_national_support.py checks there were none on the day it was compiled.)"""
     out = run_cli("validate")
-    assert out.returncode == 0, out.stdout
-    assert "warning:" not in out.stderr, out.stderr
+    assert out.returncode == 0, out.stdout + out.stderr

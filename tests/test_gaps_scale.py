@@ -7,8 +7,6 @@ directory; the analysis itself must stay under 2 s).
 
 from __future__ import annotations
 
-import time
-
 import pytest
 
 from databuild.synth import generate
@@ -35,11 +33,8 @@ def national():
 @pytest.mark.slow
 def test_every_area_and_consistent_numbers(national):
     model = gap_model(national)
-    start = time.perf_counter()
-    report = analyse(national)
-    elapsed = time.perf_counter() - start
+    report = analyse(national)  # its speed is measured by benchmarks.gaps_ratio, not asserted here
     assert len(report.areas) == 153
-    assert elapsed < 10  # generous on a shared 2-core machine; see the benchmark below
     national_covers = {s.id: s.national_covers for s in model.stages}
     for area in (a.to_dict() for a in report.areas):
         for stage, v in area["stages"].items():

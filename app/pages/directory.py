@@ -56,16 +56,21 @@ def _area_names(service: Service, geography) -> list[str]:
 #: Query parameters: non-personal ids only (never the search words).
 Q_SERVICE, Q_PAGE, Q_TYPE, Q_AREA, Q_CHECKED = "service", "page", "type", "area", "checked"
 _TEXT = "directory_text"  # the search words, kept in session memory only
+#: A listing opened from a family's search ("Full details"), kept in session memory only: its
+#: id would say which area they searched (front-door-leeds), so it never reaches the address.
+_FROM_SEARCH = "directory_from_search"
 _URL_SEEN = "directory_url_seen"
 _AT_TOP = "directory_at_top"
 _W_TYPES, _W_AREA, _W_CHECKED, _W_TEXT = "dir-types", "dir-area", "dir-checked", "dir-text"
 
 
 def _open(service_id: str) -> None:
+    st.session_state.pop(_FROM_SEARCH, None)
     st.query_params[Q_SERVICE] = service_id
 
 
 def _back() -> None:
+    st.session_state.pop(_FROM_SEARCH, None)
     if Q_SERVICE in st.query_params:
         del st.query_params[Q_SERVICE]
 
@@ -157,7 +162,9 @@ def _detail(service: Service, d) -> None:
     st.markdown(md(during_investigation_text(service)))
 
     st.subheader("Contact", anchor=False)
-    contacts = contact_lines(service)
+    # Families open listings too (Full details on Find support): only the public lines here;
+    # a practitioner's plan on the Referral pathway gives the professionals' line.
+    contacts = contact_lines(service, public_only=True)
     for loc in service.locations:
         parts = [x for x in (loc.name, loc.address_1, loc.city, loc.postcode) if x]
         text = "Where: " + (md(", ".join(parts)) if parts else "a location")
@@ -336,17 +343,18 @@ def _sync_to_url(filters: BrowseFilters, page: int) -> None:
 
 
 def _adopt_selection() -> None:
-    """A listing chosen on another page ("Full details" on Find support) opens here, by id."""
+    """A listing chosen on another page ("Full details" on Find support) opens here, from
+    session memory: never in the address or the browser's history."""
     chosen = st.session_state.pop(context.SELECTED_SERVICE, None)
     if chosen:
-        st.query_params[Q_SERVICE] = chosen
+        st.session_state[_FROM_SEARCH] = chosen
 
 
 def render() -> None:
     st.title("Directory of services")
     d = context.directory()
     _adopt_selection()
-    selected = st.query_params.get(Q_SERVICE)
+    selected = st.query_params.get(Q_SERVICE) or st.session_state.get(_FROM_SEARCH)
     if selected:
         service = d.get(selected)
         if service is None:

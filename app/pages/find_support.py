@@ -26,8 +26,17 @@ from pathways.definition import load_pathway, pathway_path
 from pathways.model import Pathway
 from services.errors import PlaceNotFound, WaymarkError
 from services.guidance import FamilyGuidance, SourceRef, guidance_path, load_guidance
-from services.search import Hit, SearchFilters, national_services, search
-from services.sections import Contact, WaitHelp, call_now, group_hits, meets_access, not_yet_listed, while_you_wait
+from services.search import Hit, SearchFilters, national_hits, search
+from services.sections import (
+    Contact,
+    WaitHelp,
+    call_now,
+    group_hits,
+    meets_access,
+    not_yet_listed,
+    public_phones,
+    while_you_wait,
+)
 
 from .. import context
 from ..errors import Failed, show, shown
@@ -246,7 +255,7 @@ def _safety(guidance: FamilyGuidance | None) -> None:
 def _national_help(d, guidance: FamilyGuidance | None, pathway: Pathway | None, *, age: int | None,
                    intro: str | None = None) -> None:
     """Who to call now without a place: 999 and 101, the NSPCC Helpline, Childline."""
-    national = [Hit(s, None, local=False) for s in national_services(d, SearchFilters(age=age))]
+    national = national_hits(d, SearchFilters(age=age))
     contacts = call_now(national, age=age, own_contact=pathway.own_contact if pathway else None)
     _call_now(contacts, guidance, intro=intro)
 
@@ -471,7 +480,7 @@ def _while_you_wait(wait: WaitHelp, guidance: FamilyGuidance, d) -> None:
         helpers = []
         for hit in wait.helpers:
             s = hit.service
-            phones = [phone_line(p) for p in s.phones if p.is_public and p.type != "fax"][:1]
+            phones = [phone_line(p) for p in public_phones(s)][:1]
             kinds = ", ".join(type_name(d.taxonomy, t) for t in s.service_types[:2])
             helpers.append(f"- **{md(s.name)}** ({md(kinds)})" + (f": {phones[0]}" if phones else ""))
         lines.append("**What helps now:**\n" + "\n".join(helpers))

@@ -38,9 +38,10 @@ from pathways.gaps.status import (
 from pathways.gaps.views import (
     StatusCounts,
     View,
+    areas_not_compiled,
+    areas_with_figure,
     areas_with_gaps,
     cohort_rows,
-    figure,
     rate_caption,
     stage_rows,
     status_counts,
@@ -71,7 +72,7 @@ def gap_rows(report: GapReport, view: View) -> pd.DataFrame:
 
 
 def _summary(report: GapReport, view: View) -> None:
-    unknown = sum(1 for a in report.areas if not a.compiled)
+    unknown = areas_not_compiled(report)
     not_yet = (f" **{unknown}** area{'s are' if unknown != 1 else ' is'} not compiled yet: only the statutory front door, "
                "police, medical route and the support compiled for every area are listed there, so their gaps at the "
                "other steps are unknown and not counted.") if unknown else ""
@@ -88,7 +89,7 @@ def _summary(report: GapReport, view: View) -> None:
                     "local cover." + not_yet)
         return
     if view[0] in ("rate", "need"):
-        shown_n = sum(1 for a in report.areas if figure(a, view) is not None)
+        shown_n = areas_with_figure(report, view)
         st.markdown(f"**{shown_n} of {len(report.areas)} areas** have a figure. " + md(rate_caption(report, view)))
         return
     if view[0] == "stage":

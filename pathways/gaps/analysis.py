@@ -80,7 +80,8 @@ RULES: dict[str, str] = {
     ),
     "stale": (
         "A record counts here when it is not confirmed with the organisation (verified false), "
-        "was not checked for the stale period, or its newest dated source page is over two years old."
+        "was not checked for the stale period, or a claim a family acts on (ages, referral, hours, phones) "
+        "rests only on source pages over two years old."
     ),
     "coverage": (
         "An area is 'local' when its local services have been compiled (data/areas.yaml), otherwise "

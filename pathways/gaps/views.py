@@ -36,6 +36,10 @@ __all__ = [
     "rate_caption",
     "stage_rows",
     "cohort_rows",
+    "MapCell",
+    "map_cells",
+    "areas_with_figure",
+    "areas_not_compiled",
 ]
 
 #: (kind, id): ("count", "all" or a commissioner), ("rate", "all"), ("need", "sexual_abuse"),
@@ -163,7 +167,7 @@ def status_counts(report: GapReport, view: View) -> StatusCounts:
     statuses = [view_status(a, view) for a in compiled]
     return StatusCounts(
         by_status={s: statuses.count(s) for s in STATUS_COLOURS if s not in (COVERED_NOT_COMPILED, NOT_COMPILED)},
-        not_compiled=len(report.areas) - len(compiled),
+        not_compiled=areas_not_compiled(report),
         covered_there=sum(1 for a in report.areas if not a.compiled and view_status(a, view) == COVERED_NOT_COMPILED),
     )
 
@@ -210,3 +214,44 @@ def cohort_rows(report: GapReport, area: AreaGaps) -> list[dict[str, Any]]:
          "Missing at": ", ".join(model.stage(s).name for s in cell.missing_stages)}
         for c, cell in area.cohorts.items()
     ]
+
+
+@dataclass(frozen=True)
+class MapCell:
+    """What the map says about one area in a view: a status (coloured by its name), or a
+    number (a gap count or a rate, coloured on a scale), and the words of its tooltip."""
+
+    status: str | None
+    value: float | None
+    text: str
+
+
+def map_cells(report: GapReport, view: View) -> dict[str, MapCell]:
+    """Each area's cell for the map, by code. An area not compiled has no gap count (its
+    gaps are unknown, not zero); an area without a figure says why."""
+    cells: dict[str, MapCell] = {}
+    for area in report.areas:
+        if view[0] == "count" and not area.compiled:
+            cell = MapCell(NOT_COMPILED, None, f"{NOT_COMPILED} (local services not listed yet)")
+        elif view[0] == "count":
+            n = gaps_in(report, area, view)
+            cell = MapCell(None, n, f"{n} gap{'s' if n != 1 else ''}")
+        elif view[0] in ("rate", "need"):
+            value = figure(area, view)
+            cell = MapCell(None, value,
+                           f"{value:g} per 10,000 children" if value is not None else no_figure_words(area, view))
+        else:
+            status = view_status(area, view)
+            cell = MapCell(status, None, status)
+        cells[area.code] = cell
+    return cells
+
+
+def areas_not_compiled(report: GapReport) -> int:
+    """How many areas have no compiled local services (their gaps are unknown)."""
+    return sum(1 for a in report.areas if not a.compiled)
+
+
+def areas_with_figure(report: GapReport, view: View) -> int:
+    """How many areas have a figure in a rate or need view."""
+    return sum(1 for a in report.areas if figure(a, view) is not None)
