@@ -1,0 +1,84 @@
+"""The national build's parts on small inputs: one research row at a time, read from a file so
+every problem carries its ``file:line`` as it does in a real build.
+
+Why apart from tests/test_national_spine.py: those build all of England from copies of the
+shipped tables; these pin one rule each (which page a date belongs to, which link a family
+may follow, who a number is for) without the rest of the build in the way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from databuild.police import police
+from databuild.reference import Council, Force
+from databuild.research import Research, read_research
+from services.errors import Problem
+
+PFA, AREA = "E23000025", "E10000029"
+FORCES = {PFA: Force(PFA, "Suffolk", (AREA,))}
+COUNCILS = {AREA: Council(AREA, "Suffolk", "Suffolk County Council", "suffolk", "https://www.suffolk.gov.uk/", 2)}
+REF: dict[str, Any] = {
+    "police_force_areas": {"url": "https://example.org/pfa-lookup", "read": dt.date(2026, 11, 30)},
+    "national_routes": {"police_numbers": []},
+}
+
+
+def _research(tmp_path: Path, name: str, text: str, keys: tuple[str, ...]) -> tuple[Research, list[Problem]]:
+    path = tmp_path / name
+    path.write_text(textwrap.dedent(text), encoding="utf-8")
+    problems: list[Problem] = []
+    return read_research(path, name, keys, problems, []), problems
+
+
+def _police(tmp_path: Path, row: str) -> tuple[dict[str, Any], list[Problem], list[str]]:
+    research, problems = _research(tmp_path, "police_forces.yaml",
+                                   "compiled: 2026-11-30\nforces:\n" + textwrap.indent(textwrap.dedent(row), "  "),
+                                   ("forces",))
+    notes: list[str] = []
+    (record,) = police(FORCES, COUNCILS, research, REF, set(), problems, notes)
+    return record, problems, notes
+
+
+# -- police ------------------------------------------------------------------------------------
+
+def test_a_report_pages_date_is_not_lent_to_the_forces_other_page(tmp_path):
+    record, problems, _ = _police(tmp_path, """\
+        - pfa: E23000025
+          url: https://www.suffolk.police.uk/
+          source: https://www.suffolk.police.uk/news/2024/june/chief-constables-monthly-column
+          report_page: https://www.suffolk.police.uk/contact-us/report-something
+          updated: 2021-08-13
+        """)
+    assert not problems, problems
+    source, report = record["sources"][:2]
+    assert source["url"].endswith("monthly-column") and "updated" not in source
+    assert report["url"].endswith("report-something") and report["updated"] == dt.date(2021, 8, 13)
+
+
+def test_a_source_that_is_the_report_page_keeps_its_date(tmp_path):
+    record, _, _ = _police(tmp_path, """\
+        - pfa: E23000025
+          url: https://www.suffolk.police.uk/
+          source: https://www.suffolk.police.uk/contact-us
+          report_page: https://www.suffolk.police.uk/contact-us
+          dated_by: {date: 2021-04-09, reason: "a banner of that day"}
+        """)
+    source, report = record["sources"][:2]
+    assert source["dated_by"] == report["dated_by"] == {"date": dt.date(2021, 4, 9), "reason": "a banner of that day"}
+
+
+def test_a_forces_site_on_a_news_site_is_never_the_link(tmp_path):
+    record, problems, notes = _police(tmp_path, """\
+        - pfa: E23000025
+          url: https://www.eadt.co.uk/news/suffolk-police-contact
+        """)
+    assert not problems, problems
+    assert "url" not in record and "url" not in record["organization"]
+    assert not any("website" in route for route in record["referral_routes"])
+    assert record["sources"][0]["url"] == "https://www.eadt.co.uk/news/suffolk-police-contact"  # still cited
+    assert "url" not in record["sources"][0]["supports"]
+    assert any(n.startswith("police_forces.yaml:4: E23000025: url") and "news site" in n for n in notes), notes
