@@ -13,10 +13,15 @@ import textwrap
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from databuild.cli import main as databuild_main
+from databuild.national import build_national
 from databuild.police import police
 from databuild.reference import Council, Force
 from databuild.research import Research, read_research
-from services.errors import Problem
+from services.clitools import EXIT_BAD_DATA, run
+from services.errors import DataFileError, Problem
 
 PFA, AREA = "E23000025", "E10000029"
 FORCES = {PFA: Force(PFA, "Suffolk", (AREA,))}
@@ -82,3 +87,59 @@ def test_a_forces_site_on_a_news_site_is_never_the_link(tmp_path):
     assert record["sources"][0]["url"] == "https://www.eadt.co.uk/news/suffolk-police-contact"  # still cited
     assert "url" not in record["sources"][0]["supports"]
     assert any(n.startswith("police_forces.yaml:4: E23000025: url") and "news site" in n for n in notes), notes
+
+
+# -- reference.yaml ----------------------------------------------------------------------------
+
+REFERENCE = """\
+local_authorities:
+  file: local-authorities.csv
+  url: https://example.org/la
+  read: 2026-11-30
+police_force_areas:
+  file: pfa.csv
+  url: https://example.org/pfa
+  read: 2026-11-30
+national_routes:
+  youth_justice:
+    url: https://example.org/yj
+  report_to_council:
+    url: https://example.org/report
+  police_numbers:
+    - url: https://example.org/999
+      supports: [phones]
+"""
+
+
+def _reference_dir(tmp_path: Path, text: str) -> Path:
+    root = tmp_path / "data"
+    (root / "sources").mkdir(parents=True)
+    (root / "sources" / "reference.yaml").write_text(text, encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("old, new, said", [
+    ("  youth_justice:\n    url: https://example.org/yj\n", "", "reference.yaml:9: national_routes.youth_justice: is required"),
+    ("  url: https://example.org/pfa\n", "", "reference.yaml:6: police_force_areas.url: is required"),
+    ("  read: 2026-11-30\npolice", "police", "reference.yaml:2: local_authorities.read: is required"),
+    ("  file: local-authorities.csv\n", "", "reference.yaml:2: local_authorities.file: is required"),
+    ("    url: https://example.org/report\n", "    title: GOV.UK\n",
+     "reference.yaml:13: national_routes.report_to_council.url: is required"),
+    ("  police_numbers:\n    - url: https://example.org/999\n      supports: [phones]\n", "",
+     "reference.yaml:9: national_routes.police_numbers: is required"),
+    ("    - url: https://example.org/999\n", "    - title: 999\n",
+     "reference.yaml:15: national_routes.police_numbers[0].url: is required"),
+    ("  read: 2026-11-30\nnational", "  read: yesterday\nnational",
+     "reference.yaml:8: police_force_areas.read: 'yesterday' is not a date (YYYY-MM-DD)"),
+    ("  url: https://example.org/la\n", "  url: not a page\n", "reference.yaml:3: local_authorities.url:"),
+])
+def test_a_missing_or_wrong_reference_key_is_named_with_its_line(tmp_path, capsys, old, new, said):
+    assert old in REFERENCE
+    root = _reference_dir(tmp_path, REFERENCE.replace(old, new, 1))
+    with pytest.raises(DataFileError) as caught:
+        build_national(root)
+    assert any(str(p).startswith(f"data/sources/{said}") for p in caught.value.problems), caught.value.problems
+    # The command line says the same in one line, no traceback.
+    assert run(databuild_main, ["national", "--data", str(root)]) == EXIT_BAD_DATA
+    err = capsys.readouterr().err
+    assert said in err and "Traceback" not in err
