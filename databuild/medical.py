@@ -213,8 +213,8 @@ def medical(
             note_bits.append(dated)
         if unsaid:
             note_bits.append(f"The cited pages do not say {name_list(unsaid)}: ask the service or the police.")
-        if "url" not in record:
-            note_bits.append("No page of the service's own was found (only news reports), so no link is given: "
+        if why_not:  # what the page read is, in link_problem's words: a news item, a copy, a staging site
+            note_bits.append(f"No page of the service's own was found, so no link is given (the page read: {why_not}): "
                              "the police or children's social care make the referral.")
         if note_bits:
             record["notes"] = " ".join(note_bits)

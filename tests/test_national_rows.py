@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from databuild.cli import main as databuild_main
+from databuild.medical import medical
 from databuild.national import build_national
 from databuild.police import police
 from databuild.reference import Council, Force
@@ -143,3 +144,35 @@ def test_a_missing_or_wrong_reference_key_is_named_with_its_line(tmp_path, capsy
     assert run(databuild_main, ["national", "--data", str(root)]) == EXIT_BAD_DATA
     err = capsys.readouterr().err
     assert said in err and "Traceback" not in err
+
+
+# -- medical -----------------------------------------------------------------------------------
+
+def _medical(tmp_path: Path, page: str) -> tuple[dict[str, Any], list[Problem]]:
+    research, problems = _research(tmp_path, "child_sarcs.yaml", f"""\
+        compiled: 2026-11-30
+        sarcs:
+          - name: Suffolk SARC
+            page: {page}
+            pfa: {PFA}
+            min_age: 0
+            max_age: 17
+            open_24_7: true
+            self_referral: false
+        """, ("sarcs",))
+    (record,) = medical(FORCES, COUNCILS, research, None, {}, {}, REF, problems, [])
+    return record, problems
+
+
+@pytest.mark.parametrize("page, what", [
+    ("https://dev.cqc.org.uk/location/RW1R7", "dev.cqc.org.uk is a development or staging copy of a site"),
+    ("https://www.eadt.co.uk/news/suffolk-sarc-opens", "eadt.co.uk is a news site"),
+    ("https://docslib.org/doc/1/suffolk-sarc", "docslib.org is a document-sharing site"),
+])
+def test_a_medical_page_that_is_not_the_link_is_said_to_be_what_it_is(tmp_path, page, what):
+    record, problems = _medical(tmp_path, page)
+    assert not problems, problems
+    assert "url" not in record and record["sources"][0]["url"] == page
+    assert f"no link is given (the page read: {what}" in record["notes"]
+    if "news" not in what:
+        assert "news" not in record["notes"]  # a staging copy or a document copy is not called a news report
