@@ -9,16 +9,19 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, get_args
 
 from services.errors import Problem
-from services.models import Service, safe_url, uk_phone
+from services.models import Phone, Service, safe_url, uk_phone
 from services.yamlio import LineDict
 
 __all__ = [
-    "SUPPORT_ALIASES", "codes_of", "date_of", "dated_by_of", "key_line", "line_of", "name_list", "phones_of", "row_sources", "slug",
-    "source_page", "split_number", "text_of", "unknown_keys", "url_of",
+    "PHONE_TYPES", "SUPPORT_ALIASES", "codes_of", "date_of", "dated_by_of", "key_line", "line_of", "name_list",
+    "phones_of", "row_sources", "slug", "source_page", "split_number", "text_of", "unknown_keys", "url_of",
 ]
+
+#: The kinds of number the directory knows (``services.models.Phone.type``).
+PHONE_TYPES: tuple[str, ...] = get_args(Phone.model_fields["type"].annotation)
 
 
 def key_line(raw: Any, key: str) -> int | None:
@@ -68,7 +71,10 @@ def phones_of(row: Mapping[str, Any], label: str, problems: list[Problem], key: 
     """The row's numbers as record phones: checked UK numbers, with who may use each.
 
     ``audience: professionals`` is kept (a practitioner needs the line; a family is never
-    offered it); the default, public, is left out of the record.
+    offered it); the default, public, is left out of the record. Any other audience is a
+    problem and the number is kept for professionals only: a line a page may reserve for
+    practitioners is never offered to a family on a guess. A ``type`` the directory does not
+    know is a problem and the number is left out, as calling a text-only line fails a family.
     """
     out: list[dict[str, Any]] = []
     raw = row.get(key) or []
@@ -77,25 +83,33 @@ def phones_of(row: Mapping[str, Any], label: str, problems: list[Problem], key: 
         return out
     for item in raw:
         entry = item if isinstance(item, dict) else {"number": item}
+        where = line_of(item) or line_of(row) or line
         number, extra = split_number(str(entry.get("number") or ""))
         try:
             checked = uk_phone(number)
         except ValueError as exc:
-            problems.append(Problem(label, line_of(item) or line_of(row) or line, "phones", f"left out: {exc}"))
+            problems.append(Problem(label, where, "phones", f"left out: {exc}"))
             continue
         phone: dict[str, Any] = {"number": checked}
         kind = entry.get("type")
-        if kind in ("voice", "text", "textphone"):
+        if kind in PHONE_TYPES:
             phone["type"] = kind
+        elif kind is not None:
+            problems.append(Problem(label, where, "type",
+                                    f"{checked}: {kind!r} is not a phone type ({name_list(list(PHONE_TYPES), 'or')}); "
+                                    "the number is left out: offered as the wrong kind (a text-only line to call) "
+                                    "it would fail a family"))
+            continue
         desc = " ".join(filter(None, [text_of(entry, "description"), extra]))
         if desc:
             phone["description"] = desc
         audience = entry.get("audience", "public")
-        if audience == "professionals":
+        if audience != "public":
             phone["audience"] = "professionals"
-        elif audience != "public":
-            problems.append(Problem(label, line_of(item) or line_of(row) or line, "audience",
-                                    f"{audience!r} is not public or professionals; taken as public"))
+            if audience != "professionals":
+                problems.append(Problem(label, where, "audience",
+                                        f"{audience!r} is not public or professionals; taken as professionals "
+                                        "(never offered to a family)"))
         out.append(phone)
     return out
 
@@ -183,8 +197,9 @@ def unknown_keys(row: Mapping[str, Any], known: set[str], label: str, problems: 
                                 f"is not a field the build reads ({', '.join(unknown)}); rename it or add it to the build"))
 
 
-def name_list(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+def name_list(names: list[str], last: str = "and") -> str:
+    """'a, b and c': names as a sentence says them (descriptions and notes are read, not parsed)."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {last} " + names[-1]
 
 
 #: Words a research file may use in ``supports`` for a record field.

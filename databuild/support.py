@@ -64,7 +64,7 @@ class RowPhone(_Strict):
     number: str | int
     description: str | None = None
     audience: Literal["public", "professionals"] = "public"
-    type: Literal["voice", "text", "textphone"] = "voice"
+    type: Literal["voice", "text", "textphone", "fax"] = "voice"  # as services.models.Phone
 
 
 class RowSource(_Strict):

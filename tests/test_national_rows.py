@@ -21,6 +21,7 @@ from databuild.national import build_national
 from databuild.police import police
 from databuild.reference import Council, Force
 from databuild.research import Research, read_research
+from databuild.rows import phones_of
 from services.clitools import EXIT_BAD_DATA, run
 from services.errors import DataFileError, Problem
 
@@ -176,3 +177,38 @@ def test_a_medical_page_that_is_not_the_link_is_said_to_be_what_it_is(tmp_path, 
     assert f"no link is given (the page read: {what}" in record["notes"]
     if "news" not in what:
         assert "news" not in record["notes"]  # a staging copy or a document copy is not called a news report
+
+
+# -- phones ------------------------------------------------------------------------------------
+
+def _phones(tmp_path: Path, phones: str) -> tuple[list[dict[str, Any]], list[str]]:
+    research, problems = _research(tmp_path, "front_doors.yaml", "compiled: 2026-11-30\nauthorities:\n  - phones:\n"
+                                   + textwrap.indent(textwrap.dedent(phones), "      "), ("authorities",))
+    return phones_of(research.rows[0], "front_doors.yaml", problems), [str(p) for p in problems]
+
+
+def test_a_mistyped_audience_is_never_given_to_a_family(tmp_path):
+    phones, problems = _phones(tmp_path, """\
+        - {number: 0113 222 0000, audience: professional}
+        - {number: 0113 222 0001, audience: professionals}
+        - {number: 0113 222 0002}
+        """)
+    assert phones == [{"number": "0113 222 0000", "audience": "professionals"},
+                      {"number": "0113 222 0001", "audience": "professionals"},
+                      {"number": "0113 222 0002"}]
+    assert problems == ["front_doors.yaml:4: audience: 'professional' is not public or professionals; "
+                        "taken as professionals (never offered to a family)"]
+
+
+def test_a_phone_type_the_directory_knows_is_kept_and_any_other_is_named_and_left_out(tmp_path):
+    phones, problems = _phones(tmp_path, """\
+        - {number: 0113 222 0000, type: fax}
+        - {number: 07786 200814, type: text}
+        - {number: 07786 200815, type: sms}
+        - {number: 0113 222 0003}
+        """)
+    assert phones == [{"number": "0113 222 0000", "type": "fax"}, {"number": "07786 200814", "type": "text"},
+                      {"number": "0113 222 0003"}]
+    assert len(problems) == 1 and problems[0].startswith(
+        "front_doors.yaml:6: type: 07786 200815: 'sms' is not a phone type (voice, text, textphone or fax); "
+        "the number is left out"), problems
