@@ -372,8 +372,8 @@ def _record(kind: SupportKind, row: Any, line: int | None, areas: list[str], all
     if kind.for_parents(row):
         record["for_parents"] = True
         supports.append("for_parents")
-    if row.during_investigation:
-        record["available_during_investigation"] = True
+    if row.during_investigation is not None:  # "not during an investigation" is as much for a family to know
+        record["available_during_investigation"] = row.during_investigation
         supports.append("available_during_investigation")
     _self_referral(row, record, supports)
     # A page that says who can contact the service states its routes too: the research files

@@ -22,6 +22,7 @@ from databuild.police import police
 from databuild.reference import Council, Force
 from databuild.research import Research, read_research
 from databuild.rows import phones_of
+from databuild.support import KINDS, support_records
 from services.clitools import EXIT_BAD_DATA, run
 from services.errors import DataFileError, Problem
 
@@ -212,3 +213,26 @@ def test_a_phone_type_the_directory_knows_is_kept_and_any_other_is_named_and_lef
     assert len(problems) == 1 and problems[0].startswith(
         "front_doors.yaml:6: type: 07786 200815: 'sms' is not a phone type (voice, text, textphone or fax); "
         "the number is left out"), problems
+
+
+# -- support -----------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("said, kept", [("true", True), ("false", False), (None, None)])
+def test_whether_an_advocate_works_during_an_investigation_is_kept_either_way(tmp_path, said, kept):
+    research, problems = _research(tmp_path, "advocates.yaml", f"""\
+        compiled: 2026-12-07
+        services:
+          - id: isva-suffolk
+            name: Suffolk ChISVA service
+            url: https://www.example.org/chisva
+            pfas: [{PFA}]
+            {f"during_investigation: {said}" if said else ""}
+            sources:
+              - url: https://www.example.org/chisva
+                supports: [name, url, available_during_investigation]
+        """, ("services",))
+    kind = next(k for k in KINDS if k.key == "advocate")
+    (record,), _ = support_records(kind, research, COUNCILS, FORCES, {AREA: PFA}, {}, {}, REF, problems, [])
+    assert not problems, problems
+    assert record.get("available_during_investigation", "absent") == ("absent" if kept is None else kept)
+    assert ("available_during_investigation" in record["sources"][0]["supports"]) == (kept is not None)
