@@ -29,11 +29,10 @@ _SARC_KEYS = {
 }
 
 
-#: Words a research file may use in ``supports`` for a record field.
-
-
 def areas_of(row: Mapping[str, Any], forces: Mapping[str, Force], councils: Mapping[str, Council],
                 remaps: Mapping[str, str], label: str, problems: list[Problem]) -> list[str]:
+    """The authorities a row serves, from force area codes and authority codes alike (a SARC's
+    page names its force, a council's its own area); a code that is none is a problem."""
     areas: set[str] = set()
     for key in ("pfa", "pfas"):
         for pfa in codes_of(row.get(key)):
@@ -53,7 +52,7 @@ def areas_of(row: Mapping[str, Any], forces: Mapping[str, Force], councils: Mapp
 
 
 def town_locations(row: Mapping[str, Any], areas: list[str], geography: Geography, label: str,
-                    problems: list[Problem], notes: list[str]) -> list[dict[str, Any]]:
+                   notes: list[str]) -> list[dict[str, Any]]:
     """Each town the page names, at the town's centre (precision: town), inside the areas served."""
     towns = codes_of(row.get("towns")) + codes_of(row.get("town"))
     out = []
@@ -81,6 +80,9 @@ def medical(
     remaps: Mapping[str, str], hand: Mapping[str, set[str]], ref: Mapping[str, Any], problems: list[Problem],
     notes: list[str],
 ) -> list[dict[str, Any]]:
+    """A record for each medical route in the research, for the areas it serves that have no
+    hand-compiled one: what its pages say about ages, referral and hours, and nothing else
+    (the notes say what the pages leave unsaid)."""
     label = research.label
     records: dict[str, dict[str, Any]] = {}
     for row in research.rows:
@@ -141,7 +143,7 @@ def medical(
         if phones:
             record["phones"] = phones
             supports.append("phones")
-        locations = town_locations(row, all_areas, geography, label, problems, notes)
+        locations = town_locations(row, all_areas, geography, label, notes)
         if locations:
             record["locations"] = locations
             supports.append("locations")

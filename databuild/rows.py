@@ -25,14 +25,23 @@ PHONE_TYPES: tuple[str, ...] = get_args(Phone.model_fields["type"].annotation)
 
 
 def key_line(raw: Any, key: str) -> int | None:
+    """The line of ``key`` in a mapping read from YAML (else the value's own line), so a
+    problem points at the field to fix, not only at its row."""
     return raw.key_lines.get(key) if isinstance(raw, LineDict) else getattr(raw, "line", None)
 
 
 def line_of(row: Any) -> int | None:
+    """The line a value read from YAML starts on (None for a value built in code): every
+    problem names its ``file:line``."""
     return getattr(row, "line", None)
 
 
 def text_of(row: Mapping[str, Any], *keys: str) -> str | None:
+    """The first of ``keys`` holding text, with its spacing made plain (None: none does).
+
+    Research files name one thing several ways (``note`` / ``notes``); a list, a mapping or
+    a yes/no is not text, so it is never written into a sentence a family reads.
+    """
     for k in keys:
         v = row.get(k)
         if isinstance(v, (str, int, float)) and not isinstance(v, bool) and str(v).strip():
@@ -41,6 +50,8 @@ def text_of(row: Mapping[str, Any], *keys: str) -> str | None:
 
 
 def url_of(row: Mapping[str, Any], keys: tuple[str, ...], label: str, problems: list[Problem]) -> str | None:
+    """The first of ``keys`` that is a safe web page; each that is not is a problem, so a
+    ``javascript:`` or mistyped link is named and never becomes one a family follows."""
     for k in keys:
         v = row.get(k)
         if v is None or (isinstance(v, str) and not v.strip()):
@@ -57,6 +68,8 @@ def url_of(row: Mapping[str, Any], keys: tuple[str, ...], label: str, problems: 
 
 
 def date_of(row: Mapping[str, Any], key: str, label: str, problems: list[Problem]) -> dt.date | None:
+    """``key`` as a date, or a problem: a page's date decides whether its claims are still
+    made, so text that is not a date is named rather than taken as undated in silence."""
     v = row.get(key)
     if v is None:
         return None
@@ -147,6 +160,8 @@ def split_number(text: str) -> tuple[str, str | None]:
 
 
 def codes_of(value: Any) -> list[str]:
+    """One code or a list of them, as a list of text: research files write either. Anything
+    else comes back as its repr, so the caller's check names it instead of skipping it."""
     if value is None:
         return []
     if isinstance(value, (str, int)):

@@ -430,7 +430,7 @@ def _rows(kind: SupportKind, research: Research, problems: list[Problem]) -> lis
 
 def support_records(
     kind: SupportKind, research: Research, councils: Mapping[str, Council], forces: Mapping[str, Force],
-    force_of: Mapping[str, str], remaps: Mapping[str, str], hand: Mapping[str, set[str]], ref: Mapping[str, Any],
+    remaps: Mapping[str, str], hand: Mapping[str, set[str]], ref: Mapping[str, Any],
     problems: list[Problem], notes: list[str],
 ) -> tuple[list[dict[str, Any]], SupportGaps]:
     """The generated records of one kind, and the authorities or forces it left without one."""

@@ -232,7 +232,7 @@ def test_whether_an_advocate_works_during_an_investigation_is_kept_either_way(tm
                 supports: [name, url, available_during_investigation]
         """, ("services",))
     kind = next(k for k in KINDS if k.key == "advocate")
-    (record,), _ = support_records(kind, research, COUNCILS, FORCES, {AREA: PFA}, {}, {}, REF, problems, [])
+    (record,), _ = support_records(kind, research, COUNCILS, FORCES, {}, {}, REF, problems, [])
     assert not problems, problems
     assert record.get("available_during_investigation", "absent") == ("absent" if kept is None else kept)
     assert ("available_during_investigation" in record["sources"][0]["supports"]) == (kept is not None)
