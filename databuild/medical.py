@@ -13,7 +13,19 @@ from services.vocabulary import SERVICE_TYPES
 from .claims import drop_outdated_claims
 from .reference import Council, Force
 from .research import Research
-from .rows import codes_of, line_of, name_list, phones_of, row_sources, slug, source_page, text_of, unknown_keys, url_of
+from .rows import (
+    codes_of,
+    line_of,
+    name_list,
+    phones_of,
+    row_sources,
+    self_referral_from,
+    slug,
+    source_page,
+    text_of,
+    unknown_keys,
+    url_of,
+)
 
 __all__ = ["MEDICAL_TYPES", "medical", "areas_of", "town_locations"]
 
@@ -178,9 +190,7 @@ def medical(
                 # younger child; the age is said in words instead (the research's own words
                 # when it gives routes).
                 if not routes:
-                    routes.append(f"Young people aged {from_age} or over can contact the service themselves "
-                                 "(as its page says); for a younger child the police or children's social "
-                                 "care make the referral")
+                    routes.append(self_referral_from(from_age, "the police or children's social care make the referral"))
                 supports.append("referral_routes")
             elif isinstance(allowed, bool):
                 record["accepts_self_referral"] = allowed

@@ -17,7 +17,7 @@ from services.yamlio import LineDict
 
 __all__ = [
     "PHONE_TYPES", "SUPPORT_ALIASES", "codes_of", "date_of", "dated_by_of", "key_line", "line_of", "name_list",
-    "phones_of", "row_sources", "slug", "source_page", "split_number", "text_of", "unknown_keys", "url_of",
+    "phones_of", "row_sources", "self_referral_from", "slug", "source_page", "split_number", "text_of", "unknown_keys", "url_of",
 ]
 
 #: The kinds of number the directory knows (``services.models.Phone.type``).
@@ -210,6 +210,18 @@ def unknown_keys(row: Mapping[str, Any], known: set[str], label: str, problems: 
     if unknown:
         problems.append(Problem(label, line_of(row), unknown[0],
                                 f"is not a field the build reads ({', '.join(unknown)}); rename it or add it to the build"))
+
+
+def self_referral_from(age: int, younger: str) -> str:
+    """The referral route for a service a child may contact alone only from ``age``: said in
+    words, so a younger child is never offered "contact them yourself"; ``younger`` says who
+    acts for a younger child (the police or social care for a SARC, a parent elsewhere).
+
+    >>> self_referral_from(13, "a parent or professional makes contact")
+    'Young people aged 13 or over can contact the service themselves (as its page says); for a younger child a parent or professional makes contact'
+    """
+    return (f"Young people aged {age} or over can contact the service themselves (as its page says); "
+            f"for a younger child {younger}")
 
 
 def name_list(names: list[str], last: str = "and") -> str:

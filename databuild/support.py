@@ -37,7 +37,7 @@ from services.models import DatedBy
 from .claims import drop_outdated_claims
 from .reference import Council, Force
 from .research import Research
-from .rows import line_of, name_list, phones_of, row_sources, source_page, url_of
+from .rows import line_of, name_list, phones_of, row_sources, self_referral_from, source_page, url_of
 
 __all__ = [
     "KINDS",
@@ -299,8 +299,7 @@ def _self_referral(row: SupportRow, record: dict[str, Any], supports: list[str])
             # Self-referral only from an age: never offered as "contact them yourself" to a
             # younger child; the age is said in words instead.
             if not routes:
-                routes.append(f"Young people aged {said.from_age} or over can contact the service themselves "
-                              "(as its page says); for a younger child a parent or professional makes contact")
+                routes.append(self_referral_from(said.from_age, "a parent or professional makes contact"))
         else:
             record["accepts_self_referral"] = said.allowed
             supports.append("accepts_self_referral")
