@@ -22,9 +22,11 @@ Outputs (byte-identical on every run from the same inputs): ``cin_factors.csv``,
 from __future__ import annotations
 
 import csv
+import zipfile
 from pathlib import Path
+from xml.etree.ElementTree import ParseError
 
-from services.errors import DataError
+from services.errors import DataFileError, Problem
 
 __all__ = ["FACTORS_IN", "NEIGHBOURS_IN", "POPULATION_IN", "build"]
 
@@ -47,54 +49,95 @@ def _write(path: Path, header: list[str], rows: list[list[str]]) -> None:
 
 
 def _trim_csv(source: Path, columns: list[str]) -> list[list[str]]:
-    """England and its authorities only, the named columns, in the publisher's row order."""
-    with source.open(encoding="utf-8-sig", newline="") as fh:
-        reader = csv.DictReader(fh)
-        missing = [c for c in columns if c not in (reader.fieldnames or [])]
-        if missing:
-            raise DataError(f"{source}: missing column(s) {', '.join(missing)}")
-        return [[row[c].strip() for c in columns] for row in reader if row["geographic_level"] in LEVELS]
+    """England and its authorities only, the named columns, in the publisher's row order.
+
+    A row too short for a column it needs is named by its line (a copy with a figure missing
+    would be wrong without a word); every such row is listed, then nothing is kept.
+    """
+    label = str(source)
+    rows: list[list[str]] = []
+    problems: list[Problem] = []
+    try:
+        with source.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            missing = [c for c in columns if c not in (reader.fieldnames or [])]
+            if missing:
+                raise DataFileError([Problem(label, 1, "header", f"missing column(s) {', '.join(missing)}")])
+            for row in reader:
+                if row["geographic_level"] is not None and row["geographic_level"] not in LEVELS:
+                    continue
+                short = [c for c in columns if row[c] is None]
+                if short:
+                    problems.append(Problem(label, reader.line_num, short[0],
+                                            f"the row ends before {', '.join(short)} (fewer fields than the header)"))
+                    continue
+                rows.append([row[c].strip() for c in columns])
+    except OSError as exc:
+        raise DataFileError([Problem(label, None, "file", f"cannot be read ({exc.strerror or exc})")]) from None
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise DataFileError([Problem(label, None, "file", f"is not a readable CSV file ({exc})")]) from None
+    if problems:
+        raise DataFileError(problems)
+    return rows
 
 
 def _neighbours(source: Path) -> list[list[str]]:
     """The main table of the workbook: LA number, name, then ten (neighbour, closeness) pairs."""
     from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
 
-    sheet = load_workbook(source, read_only=True, data_only=True).worksheets[0]
+    label = str(source)
     rows: list[list[str]] = []
+    problems: list[Problem] = []
     started = False
-    for values in sheet.iter_rows(values_only=True):
-        first = values[0] if values else None
-        if not started:
-            started = first == "LA num"
-            continue
-        if first is None:  # the blank row before "Old SNs:" ends the main table
-            break
-        number, name = values[0], values[1]
-        pairs = values[5:5 + 2 * NEIGHBOURS]
-        if not isinstance(number, int) or any(not isinstance(pairs[i], int) for i in range(0, 2 * NEIGHBOURS, 2)):
-            raise DataError(f"{source}: unexpected row {values[:6]!r}")
-        rows.append([str(number), str(name).strip(), *(str(v).strip() for v in pairs)])
+    try:
+        sheet = load_workbook(source, read_only=True, data_only=True).worksheets[0]
+        # Read-only sheets yield every row from the first, empty ones too: the count is the row number.
+        for line, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            first = values[0] if values else None
+            if not started:
+                started = first == "LA num"
+                continue
+            if first is None:  # the blank row before "Old SNs:" ends the main table
+                break
+            number, name = values[0], values[1] if len(values) > 1 else None
+            pairs = values[5:5 + 2 * NEIGHBOURS]
+            if (not isinstance(number, int) or len(pairs) < 2 * NEIGHBOURS
+                    or any(not isinstance(pairs[i], int) for i in range(0, 2 * NEIGHBOURS, 2))):
+                problems.append(Problem(label, line, "row", f"is not an LA number, name and ten neighbours: {values[:6]!r}"))
+                continue
+            rows.append([str(number), str(name).strip(), *(str(v).strip() for v in pairs)])
+    except OSError as exc:
+        raise DataFileError([Problem(label, None, "file", f"cannot be read ({exc.strerror or exc})")]) from None
+    except (zipfile.BadZipFile, InvalidFileException, ParseError, KeyError, IndexError, ValueError) as exc:
+        # Not a zip, a zip without a workbook in it, or a damaged sheet inside a sound archive.
+        raise DataFileError([Problem(label, None, "file",
+                                     f"is not a readable .xlsx workbook ({exc or type(exc).__name__})")]) from None
+    if problems:
+        raise DataFileError(problems)
     if not rows:
-        raise DataError(f"{source}: no 'LA num' header found")
+        raise DataFileError([Problem(label, None, "LA num", "no 'LA num' header found")])
     return rows
 
 
 def build(source_dir: Path, out: Path) -> list[Path]:
-    """Write the three trimmed copies from the originals in ``source_dir``; returns their paths."""
-    out.mkdir(parents=True, exist_ok=True)
-    written = []
-    path = out / "cin_factors.csv"
-    _write(path, IDENTITY + FACTORS, _trim_csv(source_dir / FACTORS_IN, IDENTITY + FACTORS))
-    written.append(path)
-    path = out / "population_0_17.csv"
-    _write(path, IDENTITY + ["population_estimate"],
-           _trim_csv(source_dir / POPULATION_IN, IDENTITY + ["population_estimate"]))
-    written.append(path)
-    path = out / "statistical_neighbours.csv"
+    """Write the three trimmed copies from the originals in ``source_dir``; returns their paths.
+
+    All three are made in memory first: an original that cannot be used leaves the copies
+    already there as they were, never two new and one old.
+    """
     header = ["la_number", "la_name"]
     for i in range(1, NEIGHBOURS + 1):
         header += [f"sn{i}", f"sn{i}_closeness"]
-    _write(path, header, _neighbours(source_dir / NEIGHBOURS_IN))
-    written.append(path)
+    tables = [
+        ("cin_factors.csv", IDENTITY + FACTORS, _trim_csv(source_dir / FACTORS_IN, IDENTITY + FACTORS)),
+        ("population_0_17.csv", IDENTITY + ["population_estimate"],
+         _trim_csv(source_dir / POPULATION_IN, IDENTITY + ["population_estimate"])),
+        ("statistical_neighbours.csv", header, _neighbours(source_dir / NEIGHBOURS_IN)),
+    ]
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, columns, rows in tables:
+        _write(out / name, columns, rows)
+        written.append(out / name)
     return written

@@ -41,6 +41,9 @@ def front_doors(
     councils: Mapping[str, Council], research: Research, ref: Mapping[str, Any], remaps: Mapping[str, str],
     skip: set[str], problems: list[Problem], notes: list[str],
 ) -> list[dict[str, Any]]:
+    """A front door for every authority in ``councils`` not in ``skip``, so anyone worried
+    about a child anywhere in England is told where to report it: the council's own page for
+    reporting a concern when the research found one, else its homepage, and GOV.UK's route."""
     rows = research.keyed_rows("authorities", "gss", _FRONT_DOOR_KEYS, lambda gss: remaps.get(gss, gss),
                                councils.__contains__,
                                "is not one of England's 153 children's services authorities", problems)

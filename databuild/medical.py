@@ -13,7 +13,19 @@ from services.vocabulary import SERVICE_TYPES
 from .claims import drop_outdated_claims
 from .reference import Council, Force
 from .research import Research
-from .rows import codes_of, line_of, name_list, phones_of, row_sources, slug, source_page, text_of, unknown_keys, url_of
+from .rows import (
+    codes_of,
+    line_of,
+    name_list,
+    phones_of,
+    row_sources,
+    self_referral_from,
+    slug,
+    source_page,
+    text_of,
+    unknown_keys,
+    url_of,
+)
 
 __all__ = ["MEDICAL_TYPES", "medical", "areas_of", "town_locations"]
 
@@ -29,11 +41,10 @@ _SARC_KEYS = {
 }
 
 
-#: Words a research file may use in ``supports`` for a record field.
-
-
 def areas_of(row: Mapping[str, Any], forces: Mapping[str, Force], councils: Mapping[str, Council],
                 remaps: Mapping[str, str], label: str, problems: list[Problem]) -> list[str]:
+    """The authorities a row serves, from force area codes and authority codes alike (a SARC's
+    page names its force, a council's its own area); a code that is none is a problem."""
     areas: set[str] = set()
     for key in ("pfa", "pfas"):
         for pfa in codes_of(row.get(key)):
@@ -53,7 +64,7 @@ def areas_of(row: Mapping[str, Any], forces: Mapping[str, Force], councils: Mapp
 
 
 def town_locations(row: Mapping[str, Any], areas: list[str], geography: Geography, label: str,
-                    problems: list[Problem], notes: list[str]) -> list[dict[str, Any]]:
+                   notes: list[str]) -> list[dict[str, Any]]:
     """Each town the page names, at the town's centre (precision: town), inside the areas served."""
     towns = codes_of(row.get("towns")) + codes_of(row.get("town"))
     out = []
@@ -81,6 +92,9 @@ def medical(
     remaps: Mapping[str, str], hand: Mapping[str, set[str]], ref: Mapping[str, Any], problems: list[Problem],
     notes: list[str],
 ) -> list[dict[str, Any]]:
+    """A record for each medical route in the research, for the areas it serves that have no
+    hand-compiled one: what its pages say about ages, referral and hours, and nothing else
+    (the notes say what the pages leave unsaid)."""
     label = research.label
     records: dict[str, dict[str, Any]] = {}
     for row in research.rows:
@@ -141,7 +155,7 @@ def medical(
         if phones:
             record["phones"] = phones
             supports.append("phones")
-        locations = town_locations(row, all_areas, geography, label, problems, notes)
+        locations = town_locations(row, all_areas, geography, label, notes)
         if locations:
             record["locations"] = locations
             supports.append("locations")
@@ -176,9 +190,7 @@ def medical(
                 # younger child; the age is said in words instead (the research's own words
                 # when it gives routes).
                 if not routes:
-                    routes.append(f"Young people aged {from_age} or over can contact the service themselves "
-                                 "(as its page says); for a younger child the police or children's social "
-                                 "care make the referral")
+                    routes.append(self_referral_from(from_age, "the police or children's social care make the referral"))
                 supports.append("referral_routes")
             elif isinstance(allowed, bool):
                 record["accepts_self_referral"] = allowed
@@ -213,8 +225,8 @@ def medical(
             note_bits.append(dated)
         if unsaid:
             note_bits.append(f"The cited pages do not say {name_list(unsaid)}: ask the service or the police.")
-        if "url" not in record:
-            note_bits.append("No page of the service's own was found (only news reports), so no link is given: "
+        if why_not:  # what the page read is, in link_problem's words: a news item, a copy, a staging site
+            note_bits.append(f"No page of the service's own was found, so no link is given (the page read: {why_not}): "
                              "the police or children's social care make the referral.")
         if note_bits:
             record["notes"] = " ".join(note_bits)

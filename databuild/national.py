@@ -135,7 +135,7 @@ def build_national(data_dir: Path) -> NationalBuild:
     out.police_without_site = [pfa_of(r) for r in out.records["police"] if "url" not in r]
     out.records["medical"] = medical(forces, councils, sarcs, geography, remaps, hand, ref, out.problems, out.notes)
     for kind in KINDS:
-        records, gaps = support_records(kind, research(kind.research, ("services",)), councils, forces, force_of,
+        records, gaps = support_records(kind, research(kind.research, ("services",)), councils, forces,
                                         remaps, hand, ref, out.problems, out.notes)
         out.records[kind.key] = records
         out.support_gaps[kind.key] = gaps

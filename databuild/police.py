@@ -11,7 +11,7 @@ from services.links import link_problem
 
 from .reference import Council, Force
 from .research import Research
-from .rows import date_of, dated_by_of, name_list, slug, source_page, text_of, url_of
+from .rows import date_of, dated_by_of, key_line, name_list, slug, source_page, text_of, url_of
 
 __all__ = ["police", "pfa_of"]
 
@@ -23,11 +23,14 @@ _POLICE_DESCRIPTION = (
 )
 
 
+#: ``updated`` / ``dated_by`` date the report page when the row has one, else the source page.
 _POLICE_KEYS = {"pfa", "name", "url", "source", "source_title", "page_title", "updated", "dated_by", "note", "notes",
                 "report_page", "report_title"}
 
 
 def pfa_of(record: Mapping[str, Any]) -> str:
+    """A built police record's force area code, read back from its notes (SOURCES.md lists
+    forces by code, and the record has no field of its own for it); "?" when absent."""
     m = re.search(r"\(ONS (E23\d{6})", record.get("notes") or "")
     return m.group(1) if m else "?"
 
@@ -36,6 +39,9 @@ def police(
     forces: Mapping[str, Force], councils: Mapping[str, Council], research: Research, ref: Mapping[str, Any],
     skip: set[str], problems: list[Problem], notes: list[str],
 ) -> list[dict[str, Any]]:
+    """One record per force area, so every authority has 999 and 101 even where no page of
+    the force's was found; a force's site or report page is the link only when a family may
+    follow it, and each date stays with the page it belongs to."""
     rows = research.keyed_rows("forces", "pfa", _POLICE_KEYS, str, forces.__contains__,
                                "is not an English police force area code in the ONS lookup", problems)
     tried = {str(r.get("pfa")): text_of(r, "tried", "notes", "note") for r in research.not_found if isinstance(r, dict)}
@@ -55,19 +61,30 @@ def police(
         source = url_of(row, ("source", "page"), label, problems) if row else None
         name = text_of(row, "name") if row else None
         report = url_of(row, ("report_page",), label, problems) if row else None
+        refused = link_problem(url) if url else None
+        if refused:  # a news item or a copy is a source, never the family's link
+            notes.append(f"{label}:{key_line(row, 'url') or 0}: {pfa}: url {url}: {refused}: no link given"
+                         + ("" if source else "; cited as the source"))
+            source = source or url
+            url = None
         report_is_news = bool(report and link_problem(report))
+        # ``updated`` and ``dated_by`` date the report page when the row has one (the page the
+        # numbers are read from), else the source page: a date is never lent to another page.
+        updated = date_of(row, "updated", label, problems) if row else None
+        dated_by = dated_by_of(row, label, problems) if row else None
         sources = []
         if row and (source or url):
-            sources.append(source_page(source or url or "", text_of(row, "source_title", "page_title"), research.compiled,
-                                       ["name", "organization"] + ([] if report and not report_is_news else ["url"]),
-                                       date_of(row, "updated", label, problems),
-                                       None if report else dated_by_of(row, label, problems)))
+            page = source or url or ""
+            own = report is None or page == report
+            sources.append(source_page(page, text_of(row, "source_title", "page_title"), research.compiled,
+                                       ["name", "organization"] + (["url"] if url and (not report or report_is_news)
+                                                                   else []),
+                                       updated if own else None, dated_by if own else None))
         if report and row:
             # The force's own page telling the public how to report: the family's link, unless
             # it is a news item (then a source for the numbers, and the force's site is the link).
             sources.append(source_page(report, text_of(row, "report_title"), research.compiled,
-                                       ["referral_routes"] + ([] if report_is_news else ["url"]),
-                                       date_of(row, "updated", label, problems), dated_by_of(row, label, problems)))
+                                       ["referral_routes"] + ([] if report_is_news else ["url"]), updated, dated_by))
             if report_is_news:
                 report = None
         sources.append(source_page(pfa_ref["url"], pfa_ref.get("title"), pfa_ref.get("read"), ["service_areas"]))

@@ -8,6 +8,7 @@ lookup gives each authority its force. ``reference.yaml`` says where both came f
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ from services.geography import Geography
 from services.models import GSS_CODE, safe_url
 from services.yamlio import load_yaml
 
-from .rows import slug
+from .rows import key_line, line_of, slug
 
 __all__ = ["Council", "Force", "label_of", "load_reference", "read_councils", "read_csv", "read_forces"]
 
@@ -54,8 +55,9 @@ class Force:
     authorities: tuple[str, ...]
 
 
-
 def label_of(path: Path, root: Path) -> str:
+    """``path`` as messages name it (``data/sources/x.csv``): short enough to read, and the
+    same on every machine, so a report can be compared and a test can match it."""
     try:
         return str(path.relative_to(root.parent))
     except ValueError:
@@ -202,10 +204,93 @@ def read_forces(
     return forces, force_of, problems
 
 
+#: What the build reads from each reference table's entry (all required): kind of value.
+_TABLE_KEYS = {"file": "file", "url": "url", "read": "date"}
+#: Keys a cited page may carry, and what each must be (only ``url`` is required).
+_PAGE_KEYS = {"url": "url", "title": "text", "read": "date", "updated": "date", "supports": "list"}
+#: The national pages whole kinds of record cite: one page each, or a list of pages.
+_ROUTES = {"youth_justice": "page", "report_to_council": "page", "police_numbers": "pages"}
+
+
+def _wrong(value: Any, kind: str) -> str | None:
+    """Why ``value`` is not a value of ``kind`` (None: it is)."""
+    if kind == "file":
+        return None if isinstance(value, str) and value.strip() else f"{value!r} is not a file name"
+    if kind == "text":
+        return None if isinstance(value, str) and value.strip() else f"{value!r} is not text"
+    if kind == "url":
+        if not isinstance(value, str):
+            return f"{value!r} is not a web address"
+        try:
+            url = safe_url(value)
+        except ValueError as exc:
+            return str(exc)
+        return None if url.lower().startswith(("http://", "https://")) else f"{value!r} is not a web page"
+    if kind == "date":
+        return None if isinstance(value, dt.date) and not isinstance(value, dt.datetime) \
+            else f"{value!r} is not a date (YYYY-MM-DD)"
+    if kind == "list":
+        return None if isinstance(value, list) and all(isinstance(v, str) for v in value) \
+            else f"{value!r} is not a list of record fields"
+    return None
+
+
+def _entry_problems(entry: Any, where: str, line: int | None, keys: Mapping[str, str], required: set[str],
+                    label: str) -> list[Problem]:
+    """Each key of one entry the build reads that is missing or of the wrong kind."""
+    if not isinstance(entry, dict):
+        return [Problem(label, line, where, f"must be a mapping with {', '.join(sorted(required))}")]
+    found = []
+    for key, kind in keys.items():
+        if key not in entry:
+            if key in required:
+                found.append(Problem(label, line_of(entry) or line, f"{where}.{key}", "is required"))
+            continue
+        why = _wrong(entry[key], kind)
+        if why:
+            found.append(Problem(label, key_line(entry, key) or line, f"{where}.{key}", why))
+    return found
 
 
 def load_reference(path: Path, label: str) -> dict[str, Any]:
-    raw = load_yaml(path, label=label)  # DataFileError: nothing can be cited without it
-    if not isinstance(raw, dict) or not {"local_authorities", "police_force_areas", "national_routes"} <= set(raw):
+    """``reference.yaml``, every key the build reads checked first: a missing or wrong one is
+    a :class:`DataFileError` naming ``file:line: key``, never a ``KeyError`` halfway through a
+    build (nothing can be cited without this file, so no record is built without it)."""
+    raw = load_yaml(path, label=label)
+    if not isinstance(raw, dict):
         raise DataFileError([Problem(label, 1, "file", "needs local_authorities, police_force_areas and national_routes")])
+    problems: list[Problem] = []
+    for table in ("local_authorities", "police_force_areas"):
+        if table not in raw:
+            problems.append(Problem(label, 1, table, "is required (the table's file, url and read date)"))
+            continue
+        entry = raw[table]
+        problems += _entry_problems(entry, table, key_line(raw, table), {**_TABLE_KEYS, "title": "text", "updated": "date"},
+                                    set(_TABLE_KEYS), label)
+        remaps = entry.get("remaps") if isinstance(entry, dict) else None
+        if remaps is not None and not isinstance(remaps, dict):
+            problems.append(Problem(label, key_line(entry, "remaps"), f"{table}.remaps",
+                                    "must be a mapping of old GSS code: current GSS code"))
+    routes = raw.get("national_routes")
+    if "national_routes" not in raw:
+        problems.append(Problem(label, 1, "national_routes", f"is required ({', '.join(_ROUTES)})"))
+    elif not isinstance(routes, dict):
+        problems.append(Problem(label, key_line(raw, "national_routes"), "national_routes",
+                                f"must be a mapping with {', '.join(_ROUTES)}"))
+    else:
+        for name, shape in _ROUTES.items():
+            where, line = f"national_routes.{name}", key_line(routes, name) or key_line(raw, "national_routes")
+            if name not in routes:
+                problems.append(Problem(label, line, where, "is required" + (" (a list of pages, each with a url)"
+                                                                             if shape == "pages" else " (its url)")))
+            elif shape == "page":
+                problems += _entry_problems(routes[name], where, line, _PAGE_KEYS, {"url"}, label)
+            elif not isinstance(routes[name], list):
+                problems.append(Problem(label, line, where, "must be a list of pages, each with a url"))
+            else:
+                for i, page in enumerate(routes[name]):
+                    problems += _entry_problems(page, f"{where}[{i}]", line_of(page) or line, _PAGE_KEYS, {"url"},
+                                                label)
+    if problems:
+        raise DataFileError(problems)
     return raw

@@ -9,27 +9,39 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, get_args
 
 from services.errors import Problem
-from services.models import Service, safe_url, uk_phone
+from services.models import Phone, Service, safe_url, uk_phone
 from services.yamlio import LineDict
 
 __all__ = [
-    "SUPPORT_ALIASES", "codes_of", "date_of", "dated_by_of", "key_line", "line_of", "name_list", "phones_of", "row_sources", "slug",
-    "source_page", "split_number", "text_of", "unknown_keys", "url_of",
+    "PHONE_TYPES", "SUPPORT_ALIASES", "codes_of", "date_of", "dated_by_of", "key_line", "line_of", "name_list",
+    "phones_of", "row_sources", "self_referral_from", "slug", "source_page", "split_number", "text_of", "unknown_keys", "url_of",
 ]
+
+#: The kinds of number the directory knows (``services.models.Phone.type``).
+PHONE_TYPES: tuple[str, ...] = get_args(Phone.model_fields["type"].annotation)
 
 
 def key_line(raw: Any, key: str) -> int | None:
+    """The line of ``key`` in a mapping read from YAML (else the value's own line), so a
+    problem points at the field to fix, not only at its row."""
     return raw.key_lines.get(key) if isinstance(raw, LineDict) else getattr(raw, "line", None)
 
 
 def line_of(row: Any) -> int | None:
+    """The line a value read from YAML starts on (None for a value built in code): every
+    problem names its ``file:line``."""
     return getattr(row, "line", None)
 
 
 def text_of(row: Mapping[str, Any], *keys: str) -> str | None:
+    """The first of ``keys`` holding text, with its spacing made plain (None: none does).
+
+    Research files name one thing several ways (``note`` / ``notes``); a list, a mapping or
+    a yes/no is not text, so it is never written into a sentence a family reads.
+    """
     for k in keys:
         v = row.get(k)
         if isinstance(v, (str, int, float)) and not isinstance(v, bool) and str(v).strip():
@@ -38,6 +50,8 @@ def text_of(row: Mapping[str, Any], *keys: str) -> str | None:
 
 
 def url_of(row: Mapping[str, Any], keys: tuple[str, ...], label: str, problems: list[Problem]) -> str | None:
+    """The first of ``keys`` that is a safe web page; each that is not is a problem, so a
+    ``javascript:`` or mistyped link is named and never becomes one a family follows."""
     for k in keys:
         v = row.get(k)
         if v is None or (isinstance(v, str) and not v.strip()):
@@ -54,6 +68,8 @@ def url_of(row: Mapping[str, Any], keys: tuple[str, ...], label: str, problems: 
 
 
 def date_of(row: Mapping[str, Any], key: str, label: str, problems: list[Problem]) -> dt.date | None:
+    """``key`` as a date, or a problem: a page's date decides whether its claims are still
+    made, so text that is not a date is named rather than taken as undated in silence."""
     v = row.get(key)
     if v is None:
         return None
@@ -68,7 +84,10 @@ def phones_of(row: Mapping[str, Any], label: str, problems: list[Problem], key: 
     """The row's numbers as record phones: checked UK numbers, with who may use each.
 
     ``audience: professionals`` is kept (a practitioner needs the line; a family is never
-    offered it); the default, public, is left out of the record.
+    offered it); the default, public, is left out of the record. Any other audience is a
+    problem and the number is kept for professionals only: a line a page may reserve for
+    practitioners is never offered to a family on a guess. A ``type`` the directory does not
+    know is a problem and the number is left out, as calling a text-only line fails a family.
     """
     out: list[dict[str, Any]] = []
     raw = row.get(key) or []
@@ -77,25 +96,33 @@ def phones_of(row: Mapping[str, Any], label: str, problems: list[Problem], key: 
         return out
     for item in raw:
         entry = item if isinstance(item, dict) else {"number": item}
+        where = line_of(item) or line_of(row) or line
         number, extra = split_number(str(entry.get("number") or ""))
         try:
             checked = uk_phone(number)
         except ValueError as exc:
-            problems.append(Problem(label, line_of(item) or line_of(row) or line, "phones", f"left out: {exc}"))
+            problems.append(Problem(label, where, "phones", f"left out: {exc}"))
             continue
         phone: dict[str, Any] = {"number": checked}
         kind = entry.get("type")
-        if kind in ("voice", "text", "textphone"):
+        if kind in PHONE_TYPES:
             phone["type"] = kind
+        elif kind is not None:
+            problems.append(Problem(label, where, "type",
+                                    f"{checked}: {kind!r} is not a phone type ({name_list(list(PHONE_TYPES), 'or')}); "
+                                    "the number is left out: offered as the wrong kind (a text-only line to call) "
+                                    "it would fail a family"))
+            continue
         desc = " ".join(filter(None, [text_of(entry, "description"), extra]))
         if desc:
             phone["description"] = desc
         audience = entry.get("audience", "public")
-        if audience == "professionals":
+        if audience != "public":
             phone["audience"] = "professionals"
-        elif audience != "public":
-            problems.append(Problem(label, line_of(item) or line_of(row) or line, "audience",
-                                    f"{audience!r} is not public or professionals; taken as public"))
+            if audience != "professionals":
+                problems.append(Problem(label, where, "audience",
+                                        f"{audience!r} is not public or professionals; taken as professionals "
+                                        "(never offered to a family)"))
         out.append(phone)
     return out
 
@@ -133,6 +160,8 @@ def split_number(text: str) -> tuple[str, str | None]:
 
 
 def codes_of(value: Any) -> list[str]:
+    """One code or a list of them, as a list of text: research files write either. Anything
+    else comes back as its repr, so the caller's check names it instead of skipping it."""
     if value is None:
         return []
     if isinstance(value, (str, int)):
@@ -183,8 +212,21 @@ def unknown_keys(row: Mapping[str, Any], known: set[str], label: str, problems: 
                                 f"is not a field the build reads ({', '.join(unknown)}); rename it or add it to the build"))
 
 
-def name_list(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+def self_referral_from(age: int, younger: str) -> str:
+    """The referral route for a service a child may contact alone only from ``age``: said in
+    words, so a younger child is never offered "contact them yourself"; ``younger`` says who
+    acts for a younger child (the police or social care for a SARC, a parent elsewhere).
+
+    >>> self_referral_from(13, "a parent or professional makes contact")
+    'Young people aged 13 or over can contact the service themselves (as its page says); for a younger child a parent or professional makes contact'
+    """
+    return (f"Young people aged {age} or over can contact the service themselves (as its page says); "
+            f"for a younger child {younger}")
+
+
+def name_list(names: list[str], last: str = "and") -> str:
+    """'a, b and c': names as a sentence says them (descriptions and notes are read, not parsed)."""
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + f" {last} " + names[-1]
 
 
 #: Words a research file may use in ``supports`` for a record field.

@@ -36,7 +36,7 @@ def sources_section(build: NationalBuild, medical_tried: Mapping[str, str | None
          f"youth justice, {counts.get('advocate', 0)} children's advocate, {counts.get('victim_care', 0)} victim "
          f"care, {counts.get('rape_crisis', 0)} Rape Crisis and {counts.get('lado', 0)} LADO records "
          "(`data/services/statutory_*.yaml`, `data/services/support_*.yaml`). Areas whose hand-compiled records "
-         "already have a service of a type keep theirs. Re-run `python scripts/build_national.py` after editing "
+         "already have a service of a type keep theirs. Re-run `python -m databuild national` after editing "
          "the research files."),
         "",
         "### Authorities with no medical route for children (no citable SARC page found)",

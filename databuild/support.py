@@ -37,7 +37,7 @@ from services.models import DatedBy
 from .claims import drop_outdated_claims
 from .reference import Council, Force
 from .research import Research
-from .rows import line_of, name_list, phones_of, row_sources, source_page, url_of
+from .rows import line_of, name_list, phones_of, row_sources, self_referral_from, source_page, url_of
 
 __all__ = [
     "KINDS",
@@ -64,7 +64,7 @@ class RowPhone(_Strict):
     number: str | int
     description: str | None = None
     audience: Literal["public", "professionals"] = "public"
-    type: Literal["voice", "text", "textphone"] = "voice"
+    type: Literal["voice", "text", "textphone", "fax"] = "voice"  # as services.models.Phone
 
 
 class RowSource(_Strict):
@@ -299,8 +299,7 @@ def _self_referral(row: SupportRow, record: dict[str, Any], supports: list[str])
             # Self-referral only from an age: never offered as "contact them yourself" to a
             # younger child; the age is said in words instead.
             if not routes:
-                routes.append(f"Young people aged {said.from_age} or over can contact the service themselves "
-                              "(as its page says); for a younger child a parent or professional makes contact")
+                routes.append(self_referral_from(said.from_age, "a parent or professional makes contact"))
         else:
             record["accepts_self_referral"] = said.allowed
             supports.append("accepts_self_referral")
@@ -372,8 +371,8 @@ def _record(kind: SupportKind, row: Any, line: int | None, areas: list[str], all
     if kind.for_parents(row):
         record["for_parents"] = True
         supports.append("for_parents")
-    if row.during_investigation:
-        record["available_during_investigation"] = True
+    if row.during_investigation is not None:  # "not during an investigation" is as much for a family to know
+        record["available_during_investigation"] = row.during_investigation
         supports.append("available_during_investigation")
     _self_referral(row, record, supports)
     # A page that says who can contact the service states its routes too: the research files
@@ -430,7 +429,7 @@ def _rows(kind: SupportKind, research: Research, problems: list[Problem]) -> lis
 
 def support_records(
     kind: SupportKind, research: Research, councils: Mapping[str, Council], forces: Mapping[str, Force],
-    force_of: Mapping[str, str], remaps: Mapping[str, str], hand: Mapping[str, set[str]], ref: Mapping[str, Any],
+    remaps: Mapping[str, str], hand: Mapping[str, set[str]], ref: Mapping[str, Any],
     problems: list[Problem], notes: list[str],
 ) -> tuple[list[dict[str, Any]], SupportGaps]:
     """The generated records of one kind, and the authorities or forces it left without one."""

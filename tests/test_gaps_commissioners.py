@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -144,6 +145,53 @@ def test_build_trims_and_is_byte_identical_on_rerun(tmp_path):
     neighbours = list(csv.DictReader((out / "statistical_neighbours.csv").open(encoding="utf-8")))
     assert [r["la_number"] for r in neighbours] == ["831"]  # "Old SNs" (Cumbria) left out
     assert neighbours[0]["sn10"] == "809" and neighbours[0]["sn1_closeness"] == "Close"
+
+
+def _damage(src: Path, what: str) -> None:
+    factors = src / "c3_factors_identified_at_end_of_assessment_2018_to_2025.csv"
+    if what == "short row":  # the Derby row (line 4) stops before its last two factors
+        lines = factors.read_text(encoding="utf-8").splitlines(keepends=True)
+        lines[3] = lines[3].rsplit(",", 2)[0] + "\n"
+        factors.write_text("".join(lines), encoding="utf-8")
+    elif what == "not utf-8":
+        factors.write_bytes(factors.read_bytes().replace(b"Derby", b"D\xe9rby"))
+    elif what == "not a zip":
+        (src / "statistical_neighbours_may_2025.xlsx").write_bytes(b"PK\x03\x04 damaged in transit")
+    elif what == "cut short":
+        book = src / "statistical_neighbours_may_2025.xlsx"
+        book.write_bytes(book.read_bytes()[:400])
+    elif what == "damaged sheet":  # a sound archive whose sheet is cut off halfway
+        book = src / "statistical_neighbours_may_2025.xlsx"
+        with zipfile.ZipFile(book) as zin:
+            parts = {name: zin.read(name) for name in zin.namelist()}
+        with zipfile.ZipFile(book, "w") as zout:
+            for name, data in parts.items():
+                zout.writestr(name, data[: len(data) // 2] if name.endswith("sheet1.xml") else data)
+    elif what == "missing":
+        (src / "ons_mid-year_population_estimates_2012_to_2024.csv").unlink()
+
+
+@pytest.mark.parametrize("what, said", [
+    ("short row", "c3_factors_identified_at_end_of_assessment_2018_to_2025.csv:4: Sexual_Abuse_adult_on_child: the row ends"),
+    ("not utf-8", "c3_factors_identified_at_end_of_assessment_2018_to_2025.csv:0: file: is not a readable CSV file"),
+    ("not a zip", "statistical_neighbours_may_2025.xlsx:0: file: is not a readable .xlsx workbook"),
+    ("cut short", "statistical_neighbours_may_2025.xlsx:0: file: is not a readable .xlsx workbook"),
+    ("damaged sheet", "statistical_neighbours_may_2025.xlsx:0: file: is not a readable .xlsx workbook"),
+    ("missing", "ons_mid-year_population_estimates_2012_to_2024.csv:0: file: cannot be read"),
+])
+def test_an_unusable_original_is_named_and_no_copy_is_half_written(tmp_path, what, said):
+    src = tmp_path / "src"
+    src.mkdir()
+    _originals(src)
+    out = tmp_path / "out"
+    before = {p.name: p.read_bytes() for p in build_commissioning(src, out)}
+    for path in out.iterdir():  # copies from an earlier build, which a failed build must leave alone
+        path.write_text("earlier copy\n", encoding="utf-8")
+    _damage(src, what)
+    with pytest.raises(DataFileError) as caught:
+        build_commissioning(src, out)
+    assert said in str(caught.value), str(caught.value)
+    assert {p.name: p.read_text(encoding="utf-8") for p in out.iterdir()} == {name: "earlier copy\n" for name in before}
 
 
 def test_command_writes_the_copies_and_names_missing_originals(tmp_path, capsys):

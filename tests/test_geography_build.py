@@ -117,6 +117,43 @@ def test_upper_tier_reader_names_each_bad_row(tmp_path):
     ]
 
 
+def test_a_row_is_named_by_the_line_it_stands_on_past_blank_lines_and_quoted_newlines(tmp_path):
+    path = tmp_path / "u.csv"
+    path.write_text(",".join(UPPER_COLUMNS) + "\n"
+                    "E06000001,Hartlepool,North East,,\n"
+                    "\n"  # a blank line: skipped by the reader, still a line of the file
+                    'E06000002,"Middles\nbrough",North East,,\n'  # a value over two lines
+                    "E07000026,Allerdale,North West,,\n", encoding="utf-8")
+    with pytest.raises(DataFileError) as err:
+        read_upper_tier(path)
+    assert [str(p) for p in err.value.problems] == ["u.csv:6: code: 'E07000026' is not an upper-tier GSS code"]
+
+
+def test_a_short_or_long_row_is_a_problem_and_the_other_rows_are_still_checked(tmp_path):
+    path = tmp_path / "r.csv"
+    path.write_text(",".join(REORG_COLUMNS) + "\n"
+                    "E07000026,Allerdale,2023-04-01\n"
+                    "E0700002,Bad code,2023-04-01,E06000063,Cumberland,The Order,https://x\n"
+                    "E07000027,Barrow,2023-04-01,E06000064,Westmorland,The Order,https://x,extra\n", encoding="utf-8")
+    with pytest.raises(DataFileError) as err:
+        read_reorganisations(path)
+    assert [str(p) for p in err.value.problems] == [
+        "r.csv:2: successors: the row ends before successors, successor_names, order, source (fewer fields than the header)",
+        "r.csv:3: old_code: 'E0700002' is not an English GSS code",
+        "r.csv:4: row: has 8 fields; the header has 7 (a ',' inside a value needs quotes)",
+    ]
+
+
+@pytest.mark.parametrize("read", [read_upper_tier, read_reorganisations])
+def test_a_missing_or_unreadable_table_is_a_data_error_naming_it(tmp_path, read):
+    with pytest.raises(DataFileError, match=r"gone\.csv:0: file: cannot be read"):
+        read(tmp_path / "gone.csv")
+    latin = tmp_path / "latin.csv"
+    latin.write_bytes(b"code,ons_name\nE06000001,H\xe9rtlepool\n")
+    with pytest.raises(DataFileError, match=r"latin\.csv:0: file: is not a readable CSV file"):
+        read(latin)
+
+
 # -- the rules that bring the 2021 lookup up to date ---------------------------------------
 
 def _change(old: str, name: str, successors: list[str], names: list[str]) -> Reorganisation:

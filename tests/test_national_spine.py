@@ -129,7 +129,7 @@ def test_regenerated_files_equal_the_committed_ones():
     build = build_national(DATA)
     for name, text in build.files.items():
         assert (DATA / "services" / name).read_text(encoding="utf-8") == text, (
-            f"data/services/{name} is out of date: run python scripts/build_national.py")
+            f"data/services/{name} is out of date: run python -m databuild national")
     committed = generated_section((DATA / "SOURCES.md").read_text(encoding="utf-8"))
     assert committed == build.sources_section, "the SOURCES.md national spine section is out of date"
 

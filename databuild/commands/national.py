@@ -43,7 +43,7 @@ def run(args: argparse.Namespace) -> int:
     if args.check:
         stale = stale_files(build.files, build.sources_section, data)
         for name in stale:
-            print(f"{name}: differs from a fresh build; run python scripts/build_national.py")
+            print(f"{name}: differs from a fresh build; run python -m databuild national")
         print(f"checked: {counts}; {gaps} authorities without a medical route", file=sys.stderr)
         return 1 if stale or build.problems else 0
     changed = write_outputs(build.files, build.sources_section, data)

@@ -29,7 +29,7 @@ def sources_md(authorities: int, postcodes: int, tolerance: float, versions: lis
     vers = "\n".join(f"- `{p}` {v}" for p, v in versions)
     return f"""# Geography data: sources and licences
 
-Built by `scripts/build_geography.py` on {built.isoformat()} (Python {python}).
+Built by `python -m databuild geography` on {built.isoformat()} (Python {python}).
 
 {ATTRIBUTION}.
 

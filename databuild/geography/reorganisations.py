@@ -72,7 +72,7 @@ def read_reorganisations(path: Path) -> list[Reorganisation]:
     """Every row of the table, in file order; raises :class:`DataFileError` naming each bad row."""
     problems: list[Problem] = []
     changes: list[Reorganisation] = []
-    for at, row in read_rows(Path(path), COLUMNS):
+    for at, row in read_rows(Path(path), COLUMNS, problems):
         found = _problems(row, at)
         problems += found
         if not found:
@@ -91,5 +91,5 @@ def read_reorganisations(path: Path) -> list[Reorganisation]:
                 problems.append(Problem(change.at.file, change.at.line, "successors",
                                         f"{code} itself ended ({first[code]}): name today's authority"))
     if problems:
-        raise DataFileError(problems)
+        raise DataFileError(sorted(problems, key=lambda p: p.line or 0))  # in file order
     return changes

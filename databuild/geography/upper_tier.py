@@ -39,7 +39,7 @@ def read_upper_tier(path: Path) -> dict[str, UpperTier]:
     """code → row; raises :class:`DataFileError` naming each bad row."""
     problems: list[Problem] = []
     table: dict[str, UpperTier] = {}
-    for at, row in read_rows(Path(path), COLUMNS):
+    for at, row in read_rows(Path(path), COLUMNS, problems):
         code = row["code"]
         if not _CODE.match(code):
             problems.append(Problem(at.file, at.line, "code", f"{code!r} is not an upper-tier GSS code"))
@@ -55,5 +55,5 @@ def read_upper_tier(path: Path) -> dict[str, UpperTier]:
             table[code] = UpperTier(code, row["ons_name"], row["region"].strip(), row["display_name"].strip(),
                                     aliases, at)
     if problems:
-        raise DataFileError(problems)
+        raise DataFileError(sorted(problems, key=lambda p: p.line or 0))  # in file order
     return table
