@@ -56,17 +56,23 @@ OUT_OF_DATE = "out_of_date"
 #: Services every child can use whatever their age: no age caveat on them.
 UNIVERSAL_TYPES = frozenset({"emergency", "police", "social_care_front_door", "lado"})
 
-#: A claim in words a family understands, for "… was last confirmed in 2017".
-_CLAIM_WORDS: dict[str, str] = {
-    SERVICE_CLAIM: "this service",
-    "phones": "the phone numbers",
-    "schedules": "the opening hours",
-    "min_age": "the ages they see",
-    "max_age": "the ages they see",
-    "accepts_self_referral": "who can contact them",
-    "referral_routes": "how to be referred",
-    "requires_disclosure": "whether a child must have told someone",
+#: A claim in words a family understands, with its verb, for "… was last confirmed in 2017"
+#: (the verb is stored, not guessed from the words: "the ages they see" are plural).
+_CLAIM_WORDS: dict[str, tuple[str, str]] = {
+    SERVICE_CLAIM: ("this service", "was"),
+    "phones": ("the phone numbers", "were"),
+    "schedules": ("the opening hours", "were"),
+    "min_age": ("the ages they see", "were"),
+    "max_age": ("the ages they see", "were"),
+    "accepts_self_referral": ("who can contact them", "was"),
+    "referral_routes": ("how to be referred", "was"),
+    "requires_disclosure": ("whether a child must have told someone", "was"),
 }
+
+
+def _claim_words(field: str) -> tuple[str, str]:
+    """A claim's words and verb; a field without words of its own reads as its name."""
+    return _CLAIM_WORDS.get(field, (field.replace("_", " "), "was"))
 
 
 @dataclass(frozen=True)
@@ -115,16 +121,14 @@ def _old_claim_words(old: dict[str, dt.date]) -> str:
     """'the phone numbers were last confirmed in 2017' for the oldest one or two claims."""
     if SERVICE_CLAIM in old:  # the service itself is old news: every other claim with it
         old = {SERVICE_CLAIM: old[SERVICE_CLAIM]}
-    words: dict[str, dt.date] = {}
+    words: dict[tuple[str, str], dt.date] = {}
     for field, day in sorted(old.items(), key=lambda kv: kv[1]):
-        w = _CLAIM_WORDS.get(field, field.replace("_", " "))
-        words.setdefault(w, day)
+        words.setdefault(_claim_words(field), day)
     parts = list(words.items())[:2]
     if len(parts) == 1:
-        (w, day), = parts
-        plural = w.split()[-1].endswith("s") and w != "this service"
-        return f"{w} {'were' if plural else 'was'} last confirmed in {day.year}"
-    (w1, d1), (w2, d2) = parts
+        ((w, verb), day), = parts
+        return f"{w} {verb} last confirmed in {day.year}"
+    ((w1, _), d1), ((w2, _), d2) = parts
     return f"{w1} ({d1.year}) and {w2} ({d2.year}) were last confirmed over {SOURCE_MAX_AGE_YEARS} years ago"
 
 
@@ -179,7 +183,7 @@ def claim_details(service: Service, today: dt.date | None = None) -> list[ClaimD
     out: list[ClaimDetail] = []
     for field, confirmed in dates.items():
         pages = tuple(p for p in service.sources if field in p.supports)
-        out.append(ClaimDetail(field, _CLAIM_WORDS.get(field, field.replace("_", " ")), pages, confirmed,
+        out.append(ClaimDetail(field, _claim_words(field)[0], pages, confirmed,
                                field in old))
     return out
 
