@@ -235,6 +235,36 @@ def test_a_data_directory_may_ship_its_own_cohorts(tmp_path):
     assert report.area(NORTH).to_dict()["cohorts"]["after_support_ends"]["covered"] is True
 
 
+def _statutory_world(tmp_path: Path, listed: list[str]):
+    root = tiny_world(tmp_path / "data")
+    lists = "".join(f"  - stage: {s}\n    compiled: 2026-05-01\n    source: searched for every area\n" for s in listed)
+    (root / "areas.yaml").write_text(f"default: statutory\nnational_lists:\n{lists}", encoding="utf-8")
+    return load_directory(root)
+
+
+def test_a_cohort_whose_stages_are_compiled_for_every_area_is_a_known_gap(tmp_path):
+    """One rule (Coverage.knows) for stages and cohorts: where every stage of a cohort was
+    compiled from a list covering every area, a missing service is a gap, not "not compiled"."""
+    report = analyse(_statutory_world(tmp_path, ["hsb_assessment", "hsb_intervention"]), today=TODAY)
+    for code in (NORTH, SOUTH):
+        area = report.area(code)
+        assert area.coverage == "statutory"
+        assert area.stages["hsb_assessment"].known and area.stages["hsb_intervention"].known
+        assert area.cohorts["hsb"].known and not area.cohorts["hsb"].covered
+        assert "hsb" in area.gaps.cohorts and "hsb" not in area.not_compiled.cohorts
+    # a cohort with a stage nobody compiled there stays unknown (Southtown has no therapy)
+    south = report.area(SOUTH)
+    assert not south.cohorts["during_investigation"].known
+    assert "during_investigation" in south.not_compiled.cohorts
+
+
+def test_a_cohort_with_one_stage_not_compiled_is_not_compiled(tmp_path):
+    area = analyse(_statutory_world(tmp_path, ["hsb_intervention"]), today=TODAY).area(NORTH)
+    assert area.stages["hsb_intervention"].known and not area.stages["hsb_assessment"].known
+    assert not area.cohorts["hsb"].known
+    assert "hsb" in area.not_compiled.cohorts and "hsb" not in area.gaps.cohorts
+
+
 # -- what-if ------------------------------------------------------------------------------
 
 def _snapshot(root: Path) -> dict[str, float]:

@@ -25,7 +25,7 @@ All arithmetic is numpy over the directory's index columns: one distance matrix 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -85,8 +85,9 @@ RULES: dict[str, str] = {
     "coverage": (
         "An area is 'local' when its local services have been compiled (data/areas.yaml), otherwise "
         "'statutory': only the front door, police and (where found) medical route from national sources are known. "
-        "In a statutory area a stage or cohort without cover is 'known': false (not compiled), "
-        "listed under 'not_compiled' and never counted in 'gaps'."
+        "In a statutory area a stage without cover is 'known': false (not compiled), listed under "
+        "'not_compiled' and never counted in 'gaps', unless it was compiled for every area "
+        "(data/areas.yaml national_lists); a cohort is known when each of its stages is covered or known."
     ),
 }
 
@@ -230,7 +231,11 @@ def _ages_served(cols: Columns, ids: np.ndarray, ages: np.ndarray) -> np.ndarray
 
 
 def _cohort_result(cohort: CohortDef, cols: Columns, masks: _Masks, sub: np.ndarray, counted: np.ndarray,
-                   cand: np.ndarray, is_local: np.ndarray, near: list[Distance], compiled: bool) -> CohortCell:
+                   cand: np.ndarray, is_local: np.ndarray, near: list[Distance],
+                   knows: Callable[[str], bool]) -> CohortCell:
+    """One cohort in one area. It is ``known`` (a missing stage is a gap, not "not compiled")
+    when every stage is covered or known where it is not (``knows``: the area is compiled, or
+    the stage was compiled for every area)."""
     ages = np.arange(cohort.ages[0], cohort.ages[1] + 1)
     stages: dict[str, CohortStageCell] = {}
     for s in cohort.stages:
@@ -264,7 +269,7 @@ def _cohort_result(cohort: CohortDef, cols: Columns, masks: _Masks, sub: np.ndar
         nearest_km=max(x for x in nearest if x is not None) if None not in nearest else None,
         share_within_km=min(x for x in shares if x is not None) if None not in shares else None,
         stages=stages,
-        known=compiled or covered,
+        known=all(v.covered or knows(s) for s, v in stages.items()),
     )
 
 
@@ -287,7 +292,10 @@ def area_result(model: GapModel, code: str, *, cols: Columns | None = None,
     waiting = cols.rows.waiting_weeks[cand]
 
     coverage = model.directory.coverage.of(code)
-    compiled = coverage == "local"
+
+    def knows(stage: str) -> bool:  # a missing service at this stage here is a known gap
+        return model.directory.coverage.knows(code, stage)
+
     stages: dict[str, StageCell] = {}
     for rule in model.stages:
         r = masks.row[("stage", rule.id)]
@@ -295,7 +303,7 @@ def area_result(model: GapModel, code: str, *, cols: Columns | None = None,
         d = near[r]
         stages[rule.id] = StageCell(
             covered=covered,
-            known=compiled or covered or rule.id in model.directory.coverage.national_lists,
+            known=covered or knows(rule.id),
             services=int(counted[r].sum()),
             nearest_km=d.nearest_km, p90_km=d.p90_km, max_km=d.max_km, share_within_km=d.share_within_km,
             local_services=int(n_local[r]),
@@ -305,7 +313,7 @@ def area_result(model: GapModel, code: str, *, cols: Columns | None = None,
             general_route=not covered and bool(rule.general_types) and bool(counted[masks.row[("general", rule.id)]].any()),
         )
     cohorts: dict[str, CohortCell] = {
-        c.id: _cohort_result(c, cols, masks, sub, counted, cand, is_local, near, compiled)
+        c.id: _cohort_result(c, cols, masks, sub, counted, cand, is_local, near, knows)
         for c in model.book.cohorts
     }
     # Data quality describes the directory's own records, never a what-if's hypothetical.
