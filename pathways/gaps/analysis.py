@@ -103,11 +103,23 @@ class StageRule:
     national_covers: bool
     #: Types that are a route to the stage in plans but never its cover here (a general CAMHS).
     general_types: tuple[str, ...] = ()
+    #: Those types in words, from the taxonomy ("Child and adolescent mental health services
+    #: (CAMHS)"), for the sentences that name the general route.
+    general_words: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "words": self.words,
                 "service_types": list(self.service_types), "national_covers": self.national_covers,
                 **({"general_types": list(self.general_types)} if self.general_types else {})}
+
+
+def _type_words(taxonomy: Taxonomy, types: Iterable[str]) -> str:
+    """Service types as the taxonomy names them, joined with "or" (an unknown id reads as itself)."""
+    names = []
+    for t in types:
+        named = taxonomy.type(t)
+        names.append(named.name if named is not None else t.replace("_", " "))
+    return " or ".join(names)
 
 
 def _stage_rules(pathway: Pathway, taxonomy: Taxonomy, book: CohortBook) -> tuple[StageRule, ...]:
@@ -121,10 +133,11 @@ def _stage_rules(pathway: Pathway, taxonomy: Taxonomy, book: CohortBook) -> tupl
         # readable fallback rather than a crash should a taxonomy file lack one.
         name = named.name if named is not None else s.id.replace("_", " ").capitalize()
         general = {str(t) for k, types in book.settings.general_routes.items() if k == s.id for t in types}
+        general_types = tuple(t for t in s.service_types if t in general)
         rules.append(StageRule(id=s.id, name=name, words=words.get(s.id) or name.lower(),
                                service_types=tuple(t for t in s.service_types if t not in general),
                                national_covers=s.national_covers,
-                               general_types=tuple(t for t in s.service_types if t in general)))
+                               general_types=general_types, general_words=_type_words(taxonomy, general_types)))
     return tuple(rules)
 
 
