@@ -1,10 +1,11 @@
 """Checked pathway spec → the compiled :class:`~pathways.model.Pathway`.
 
 ``definition.py`` has already checked the file's shape (ids from the vocabulary, known
-keys). This step checks what needs the whole file at once — every DESIGN stage and prompt
-defined exactly once, every condition well-formed, every source known, no stage gated on a
-field it must never depend on, a fallback contact that suits every child, and the graph's
-shape — and collects every problem, located, before refusing the file.
+keys). This step checks what needs the whole file at once — every stage and prompt of the
+shared vocabulary (docs/contracts.md) defined exactly once, every condition well-formed,
+every source known, no stage gated on a field it must never depend on, a fallback contact
+that suits every child, and the graph's shape — and collects every problem, located, before
+refusing the file.
 """
 
 from __future__ import annotations

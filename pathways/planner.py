@@ -35,6 +35,7 @@ from services.errors import InvalidInput, PlaceNotFound
 from services.geography import Place
 from services.models import Service
 from services.search import Hit, Ranked, SearchFilters, rank
+from services.sections import public_phones, too_young_alone
 
 from .definition import load_pathway, pathway_path
 from .model import WHEN_ORDER, Pathway, StageDef
@@ -110,7 +111,7 @@ def adult_pointer(pathway: Pathway, directory: Directory | None = None) -> str:
         service = directory.get(sid) if directory is not None else None
         if service is None:
             continue
-        bits = [p.number for p in service.phones[:1]]
+        bits = [p.number for p in public_phones(service)[:1]]
         url = service.url or (service.organization.url if service.organization else None)
         if url:
             bits.append(url)
@@ -129,18 +130,9 @@ def _disclosed(situation: Situation, pathway: Pathway | None = None) -> bool:
 def _own_contact(
     service: Service, age: int | None, pathway: Pathway | None, unable: bool = False
 ) -> bool:
-    """A helpline the person would have to use on their own, and is too young to (or, being
-    ``unable``, may not be able to use alone at any age: a child who may not speak)."""
+    """The pathway's ``own_contact`` rule for one service (:func:`services.sections.too_young_alone`)."""
     rule = pathway.own_contact if pathway is not None else None
-    if rule is None or service.for_parents:
-        return False
-    too_young = age is not None and age < rule.min_age
-    if not (too_young or unable):
-        return False
-    if not set(service.service_types) & set(rule.service_types):
-        return False
-    text_only = bool(service.phones) and all(p.type == "text" for p in service.phones)
-    return service.max_age <= rule.children_max_age or text_only
+    return too_young_alone(service, age, rule, unable=unable)
 
 
 def eligible(

@@ -15,6 +15,7 @@ import textwrap
 from collections.abc import Callable
 
 from services.freshness import trust_line
+from services.models import Phone
 
 from .model import Pathway
 from .plan import Plan, PlanService, PlanStep, SummaryLine
@@ -238,9 +239,9 @@ def _contact(ps: PlanService, *, brief: bool = False) -> str:
     return " · ".join(bits)
 
 
-def _phone_text(phone) -> str:
+def _phone_text(phone: Phone) -> str:
     """A number with its kind (text, textphone) and, for a line kept for professionals, that."""
-    labels = [phone.type] if phone.type != "voice" else []
+    labels: list[str] = [phone.type] if phone.type != "voice" else []
     if not phone.is_public:
         labels.append(PROFESSIONALS_LABEL)
     return phone.number + (f" ({', '.join(labels)})" if labels else "")

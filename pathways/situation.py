@@ -12,11 +12,11 @@ sex offender under the age of criminal responsibility, a retraction when the chi
 said anything) is refused, because the plan would be advice for someone else. An age of 18
 or more raises :class:`AdultAge`, so the caller can point to adult support instead.
 
-Two fields are Waymark's own additions to the DESIGN list: ``immediate_danger`` (step one
-says "call 999" either way; this makes it the headline) and ``mental_health_concern``
-(self-harm or suicidal thoughts: an urgent mental health assessment today, and CAMHS joins
-the strategy discussion). ``place`` stands for a town or village name, as ``--place`` does on
-every CLI.
+Two fields are Waymark's own additions to the shared situation fields (docs/contracts.md):
+``immediate_danger`` (step one says "call 999" either way; this makes it the headline) and
+``mental_health_concern`` (self-harm or suicidal thoughts: an urgent mental health
+assessment today, and CAMHS joins the strategy discussion). ``place`` stands for a town or
+village name, as ``--place`` does on every CLI.
 
 The family around the child: who is suspected (``suspect_sex``, ``multiple_suspects``, and
 ``suspect_has_contact`` for someone who visits or still sees the child rather than living

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import sys
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
@@ -86,19 +87,29 @@ def _in_range(kind: Callable[[str], Any], low: Any, high: Any, what: str, bounds
             value = kind(text.replace("_", "").replace(",", ""))
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not {what}") from None
+        if isinstance(value, float) and not math.isfinite(value):
+            # "nan" and "inf" parse as floats, but no wait, timeout or distance can be one
+            raise argparse.ArgumentTypeError(f"{text!r} is not {what}: give a finite number")
         if (low is not None and value < low) or (high is not None and value > high):
             if bounds is not None:
-                raise argparse.ArgumentTypeError(f"{value:g} is not {bounds}")
+                raise argparse.ArgumentTypeError(f"{_show(value)} is not {bounds}")
             if high is None:
-                bound = f"must be at least {low}"
+                bound = f"must be at least {_show(low)}"
             elif low is None:
-                bound = f"must be at most {high}"
+                bound = f"must be at most {_show(high)}"
             else:
-                bound = f"must be from {low:,} to {high:,}"
-            raise argparse.ArgumentTypeError(f"{value:g} {bound}")
+                bound = f"must be from {_show(low)} to {_show(high)}"
+            raise argparse.ArgumentTypeError(f"{_show(value)} {bound}")
         return value
 
     return parse
+
+
+def _show(value: float) -> str:
+    """A number as a reader writes it: ``3,000,000`` and ``2.5``, never ``3e+06``."""
+    if isinstance(value, int):
+        return f"{value:,}"
+    return f"{int(value):,}" if value.is_integer() and abs(value) < 1e18 else f"{value:,.10g}"
 
 
 def command_line(prog: str, description: str, package: str, commands: dict[str, tuple[str, str]]

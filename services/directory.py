@@ -116,6 +116,7 @@ class Directory:
     #: with the directory, so a reloaded directory never serves an old answer.
     _derived: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
     _derived_lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+    _derived_locks: dict[Hashable, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         self.services = ServiceStore.of(self.services)
@@ -125,15 +126,37 @@ class Directory:
 
     def derived(self, key: Hashable, current: Callable[[Any], bool], build: Callable[[], Any]) -> Any:
         """What ``build`` makes from this directory, kept under ``key`` while ``current(kept)``
-        says it still holds (e.g. the pathway file it was built from is unchanged)."""
+        says it still holds (e.g. the pathway file it was built from is unchanged).
+
+        Built once per key however many requests ask at the same moment: the first builds
+        and the others wait for it (a background prefetch started twice, or the ORUK export
+        built twice, would double the first request's cost). A build that raises keeps
+        nothing, so the next caller tries again."""
+        kept = self._kept(key, current)
+        if kept is not None:
+            return kept
+        with self._key_lock(key):
+            kept = self._kept(key, current)  # built while this caller waited
+            if kept is not None:
+                return kept
+            value = build()
+            with self._derived_lock:
+                self._derived[key] = value
+            return value
+
+    def _kept(self, key: Hashable, current: Callable[[Any], bool]) -> Any:
         with self._derived_lock:
             kept = self._derived.get(key)
-        if kept is not None and current(kept):
-            return kept
-        value = build()
+        return kept if kept is not None and current(kept) else None
+
+    def _key_lock(self, key: Hashable) -> threading.RLock:
+        """The lock one key's build is made under (re-entrant: a build that asks for its own
+        key builds again rather than deadlocking)."""
         with self._derived_lock:
-            self._derived[key] = value
-        return value
+            lock = self._derived_locks.get(key)
+            if lock is None:
+                lock = self._derived_locks[key] = threading.RLock()
+            return lock
 
     def __len__(self) -> int:
         return len(self.services)

@@ -20,9 +20,10 @@ told someone, and the phone numbers). A page's date is its own, or the one its o
 Age limits belong to specialist services: 999, the police and children's social care serve
 every child, so their cards say nothing about ages (:func:`ages_text` returns None).
 
-:func:`source_warnings` is the maintainer's side: a referral-critical field that rests on no
-cited page, or only on pages older than two years, is a claim a family could act on without
-anything current behind it (``services validate`` prints them).
+:func:`source_warnings` is the maintainer's side: a referral-critical field or a phone number
+that rests on no cited page, or a referral-critical field resting only on pages older than two
+years, is a claim a family could act on without anything current behind it (``services
+validate`` prints them).
 """
 
 from __future__ import annotations
@@ -33,7 +34,15 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .links import link_problem
-from .models import REFERRAL_CRITICAL, SERVICE_CLAIM, SOURCE_MAX_AGE_YEARS, Service, SourcePage, source_cutoff
+from .models import (
+    DATED_CLAIMS,
+    REFERRAL_CRITICAL,
+    SERVICE_CLAIM,
+    SOURCE_MAX_AGE_YEARS,
+    Service,
+    SourcePage,
+    source_cutoff,
+)
 
 __all__ = [
     "NOT_CHECKED",
@@ -56,17 +65,23 @@ OUT_OF_DATE = "out_of_date"
 #: Services every child can use whatever their age: no age caveat on them.
 UNIVERSAL_TYPES = frozenset({"emergency", "police", "social_care_front_door", "lado"})
 
-#: A claim in words a family understands, for "… was last confirmed in 2017".
-_CLAIM_WORDS: dict[str, str] = {
-    SERVICE_CLAIM: "this service",
-    "phones": "the phone numbers",
-    "schedules": "the opening hours",
-    "min_age": "the ages they see",
-    "max_age": "the ages they see",
-    "accepts_self_referral": "who can contact them",
-    "referral_routes": "how to be referred",
-    "requires_disclosure": "whether a child must have told someone",
+#: A claim in words a family understands, with its verb, for "… was last confirmed in 2017"
+#: (the verb is stored, not guessed from the words: "the ages they see" are plural).
+_CLAIM_WORDS: dict[str, tuple[str, str]] = {
+    SERVICE_CLAIM: ("this service", "was"),
+    "phones": ("the phone numbers", "were"),
+    "schedules": ("the opening hours", "were"),
+    "min_age": ("the ages they see", "were"),
+    "max_age": ("the ages they see", "were"),
+    "accepts_self_referral": ("who can contact them", "was"),
+    "referral_routes": ("how to be referred", "was"),
+    "requires_disclosure": ("whether a child must have told someone", "was"),
 }
+
+
+def _claim_words(field: str) -> tuple[str, str]:
+    """A claim's words and verb; a field without words of its own reads as its name."""
+    return _CLAIM_WORDS.get(field, (field.replace("_", " "), "was"))
 
 
 @dataclass(frozen=True)
@@ -115,16 +130,14 @@ def _old_claim_words(old: dict[str, dt.date]) -> str:
     """'the phone numbers were last confirmed in 2017' for the oldest one or two claims."""
     if SERVICE_CLAIM in old:  # the service itself is old news: every other claim with it
         old = {SERVICE_CLAIM: old[SERVICE_CLAIM]}
-    words: dict[str, dt.date] = {}
+    words: dict[tuple[str, str], dt.date] = {}
     for field, day in sorted(old.items(), key=lambda kv: kv[1]):
-        w = _CLAIM_WORDS.get(field, field.replace("_", " "))
-        words.setdefault(w, day)
+        words.setdefault(_claim_words(field), day)
     parts = list(words.items())[:2]
     if len(parts) == 1:
-        (w, day), = parts
-        plural = w.split()[-1].endswith("s") and w != "this service"
-        return f"{w} {'were' if plural else 'was'} last confirmed in {day.year}"
-    (w1, d1), (w2, d2) = parts
+        ((w, verb), day), = parts
+        return f"{w} {verb} last confirmed in {day.year}"
+    ((w1, _), d1), ((w2, _), d2) = parts
     return f"{w1} ({d1.year}) and {w2} ({d2.year}) were last confirmed over {SOURCE_MAX_AGE_YEARS} years ago"
 
 
@@ -179,7 +192,7 @@ def claim_details(service: Service, today: dt.date | None = None) -> list[ClaimD
     out: list[ClaimDetail] = []
     for field, confirmed in dates.items():
         pages = tuple(p for p in service.sources if field in p.supports)
-        out.append(ClaimDetail(field, _CLAIM_WORDS.get(field, field.replace("_", " ")), pages, confirmed,
+        out.append(ClaimDetail(field, _claim_words(field)[0], pages, confirmed,
                                field in old))
     return out
 
@@ -242,7 +255,8 @@ def ages_text(service: Service) -> str | None:
 
 @dataclass(frozen=True)
 class SourceWarning:
-    """A referral-critical field with no current page behind it."""
+    """A claim a family acts on with no current page behind it, or a link that is not the
+    organisation's own page."""
 
     service_id: str
     field: str
@@ -250,25 +264,35 @@ class SourceWarning:
 
 
 def source_warnings(service: Service, today: dt.date | None = None) -> list[SourceWarning]:
-    """Referral-critical claims resting on no cited page, or only on pages over two years old,
-    and a link (``url``) that is a news article or a copy rather than the organisation's page.
+    """Claims a family acts on with nothing current behind them, and links that are not the
+    organisation's own page.
+
+    * A referral-critical claim, or the phone numbers, resting on no cited page: a family
+      rings a number, so a number no page states is as unsupported as an age range.
+    * A referral-critical claim resting only on pages over two years old. (Old numbers are
+      kept, with the card saying how old they are: dropping one would leave a family no way
+      to reach the service. So an old page behind the numbers is not warned about here.)
+    * A link a family is given (the service's ``url``, or the organisation's, which the pages
+      fall back to) that is a news article or a copy rather than the organisation's page.
 
     A page with no date of its own, and no words that date it, counts as current (it was read
     when the record was compiled); a page dated either way older than the cut-off does not.
     """
     cutoff = source_cutoff(today)
     out: list[SourceWarning] = []
-    why = link_problem(service.url) if service.url else None
-    if why:  # the family's link must be the organisation's own, live page
-        out.append(SourceWarning(service.id, "url", f"{why}: cite it under sources and give the organisation's "
-                                 "own page as url (or none)"))
-    for field in REFERRAL_CRITICAL:
+    org_url = service.organization.url if service.organization else None
+    for field, url in (("url", service.url), ("organization.url", org_url if org_url != service.url else None)):
+        why = link_problem(url) if url else None
+        if why:  # the family's link must be the organisation's own, live page
+            out.append(SourceWarning(service.id, field, f"{why}: cite it under sources and give the organisation's "
+                                     "own page as url (or none)"))
+    for field in DATED_CLAIMS:
         if not service.makes_claim(field):
             continue
         pages = [p for p in service.sources if field in p.supports]
         if not pages:
             out.append(SourceWarning(service.id, field, "rests on no source page (add one to sources with this field in supports, or remove the claim)"))
-        elif all(p.date is not None and p.date < cutoff for p in pages):
+        elif field in REFERRAL_CRITICAL and all(p.date is not None and p.date < cutoff for p in pages):
             newest = max(p.date for p in pages if p.date is not None)
             out.append(
                 SourceWarning(

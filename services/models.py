@@ -146,6 +146,7 @@ class Phone(_Model):
 
     @property
     def is_public(self) -> bool:
+        """Whether a family may be given this number: not a line reserved for professionals."""
         return self.audience == "public"
 
 

@@ -70,6 +70,8 @@ def public_phones(service: Service) -> tuple[Phone, ...]:
 
 
 def has_professionals_line(service: Service) -> bool:
+    """Whether a service lists a line a page reserves for professionals (a family view says
+    such a line exists without giving its number)."""
     return any(not p.is_public for p in service.phones)
 
 
@@ -131,15 +133,26 @@ class OwnContactRule(Protocol):
     def children_max_age(self) -> int: ...
 
 
-def too_young_alone(service: Service, age: int | None, rule: OwnContactRule | None) -> bool:
-    """A helpline the child would have to use on their own, and is too young to: one of the
-    rule's types, not for parents, and a children's service or reached by text only.
-    (The same rule as the planner's, from the same ``pathway.yaml`` entry.)"""
-    if rule is None or age is None or age >= rule.min_age or service.for_parents:
+def too_young_alone(
+    service: Service, age: int | None, rule: OwnContactRule | None, *, unable: bool = False
+) -> bool:
+    """A helpline the child would have to use on their own, and is too young to (or, being
+    ``unable``, may not be able to use alone at any age: a child who may not speak).
+
+    One of the rule's types, not for parents, and a children's service or reached by text
+    only. "Text only" is judged on the numbers a family may use (:func:`public_phones`): a
+    professionals' voice line or a fax beside a text number does not make a child's line
+    usable by a young child. The one rule for Find support and the planner, from the same
+    ``pathway.yaml`` entry (``offer.own_contact``)."""
+    if rule is None or service.for_parents:
+        return False
+    too_young = age is not None and age < rule.min_age
+    if not (too_young or unable):
         return False
     if not set(service.service_types) & set(rule.service_types):
         return False
-    text_only = bool(service.phones) and all(p.type == "text" for p in service.phones)
+    usable = public_phones(service)
+    text_only = bool(usable) and all(p.type == "text" for p in usable)
     return service.max_age <= rule.children_max_age or text_only
 
 

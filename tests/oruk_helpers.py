@@ -32,6 +32,8 @@ def every_field_directory(root: Path) -> Path:
             {"number": "01904 555000", "type": "text", "description": "Same number, for texts"},
             {"number": "+44 (0)20 7123 4567", "type": "fax"},
             {"number": "116 123"},
+            {"number": "01904 555999", "description": "Consultation line", "audience": "professionals"},
+            {"number": "01904 555998", "audience": "professionals"},
         ],
         locations=[
             {"id": "loc-a", "name": "A", "address_1": "1 Road", "city": "York", "postcode": "YO10 5DD",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 
 import pytest
@@ -140,3 +141,99 @@ def test_cache_keeps_last_good_directory_and_reloads_on_fix(data_dir):
     write_data_dir(root, {"a.yaml": [service("three")]})
     assert [s.id for s in cache.get(root).services] == ["three"]
     assert root.resolve() not in cache.error
+
+
+# -- what is derived from a directory: built once per key ------------------------------------
+
+def test_concurrent_first_requests_build_a_derived_value_once(data_dir):
+    """Two requests arriving together must not both build (the prefetch thread started twice,
+    the ORUK export built twice): the others wait for the one build and get its value."""
+    directory = load_directory(data_dir({"a.yaml": [service("york-one")]}))
+    started, release, second_build = threading.Event(), threading.Event(), threading.Event()
+    calls: list[int] = []
+
+    def build() -> object:
+        calls.append(1)
+        if len(calls) > 1:
+            second_build.set()
+        started.set()
+        release.wait()
+        return object()
+
+    results: list[object] = []
+
+    def ask() -> None:
+        results.append(directory.derived(("thing",), lambda kept: True, build))
+
+    first = threading.Thread(target=ask)
+    first.start()
+    assert started.wait(10)  # the first caller is inside its build
+    others = [threading.Thread(target=ask) for _ in range(4)]
+    for t in others:
+        t.start()
+    # give a wrong implementation the chance to start a second build (nothing is timed)
+    second_build.wait(0.2)
+    release.set()
+    for t in (first, *others):
+        t.join(10)
+    assert len(calls) == 1
+    assert len(results) == 5 and all(r is results[0] for r in results)
+    assert directory.derived(("thing",), lambda kept: True, build) is results[0] and len(calls) == 1
+
+
+def test_a_failed_build_is_not_kept_and_the_next_caller_retries(data_dir):
+    directory = load_directory(data_dir({"a.yaml": [service("york-one")]}))
+    calls: list[int] = []
+
+    def build() -> str:
+        calls.append(1)
+        if len(calls) == 1:
+            raise RuntimeError("the pathway file was half-saved")
+        return "built"
+
+    with pytest.raises(RuntimeError):
+        directory.derived(("thing",), lambda kept: True, build)
+    assert directory.derived(("thing",), lambda kept: True, build) == "built"
+    assert directory.derived(("thing",), lambda kept: True, build) == "built" and len(calls) == 2
+
+
+def test_a_waiting_caller_builds_when_the_first_build_fails(data_dir):
+    directory = load_directory(data_dir({"a.yaml": [service("york-one")]}))
+    started, release = threading.Event(), threading.Event()
+    calls: list[int] = []
+
+    def build() -> str:
+        calls.append(1)
+        if len(calls) == 1:
+            started.set()
+            release.wait()
+            raise RuntimeError("first build failed")
+        return "second"
+
+    outcome: dict[str, object] = {}
+
+    def first() -> None:
+        try:
+            directory.derived(("thing",), lambda kept: True, build)
+        except RuntimeError as exc:
+            outcome["first"] = exc
+
+    def second() -> None:
+        outcome["second"] = directory.derived(("thing",), lambda kept: True, build)
+
+    a = threading.Thread(target=first)
+    a.start()
+    assert started.wait(10)
+    b = threading.Thread(target=second)
+    b.start()
+    release.set()
+    a.join(10)
+    b.join(10)
+    assert isinstance(outcome["first"], RuntimeError) and outcome["second"] == "second" and len(calls) == 2
+
+
+def test_a_stale_derived_value_is_rebuilt(data_dir):
+    directory = load_directory(data_dir({"a.yaml": [service("york-one")]}))
+    assert directory.derived(("thing",), lambda kept: True, lambda: 1) == 1
+    assert directory.derived(("thing",), lambda kept: kept == 2, lambda: 2) == 2
+    assert directory.derived(("thing",), lambda kept: kept == 2, lambda: 3) == 2

@@ -9,6 +9,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from services.freshness import (
     NOT_CHECKED,
     OUT_OF_DATE,
@@ -19,7 +21,7 @@ from services.freshness import (
     source_warnings,
     trust_line,
 )
-from services.models import Service, source_cutoff
+from services.models import DATED_CLAIMS, Service, source_cutoff
 from services.search import service_summary
 
 from .conftest import service
@@ -59,6 +61,34 @@ def test_freshness_is_about_a_claim_not_the_organisation():
     assert old_phone.is_stale(TODAY)
     assert old_phone.old_claims(TODAY) == {"phones": dt.date(2017, 5, 1)}
     assert trust_line(old_phone, TODAY) == "Check first: the phone numbers were last confirmed in 2017."
+
+
+#: Every dated claim's sentence, written out (a new claim needs its words here too).
+OLD_CLAIM_SENTENCES = {
+    "phones": "the phone numbers were last confirmed in 2017",
+    "schedules": "the opening hours were last confirmed in 2017",
+    "min_age": "the ages they see were last confirmed in 2017",
+    "max_age": "the ages they see were last confirmed in 2017",
+    "accepts_self_referral": "who can contact them was last confirmed in 2017",
+    "referral_routes": "how to be referred was last confirmed in 2017",
+    "requires_disclosure": "whether a child must have told someone was last confirmed in 2017",
+}
+_CLAIMS = {"phones": [{"number": "0113 222 4403"}], "schedules": [{"description": "Monday to Friday, 9am to 5pm"}],
+           "accepts_self_referral": True, "referral_routes": ["Ring them"], "requires_disclosure": True,
+           "min_age": 4, "max_age": 17}
+
+
+@pytest.mark.parametrize("field", DATED_CLAIMS)
+def test_every_old_claim_reads_as_a_sentence(field):
+    """The verb goes with the claim's words ("the ages they see were"), never a guess from
+    the last word's spelling."""
+    assert set(OLD_CLAIM_SENTENCES) == set(DATED_CLAIMS)
+    others = [f for f in DATED_CLAIMS if f != field]
+    s = make(**_CLAIMS, sources=[page(supports=others),
+                                 page("https://example.org/2017", updated="2017-05-01", supports=[field])])
+    assert set(s.old_claims(TODAY)) == {field}
+    assert trust_line(s, TODAY) == f"Check first: {OLD_CLAIM_SENTENCES[field]}."
+    assert labels(s, TODAY)[0].text.startswith(f"Check first: {OLD_CLAIM_SENTENCES[field]}, more than 2 years ago")
 
 
 def test_a_record_resting_only_on_old_pages_says_the_service_itself_is_old():
@@ -187,6 +217,35 @@ def test_unknown_and_empty_fields_are_not_claims():
 def test_requires_disclosure_set_either_way_is_a_claim():
     assert {w.field for w in source_warnings(make(requires_disclosure=False, sources=[
         page(supports=["min_age", "max_age"])]), TODAY)} == {"requires_disclosure"}
+
+
+def test_a_number_no_page_states_is_warned_but_an_old_page_behind_it_is_not():
+    """Phones are a claim a family acts on: a number with no page is warned about. An old page
+    behind a number is said on the card instead (dropping the number would leave none)."""
+    number = [{"number": "0808 000 1234"}]
+    ages = page(supports=["min_age", "max_age"])
+    unsourced = make(phones=number, sources=[ages])
+    assert {(w.field, w.message.split(" (")[0]) for w in source_warnings(unsourced, TODAY)} == {
+        ("phones", "rests on no source page")}
+    old = make(phones=number, sources=[ages, page("https://example.org/2017", updated="2017-05-01",
+                                                   supports=["phones"])])
+    assert source_warnings(old, TODAY) == []
+    sourced = make(phones=number, sources=[page(supports=["min_age", "max_age", "phones"])])
+    assert source_warnings(sourced, TODAY) == []
+
+
+def test_the_organisations_link_is_checked_like_the_services():
+    """The pages fall back to the organisation's url, so a news article there is warned too."""
+    ages = page(supports=["min_age", "max_age"])
+    news = "https://www.yorkshirepost.co.uk/news/crime/acer-house-york-5023939"
+    s = make(organization={"name": "Acer House", "url": news}, sources=[ages])
+    assert [(w.field, w.message.split(":")[0]) for w in source_warnings(s, TODAY)] == [
+        ("organization.url", "yorkshirepost.co.uk is a news site, not the organisation")]
+    both = make(url=news, organization={"name": "Acer House", "url": news}, sources=[ages])
+    assert [w.field for w in source_warnings(both, TODAY)] == ["url"]  # the same link, said once
+    fine = make(url="https://www.york.gov.uk/acer", organization={"name": "York", "url": "https://www.york.gov.uk"},
+                sources=[ages])
+    assert source_warnings(fine, TODAY) == []
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:

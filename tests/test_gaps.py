@@ -25,6 +25,7 @@ from pathways.gaps.cohorts import SHIPPED_COHORTS
 from pathways.gaps.columns import Columns
 from pathways.gaps.distances import nearest
 from pathways.gaps.statements import age_ranges
+from pathways.gaps.views import table_rows, within_column
 from pathways.gaps.whatif import Hypothetical, what_if
 from services.directory import load_directory
 from services.errors import DataFileError, InvalidInput, PlaceNotFound
@@ -233,6 +234,59 @@ def test_a_data_directory_may_ship_its_own_cohorts(tmp_path):
     (root / "cohorts.yaml").write_text(yaml.safe_dump(raw, sort_keys=False, allow_unicode=True), encoding="utf-8")
     report = analyse(load_directory(root), today=TODAY)
     assert report.area(NORTH).to_dict()["cohorts"]["after_support_ends"]["covered"] is True
+
+
+def _statutory_world(tmp_path: Path, listed: list[str]):
+    root = tiny_world(tmp_path / "data")
+    lists = "".join(f"  - stage: {s}\n    compiled: 2026-05-01\n    source: searched for every area\n" for s in listed)
+    (root / "areas.yaml").write_text(f"default: statutory\nnational_lists:\n{lists}", encoding="utf-8")
+    return load_directory(root)
+
+
+def test_a_cohort_whose_stages_are_compiled_for_every_area_is_a_known_gap(tmp_path):
+    """One rule (Coverage.knows) for stages and cohorts: where every stage of a cohort was
+    compiled from a list covering every area, a missing service is a gap, not "not compiled"."""
+    report = analyse(_statutory_world(tmp_path, ["hsb_assessment", "hsb_intervention"]), today=TODAY)
+    for code in (NORTH, SOUTH):
+        area = report.area(code)
+        assert area.coverage == "statutory"
+        assert area.stages["hsb_assessment"].known and area.stages["hsb_intervention"].known
+        assert area.cohorts["hsb"].known and not area.cohorts["hsb"].covered
+        assert "hsb" in area.gaps.cohorts and "hsb" not in area.not_compiled.cohorts
+    # a cohort with a stage nobody compiled there stays unknown (Southtown has no therapy)
+    south = report.area(SOUTH)
+    assert not south.cohorts["during_investigation"].known
+    assert "during_investigation" in south.not_compiled.cohorts
+
+
+def test_a_cohort_with_one_stage_not_compiled_is_not_compiled(tmp_path):
+    area = analyse(_statutory_world(tmp_path, ["hsb_intervention"]), today=TODAY).area(NORTH)
+    assert area.stages["hsb_intervention"].known and not area.stages["hsb_assessment"].known
+    assert not area.cohorts["hsb"].known
+    assert "hsb" in area.not_compiled.cohorts and "hsb" not in area.gaps.cohorts
+
+
+def test_the_general_route_and_the_distance_are_named_from_the_data(tmp_path):
+    """The words come from the configuration: the general route's name from the taxonomy (the
+    types cohorts.yaml settings.general_routes lists), the table's distance from within_km."""
+    root = tiny_world(tmp_path / "data", {"south-camhs.yaml": [
+        service("s-camhs", service_areas=[SOUTH], service_types=["camhs"], stages=["therapeutic_support"],
+                min_age=0, max_age=17)]})
+    cohorts = yaml.safe_load(SHIPPED_COHORTS.read_text(encoding="utf-8"))
+    cohorts["settings"]["within_km"] = 25
+    assert cohorts["settings"]["general_routes"] == {"therapeutic_support": ["camhs"]}
+    (root / "cohorts.yaml").write_text(yaml.safe_dump(cohorts, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    taxonomy = yaml.safe_load((SHIPPED_COHORTS.parent / "taxonomy.yaml").read_text(encoding="utf-8"))
+    next(t for t in taxonomy["service_types"] if t["id"] == "camhs")["name"] = "Children's wellbeing service"
+    (root / "taxonomy.yaml").write_text(yaml.safe_dump(taxonomy, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    report = analyse(load_directory(root), today=TODAY)
+    south = report.area(SOUTH)
+    assert south.stages["therapeutic_support"].general_route
+    assert ("Southtown: no therapeutic support; the only route listed is a general one, Children's wellbeing "
+            "service") in south.statements
+    assert not any("CAMHS" in line for line in south.statements)
+    row = table_rows(report, ("stage", "therapeutic_support"))[0]
+    assert within_column(report) == "Within 25 km" and "Within 25 km" in row and "Within 30 km" not in row
 
 
 # -- what-if ------------------------------------------------------------------------------

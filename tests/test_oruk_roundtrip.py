@@ -164,7 +164,8 @@ def _service_strategy() -> st.SearchStrategy[dict[str, Any]]:
                                 "https://example.org.uk/ü"]),
         "email": _maybe, "status": st.sampled_from(["active", "inactive", "defunct", "temporarily closed"]),
         "phones": st.lists(st.fixed_dictionaries({"number": st.sampled_from(["0800 1111", "116 123"])},
-                                                  optional={"description": _maybe, "languages": st.lists(_words, max_size=2, unique=True)}),
+                                                  optional={"description": _maybe, "languages": st.lists(_words, max_size=2, unique=True),
+                                                            "audience": st.sampled_from(["public", "professionals"])}),
                            max_size=2),
         "locations": st.lists(location, max_size=2, unique_by=lambda loc: loc.get("id") or str(loc)), "eligibility": _maybe,
         "languages": st.lists(_words, max_size=2, unique=True), "accessibility": st.lists(_words, max_size=2),
@@ -205,6 +206,34 @@ def test_any_record_exports_as_valid_oruk(raw: dict[str, Any]) -> None:
     diff = {k: (getattr(record, k), getattr(back.services[0], k)) for k in Service.model_fields
             if getattr(record, k) != getattr(back.services[0], k)}
     assert diff == {}, back.report.to_dict()["problems"]
+
+
+def test_a_professionals_line_says_so_in_plain_hsds_and_comes_back_unchanged() -> None:
+    """A family app reading plain HSDS knows nothing of Waymark's attributes: the phone's own
+    description says "For professionals only:"; the importer takes the words off again (and
+    reads them as the audience in any feed, not only Waymark's)."""
+    record = Service.model_validate(service("door", service_types=["social_care_front_door"], phones=[
+        {"number": "01904 551900", "description": "Worried about a child"},
+        {"number": "01904 551901", "description": "Consultation line", "audience": "professionals"},
+        {"number": "01904 551902", "audience": "professionals"}]))
+    body = service_to_hsds(record, geography=GEOGRAPHY)
+    assert oruk_schemas.errors("service", body) == [] and oruk_schemas.empties(body) == []
+    assert [p.get("description") for p in body["phones"]] == [
+        "Worried about a child", "For professionals only: Consultation line", "For professionals only:"]
+    audiences = [a for a in body["attributes"] if a["taxonomy_term"]["term"] == T.field_term_id("audience")]
+    assert [a["value"] for a in audiences] == ["professionals", "professionals"]  # the Waymark attribute stays
+    back = import_records([body], Context(GEOGRAPHY, TaxonomyMap.load(), "export.json")).services[0]
+    assert back.phones == record.phones
+    # without the nested term (only its published id), the attribute is still read
+    bare = {**body, "attributes": [{k: v for k, v in a.items() if k != "taxonomy_term"} for a in body["attributes"]]}
+    assert import_records([bare], Context(GEOGRAPHY, TaxonomyMap.load(), "export.json")).services[0].phones == record.phones
+    # a council feed's own words mark the line too
+    feed = {"id": "c1", "name": "Front door", "description": "Children's social care.", "status": "active",
+            "organization": {"id": "o", "name": "Council", "description": "A council."},
+            "service_areas": [{"name": "York"}], "attributes": [{"taxonomy_term": {"id": "t1", "name": "Counselling"}}],
+            "phones": [{"number": "01904 551903", "description": "For professionals only: strategy meetings"}]}
+    (phone,) = import_records([feed], Context(GEOGRAPHY, TaxonomyMap.load(), "feed.json")).services[0].phones
+    assert (phone.audience, phone.description) == ("professionals", "strategy meetings")
 
 
 def test_text_that_looks_like_json_comes_back_as_written(tmp_path: Path) -> None:

@@ -20,10 +20,11 @@ from hypothesis import strategies as st
 
 from pathways.definition import load_pathway
 from pathways.plan import Plan
-from pathways.planner import UnknownPlace, delivers, eligible, make_plan
+from pathways.planner import UnknownPlace, adult_pointer, delivers, eligible, make_plan
 from pathways.situation import ACTIVE_INVESTIGATION, FIELD_KINDS, Situation, parse_situation
 from services.directory import load_directory
 from services.errors import InvalidInput, PlaceNotFound
+from services.models import Service
 
 from .conftest import CORNWALL, YORK, service, write_data_dir
 
@@ -664,10 +665,11 @@ def _independently_eligible(
     )
     # at a stage professionals refer to (the medical), the child's words are not needed
     disclosed = situation.concern in ("disclosure", "partial_disclosure") or evidence or referral
+    usable = [p for p in svc.phones if p.audience == "public" and p.type != "fax"]  # a family's numbers
     own_contact = (
         "helpline" in svc.service_types
         and not svc.for_parents
-        and (svc.max_age <= 18 or bool(svc.phones and all(p.type == "text" for p in svc.phones)))
+        and (svc.max_age <= 18 or bool(usable and all(p.type == "text" for p in usable)))
     )
     return (
         all(svc.min_age <= a <= svc.max_age for a in ages)
@@ -745,6 +747,33 @@ def test_eligible_matches_search_semantics(directory):
     assert not eligible(by_id["cornwall-therapy"], situation, place)  # another area
     assert not eligible(by_id["york-teen-therapy"], situation, place)  # 13+
     assert eligible(by_id["york-therapy-far"], situation, place)
+
+
+def test_a_text_only_helpline_with_a_professionals_line_is_not_offered_to_a_child_under_5(directory, pathway):
+    """The planner asks the same rule as Find support (services.sections.too_young_alone),
+    judged on the numbers a family may use."""
+    line = Service.model_validate(service("text-line", service_types=["helpline"], service_areas=["national"],
+                                          min_age=0, max_age=120, phones=[
+        {"number": "85258", "type": "text"},
+        {"number": "0300 123 4567", "audience": "professionals"},
+        {"number": "0300 123 4568", "type": "fax"}]))
+    place = directory.place_for_area("York")
+    young = parse_situation({"age": 4, "area": "York", "concern": "signs_only"})
+    older = parse_situation({"age": 9, "area": "York", "concern": "signs_only"})
+    assert not eligible(line, young, place, pathway=pathway)
+    assert eligible(line, older, place, pathway=pathway)
+
+
+def test_the_adults_pointer_never_gives_a_professionals_line_or_a_fax(tmp_path, pathway):
+    """Where an adult can turn: the first number a family may call, not the first listed."""
+    sid = pathway.adults.services[0]
+    root = write_data_dir(tmp_path / "data", {"national.yaml": [service(
+        sid, service_areas=["national"], min_age=18, max_age=120, url="https://example.org/help", phones=[
+            {"number": "0300 111 2222", "audience": "professionals"},
+            {"number": "0300 111 3333", "type": "fax"},
+            {"number": "0808 802 9999"}])]})
+    text = adult_pointer(pathway, load_directory(root))
+    assert "0808 802 9999" in text and "0300 111 2222" not in text and "0300 111 3333" not in text
 
 
 # -- the shipped directory: the six inspected areas -------------------------------------

@@ -128,3 +128,20 @@ def test_known_good_and_bad_invocations():
     code, out, err = _call(pathways.cli.main, ["plan", "--age", "9", "--postcode", "YO10 5DD", "--data", str(HOSTILE), "--markdown"])
     assert code == 0, err
     assert "](javascript:" not in out.replace("\\](javascript:", "")  # link tricks stay text
+
+
+def test_number_flags_name_the_number_as_written_and_refuse_nan_and_infinity(tmp_path):
+    """A big number reads as 1,000,000 (never 1e+06); "nan" and "inf" are refused with a
+    message, not passed on to a sleep or a socket timeout that would crash."""
+    code, _, err = _call(services.cli.main, ["search", "--postcode", "YO10 5DD", "--age", "1000000"])
+    assert code == 2 and "1,000,000 is not a possible age" in err and "e+" not in err
+    feed = tmp_path / "feed.json"
+    feed.write_text("[]", encoding="utf-8")
+    for flag in ("--timeout", "--retry-wait"):
+        for bad in ("nan", "inf", "-inf", "NaN"):
+            code, _, err = _call(services.cli.main, ["import-oruk", str(feed), "--out", str(tmp_path / "out"), f"{flag}={bad}"])
+            assert code == 2 and f"{bad!r} is not a number: give a finite number" in err, (flag, bad, err)
+    code, _, err = _call(services.cli.main, ["import-oruk", str(feed), "--out", str(tmp_path / "out"), "--timeout", "1e6"])
+    assert code == 2 and "1,000,000 is not a time from 0 to 600 seconds" in err, err
+    code, _, err = _call(pathways.cli.main, ["plan", "--age", "nine", "--postcode", "YO10 5DD"])
+    assert code == 2 and "'nine' is not a whole number" in err

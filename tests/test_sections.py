@@ -95,6 +95,22 @@ def test_too_young_alone_matches_the_pathway_rule():
     assert not too_young_alone(kids, 4, None) and not too_young_alone(kids, None, Rule())
 
 
+def test_a_text_only_line_stays_text_only_beside_a_professionals_line_or_a_fax():
+    """Only the numbers a family may use decide "text only": a professionals' voice line or
+    a fax beside the text number must not make it look usable by a four-year-old."""
+    text = Service.model_validate(service("t", service_types=["helpline"], min_age=0, max_age=120, phones=[
+        {"number": "85258", "type": "text"},
+        {"number": "0300 123 4567", "audience": "professionals"},
+        {"number": "0300 123 4568", "type": "fax"},
+    ]))
+    assert too_young_alone(text, 4, Rule()) and not too_young_alone(text, 5, Rule())
+    # a child who may not use a phone alone (``unable``): whatever the age
+    assert too_young_alone(text, 12, Rule(), unable=True)
+    voice = Service.model_validate(service("v", service_types=["helpline"], min_age=0, max_age=120, phones=[
+        {"number": "85258", "type": "text"}, {"number": "0300 123 4569"}]))
+    assert not too_young_alone(voice, 4, Rule())
+
+
 def test_groups_self_referral_first_and_distance_only_within_a_group():
     far_self = _hit("far-self", km=30.0, accepts_self_referral=True)
     near_referral = _hit("near-referral", km=1.0, accepts_self_referral=False)

@@ -13,7 +13,7 @@ import argparse
 from pathlib import Path
 from typing import Any
 
-from services.clitools import print_json
+from services.clitools import print_json, whole_number
 from services.directory import directories
 
 from ..definition import load_pathway, pathway_path
@@ -52,11 +52,8 @@ _HELP = {
 }
 
 
-def _whole_number(text: str) -> int:
-    try:
-        return int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+#: An integer flag (ages, days): its range is the situation's to check (pathways.situation).
+_whole_number = whole_number()
 
 
 def _days(text: str) -> int | str:

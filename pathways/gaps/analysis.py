@@ -25,7 +25,7 @@ All arithmetic is numpy over the directory's index columns: one distance matrix 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -86,8 +86,9 @@ RULES: dict[str, str] = {
     "coverage": (
         "An area is 'local' when its local services have been compiled (data/areas.yaml), otherwise "
         "'statutory': only the front door, police and (where found) medical route from national sources are known. "
-        "In a statutory area a stage or cohort without cover is 'known': false (not compiled), "
-        "listed under 'not_compiled' and never counted in 'gaps'."
+        "In a statutory area a stage without cover is 'known': false (not compiled), listed under "
+        "'not_compiled' and never counted in 'gaps', unless it was compiled for every area "
+        "(data/areas.yaml national_lists); a cohort is known when each of its stages is covered or known."
     ),
 }
 
@@ -103,11 +104,23 @@ class StageRule:
     national_covers: bool
     #: Types that are a route to the stage in plans but never its cover here (a general CAMHS).
     general_types: tuple[str, ...] = ()
+    #: Those types in words, from the taxonomy ("Child and adolescent mental health services
+    #: (CAMHS)"), for the sentences that name the general route.
+    general_words: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "words": self.words,
                 "service_types": list(self.service_types), "national_covers": self.national_covers,
                 **({"general_types": list(self.general_types)} if self.general_types else {})}
+
+
+def _type_words(taxonomy: Taxonomy, types: Iterable[str]) -> str:
+    """Service types as the taxonomy names them, joined with "or" (an unknown id reads as itself)."""
+    names = []
+    for t in types:
+        named = taxonomy.type(t)
+        names.append(named.name if named is not None else t.replace("_", " "))
+    return " or ".join(names)
 
 
 def _stage_rules(pathway: Pathway, taxonomy: Taxonomy, book: CohortBook) -> tuple[StageRule, ...]:
@@ -121,10 +134,11 @@ def _stage_rules(pathway: Pathway, taxonomy: Taxonomy, book: CohortBook) -> tupl
         # readable fallback rather than a crash should a taxonomy file lack one.
         name = named.name if named is not None else s.id.replace("_", " ").capitalize()
         general = {str(t) for k, types in book.settings.general_routes.items() if k == s.id for t in types}
+        general_types = tuple(t for t in s.service_types if t in general)
         rules.append(StageRule(id=s.id, name=name, words=words.get(s.id) or name.lower(),
                                service_types=tuple(t for t in s.service_types if t not in general),
                                national_covers=s.national_covers,
-                               general_types=tuple(t for t in s.service_types if t in general)))
+                               general_types=general_types, general_words=_type_words(taxonomy, general_types)))
     return tuple(rules)
 
 
@@ -231,7 +245,11 @@ def _ages_served(cols: Columns, ids: np.ndarray, ages: np.ndarray) -> np.ndarray
 
 
 def _cohort_result(cohort: CohortDef, cols: Columns, masks: _Masks, sub: np.ndarray, counted: np.ndarray,
-                   cand: np.ndarray, is_local: np.ndarray, near: list[Distance], compiled: bool) -> CohortCell:
+                   cand: np.ndarray, is_local: np.ndarray, near: list[Distance],
+                   knows: Callable[[str], bool]) -> CohortCell:
+    """One cohort in one area. It is ``known`` (a missing stage is a gap, not "not compiled")
+    when every stage is covered or known where it is not (``knows``: the area is compiled, or
+    the stage was compiled for every area)."""
     ages = np.arange(cohort.ages[0], cohort.ages[1] + 1)
     stages: dict[str, CohortStageCell] = {}
     for s in cohort.stages:
@@ -265,7 +283,7 @@ def _cohort_result(cohort: CohortDef, cols: Columns, masks: _Masks, sub: np.ndar
         nearest_km=max(x for x in nearest if x is not None) if None not in nearest else None,
         share_within_km=min(x for x in shares if x is not None) if None not in shares else None,
         stages=stages,
-        known=compiled or covered,
+        known=all(v.covered or knows(s) for s, v in stages.items()),
     )
 
 
@@ -288,7 +306,10 @@ def area_result(model: GapModel, code: str, *, cols: Columns | None = None,
     waiting = cols.rows.waiting_weeks[cand]
 
     coverage = model.directory.coverage.of(code)
-    compiled = coverage == "local"
+
+    def knows(stage: str) -> bool:  # a missing service at this stage here is a known gap
+        return model.directory.coverage.knows(code, stage)
+
     stages: dict[str, StageCell] = {}
     for rule in model.stages:
         r = masks.row[("stage", rule.id)]
@@ -296,7 +317,7 @@ def area_result(model: GapModel, code: str, *, cols: Columns | None = None,
         d = near[r]
         stages[rule.id] = StageCell(
             covered=covered,
-            known=compiled or covered or rule.id in model.directory.coverage.national_lists,
+            known=covered or knows(rule.id),
             services=int(counted[r].sum()),
             nearest_km=d.nearest_km, p90_km=d.p90_km, max_km=d.max_km, share_within_km=d.share_within_km,
             local_services=int(n_local[r]),
@@ -306,7 +327,7 @@ def area_result(model: GapModel, code: str, *, cols: Columns | None = None,
             general_route=not covered and bool(rule.general_types) and bool(counted[masks.row[("general", rule.id)]].any()),
         )
     cohorts: dict[str, CohortCell] = {
-        c.id: _cohort_result(c, cols, masks, sub, counted, cand, is_local, near, compiled)
+        c.id: _cohort_result(c, cols, masks, sub, counted, cand, is_local, near, knows)
         for c in model.book.cohorts
     }
     # Data quality describes the directory's own records, never a what-if's hypothetical.

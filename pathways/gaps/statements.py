@@ -68,8 +68,8 @@ def area_statements(model: GapModel, record: AreaGaps) -> list[str]:
                 lines.append(f"{name}: {rule.words} only from national services" if cell.national_only
                              else f"{name}: no {rule.words}")
             elif cell.general_route:
-                lines.append(f"{name}: only a general CAMHS route is listed for {rule.words}; specialist support "
-                             "is not compiled")
+                lines.append(f"{name}: the only route listed for {rule.words} is a general one, "
+                             f"{rule.general_words}; specialist support is not compiled")
         return lines
     if quality.local_services == 0 and not any(v.local_services for v in record.stages.values()):
         return [
@@ -108,7 +108,9 @@ def area_statements(model: GapModel, record: AreaGaps) -> list[str]:
             if cell.national_only:
                 out.append(f"{name}: {rule.words} only from national services")
             else:
-                out.append(f"{name}: no {rule.words}" + (" (only a general CAMHS route)" if cell.general_route else ""))
+                out.append(f"{name}: no {rule.words}"
+                           + (f"; the only route listed is a general one, {rule.general_words}"
+                              if cell.general_route else ""))
         else:
             line = _far(name, rule.words, cell, settings.within_km)
             if line:

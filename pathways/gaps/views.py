@@ -15,6 +15,7 @@ from .analysis import GapReport
 from .by_commissioner import gap_count, stages_of
 from .need import SUPPRESSED_WORDS, commissioners_for, report_context
 from .records import AreaGaps
+from .statements import km
 from .status import COVERED_NOT_COMPILED, NOT_COMPILED, STATUS_COLOURS, cell_status
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "quantile_edges",
     "view_status",
     "table_rows",
+    "within_column",
     "status_counts",
     "areas_with_gaps",
     "rate_caption",
@@ -115,11 +117,18 @@ def view_status(area: AreaGaps, view: View) -> str:
     return cell_status(area, view[0], view[1])
 
 
+def within_column(report: GapReport) -> str:
+    """The table's column for the share of children near a service, named by the distance
+    the gap analysis is set to (``cohorts.yaml`` ``settings.within_km``), not a fixed 30 km."""
+    return f"Within {km(report.model.settings.within_km)}"
+
+
 def table_rows(report: GapReport, view: View) -> list[dict[str, Any]]:
     """The table for a view: one row per area, with its children, identified need and
     services per 10,000 children beside it. Where the area is not compiled, its number of
     gaps is unknown (None), not zero."""
     rows = []
+    within = within_column(report)
     for a in report.areas:
         row: dict[str, Any] = {"Area": a.name, "Code": a.code, "Region": a.region,
                                "Coverage": "Compiled" if a.compiled else NOT_COMPILED}
@@ -129,13 +138,13 @@ def table_rows(report: GapReport, view: View) -> list[dict[str, Any]]:
             row["Services"] = stage.services
             row["Services per 10,000 children"] = stage.services_per_10k_children
             row["Nearest (km, average)"] = stage.nearest_km
-            row["Within 30 km"] = stage.share_within_km
+            row[within] = stage.share_within_km
         elif view[0] == "cohort":
             cohort = a.cohorts[view[1]]
             row["Status"] = view_status(a, view)
             row["Services"] = sum(s.services for s in cohort.stages.values())
             row["Nearest (km, average)"] = cohort.nearest_km
-            row["Within 30 km"] = cohort.share_within_km
+            row[within] = cohort.share_within_km
         children, need = a.children or {}, a.need or {}
         row["Children 0-17"] = children.get("count")
         row["Identified need per 10,000"] = need.get("per_10k_children")

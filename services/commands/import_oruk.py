@@ -30,10 +30,6 @@ DEFAULT_OVERLAY = "overlay.yaml"
 SECONDS = decimal(0, 600, bounds="a time from 0 to 600 seconds")
 
 
-
-
-
-
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("source", help="an ORUK/HSDS JSON file, or the base URL of an ORUK API")
     p.add_argument("--out", type=Path, required=True, help="the Waymark data directory to write")

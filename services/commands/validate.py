@@ -3,7 +3,8 @@
 Problems (the data cannot be loaded as written) go to stdout and make the exit code 1.
 Warnings go to stderr and leave the exit code alone: a referral-critical claim (ages, who
 can refer, hours, whether a child must have told someone) that rests on no cited page, or
-only on pages older than two years (:func:`services.freshness.source_warnings`).
+only on pages older than two years; a phone number no cited page states; a link that is a
+news article or a copy (:func:`services.freshness.source_warnings`).
 """
 
 from __future__ import annotations

@@ -33,7 +33,7 @@ from urllib.parse import quote
 from ..directory import Directory
 from ..errors import DataError, WaymarkError
 from ..geography import Geography
-from ..models import Location, Organization, Schedule, Service, Taxonomy
+from ..models import Location, Organization, Phone, Schedule, Service, Taxonomy
 from ..vocabulary import NATIONAL
 from . import terms as T
 
@@ -329,10 +329,10 @@ def service_to_hsds(service: Service, taxonomy: Taxonomy | None = None,
                   "dated_by_reason": page.dated_by.reason if page.dated_by else None}
         fields = [(T.field_term_id(k), values[k]) for k in T.SOURCE_FIELDS]
         attributes += _attributes(page_id, "url", fields, taxonomy)
-    for i, p in enumerate(s.phones):  # who a number is for: said only when not the public
-        if not p.is_public:
-            attributes += _attributes(T.generated_id(s.id, "phone", i), "phone",
-                                      [(T.field_term_id("audience"), p.audience)], taxonomy)
+    for i, p in enumerate(s.phones):  # who a number is for (and the like): said only when not the default
+        fields = [(T.field_term_id(name), getattr(p, name)) for name in T.PHONE_FIELDS
+                  if getattr(p, name) != Phone.model_fields[name].default]
+        attributes += _attributes(T.generated_id(s.id, "phone", i), "phone", fields, taxonomy)
     return _clean({
         "id": sid,
         "organization_id": organization["id"],
@@ -355,7 +355,8 @@ def service_to_hsds(service: Service, taxonomy: Taxonomy | None = None,
                 "service_id": sid,
                 "number": p.number,
                 "type": p.type,
-                "description": p.description,
+                # plain HSDS has no audience: a family app reads the description
+                "description": p.description if p.is_public else T.professionals_description(p.description),
                 "languages": [_language({"phone_id": T.generated_id(s.id, "phone", i)}, (s.id, "phone", i, "language", j),
                                         lang) for j, lang in enumerate(p.languages)],
             })

@@ -43,6 +43,10 @@ __all__ = [
     "SERVICE_FIELDS",
     "LOCATION_FIELDS",
     "SCHEDULE_FIELDS",
+    "PHONE_FIELDS",
+    "PROFESSIONALS_PREFIX",
+    "professionals_description",
+    "read_professionals_description",
     "FIELD_WORDS",
     "generated_id",
     "type_term_id",
@@ -73,6 +77,18 @@ WAYMARK_SCHEME = "waymark"
 STAND_IN = "no organisation recorded"
 #: ``identifier_type`` of an organisation's own Waymark id.
 ORGANIZATION_ID_TYPE = "Waymark organisation id"
+
+
+def professionals_description(description: str | None) -> str:
+    """A professionals' line's HSDS description: :data:`PROFESSIONALS_PREFIX`, then its own."""
+    return f"{PROFESSIONALS_PREFIX} {description}" if description else PROFESSIONALS_PREFIX
+
+
+def read_professionals_description(description: str | None) -> tuple[bool, str | None]:
+    """(whether the description marks a professionals' line, the description without the mark)."""
+    if description is None or not description.casefold().startswith(PROFESSIONALS_PREFIX.casefold()):
+        return False, description
+    return True, description[len(PROFESSIONALS_PREFIX):].strip() or None
 
 
 def no_description(name: str) -> str:
@@ -122,6 +138,10 @@ LOCATION_FIELDS: tuple[str, ...] = ("precision", "address_1", "city", "postcode"
 SOURCE_FIELDS: tuple[str, ...] = ("updated", "dated_by", "dated_by_reason", "read", "supports")
 #: Phone fields carried as attributes linked to the phone (only when not the default).
 PHONE_FIELDS: tuple[str, ...] = ("audience",)
+#: How a professionals' line's HSDS ``description`` begins, so that an app reading plain HSDS
+#: (which knows nothing of Waymark's attributes) does not offer it to a family; the importer
+#: takes it off again (and reads it as the audience, whoever published the feed).
+PROFESSIONALS_PREFIX = "For professionals only:"
 #: Schedule fields carried as attributes of the HSDS schedule.
 SCHEDULE_FIELDS: tuple[str, ...] = ("open_24_7", "closed")
 
@@ -336,7 +356,7 @@ def all_term_ids() -> list[str]:
         [type_term_id(t) for t in SERVICE_TYPES]
         + [stage_term_id(s) for s in STAGES]
         + [field_term_id(f) for f in (*SERVICE_FIELDS, *EXTRA_SERVICE_FIELDS, *LOCATION_FIELDS, *SCHEDULE_FIELDS,
-                                      *SOURCE_FIELDS)]
+                                      *SOURCE_FIELDS, *PHONE_FIELDS)]
     )
 
 

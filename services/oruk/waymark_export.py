@@ -26,7 +26,7 @@ from .values import Problems, dict_of, items_of, text_of, waymark_id
 
 __all__ = [
     "field_attributes", "service_fields", "apply_fields", "location_from_waymark", "own_location_id",
-    "phone_audiences", "source_pages", "names_no_organization", "own_organization_id", "is_stand_in_description",
+    "phone_fields", "source_pages", "names_no_organization", "own_organization_id", "is_stand_in_description",
 ]
 
 
@@ -96,12 +96,14 @@ def own_location_id(raw_loc: dict[str, Any]) -> str | None:
     return None
 
 
-def phone_audiences(raw: dict[str, Any]) -> dict[str, str]:
-    """Phone id → who may call it, from attributes linked to phones (a Waymark export's)."""
-    out: dict[str, str] = {}
+def phone_fields(raw: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Phone id → its Waymark fields (``terms.PHONE_FIELDS``: who may call it), from the
+    attributes a Waymark export links to phones."""
+    out: dict[str, dict[str, str]] = {}
     for name, link_id, value in _linked_fields(raw, "phone"):
-        if name == "audience" and text_of(value):
-            out[link_id] = text_of(value) or ""
+        text = text_of(value)
+        if name in T.PHONE_FIELDS and text:
+            out.setdefault(link_id, {})[name] = text
     return out
 
 

@@ -13,8 +13,9 @@ from pydantic import ValidationError
 
 from ...errors import validation_message
 from ...models import Phone
+from .. import terms as T
 from ..values import Problems, clean_phone, dict_of, items_of, text_of
-from ..waymark_export import phone_audiences
+from ..waymark_export import phone_fields
 from .languages import language_names
 
 __all__ = ["read_phones"]
@@ -43,7 +44,7 @@ def read_phones(raw: dict[str, Any], problems: Problems, *, from_waymark: bool =
         who = ", ".join(x for x in (text_of(c.get("title")), text_of(c.get("department")), text_of(c.get("name"))) if x)
         for j, p in enumerate(items_of(c.get("phones"))):
             sources.append((f"contacts[{i}].phones[{j}]", p, who or None))
-    audience = phone_audiences(raw)
+    linked = phone_fields(raw)
     out: list[dict[str, Any]] = []
     seen: set[tuple[str, str]] = set()
     for where, p, owner in sources:
@@ -64,7 +65,9 @@ def read_phones(raw: dict[str, Any], problems: Problems, *, from_waymark: bool =
         if kind is None:
             problems.append((f"{where}.type", f"{kind_raw!r} is not voice, text, textphone or fax; treated as voice"))
             kind = "voice"
-        description = text_of(p.get("description"))
+        # "For professionals only: ..." (a Waymark export's, or a feed's own words) marks a line
+        # a family must not be given; the mark is kept as the audience, not in the words.
+        marked, description = T.read_professionals_description(text_of(p.get("description")))
         extension = ext or text_of(p.get("extension"))
         if extension:
             description = f"{description}, extension {extension}" if description else f"Extension {extension}"
@@ -76,13 +79,16 @@ def read_phones(raw: dict[str, Any], problems: Problems, *, from_waymark: bool =
             phone["description"] = description
         if languages:
             phone["languages"] = languages
-        if audience.get(text_of(p.get("id")) or "") == "professionals":
+        phone.update(linked.get(text_of(p.get("id")) or "", {}))  # a Waymark export's phone fields
+        if marked:
             phone["audience"] = "professionals"
         try:
             Phone.model_validate(phone)
         except ValidationError as exc:
-            msg = validation_message(exc.errors()[0])
-            problems.append((f"{where}.number", f"{msg}; phone left out"))
+            error = exc.errors()[0]
+            msg = validation_message(error)
+            field = str(error["loc"][0]) if error["loc"] else "number"
+            problems.append((f"{where}.{field}", f"{msg}; phone left out"))
             continue
         key = (re.sub(r"\D", "", cleaned.replace("+44", "0")), kind)
         if not from_waymark and key in seen:
