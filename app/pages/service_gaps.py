@@ -48,6 +48,7 @@ from pathways.gaps.views import (
     table_rows,
     view_label,
     views,
+    within_column,
 )
 from pathways.gaps.whatif import Hypothetical, what_if
 from services.guidance import guidance_path, load_guidance
@@ -124,8 +125,9 @@ def _status_style(value: Any) -> str:
 #: Decimal places shown for the figures (the rest: whole numbers when whole, else 2).
 _DECIMALS = {"Nearest (km, average)": 1, "Nearest (km)": 1, "90% within (km)": 1, "Identified need per 10,000": 1,
              "Waiting (weeks, median)": 1}
-#: Shown as progress bars by their column settings: left as they are.
-_BARS = ("Within 30 km", "Not recently checked")
+def _is_bar(column: str) -> bool:
+    """Shares shown as progress bars by their column settings: left as they are."""
+    return column.startswith("Within ") or column == "Not recently checked"
 
 
 def _blank(decimals: int | None) -> Any:
@@ -147,13 +149,14 @@ def coloured_table(df: pd.DataFrame) -> Any:
     and a missing figure an empty cell (never "None"); the numbers stay numbers for sorting."""
     if df.empty:
         return df
-    styler = df.style.format({c: _blank(_DECIMALS.get(c)) for c in df.columns if c not in _BARS})
+    styler = df.style.format({c: _blank(_DECIMALS.get(c)) for c in df.columns if not _is_bar(c)})
     columns = [c for c in ("Status", "Coverage") if c in df.columns]
     return styler.map(_status_style, subset=columns) if columns else styler
 
 
 def _table(report: GapReport, choice: View) -> pd.DataFrame:
     df = gap_rows(report, choice)
+    within = within_column(report)
     left, mid, right = st.columns([2, 2, 1])
     with left:
         regions = st.multiselect("Regions", sorted(df["Region"].unique()), placeholder="All regions")
@@ -176,11 +179,11 @@ def _table(report: GapReport, choice: View) -> pd.DataFrame:
             "Area": st.column_config.TextColumn(pinned=True),
             "Nearest (km, average)": st.column_config.NumberColumn(format="%.1f",
                 help="Population-weighted average distance from where children live to the nearest counted service"),
-            "Within 30 km": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="percent",
-                help="Share of children (by postcodes) within 30 km of one"),
+            within: st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="percent",
+                help=f"Share of children (by postcodes) {within.lower()} of one"),
             "Not recently checked": st.column_config.ProgressColumn(min_value=0.0, max_value=1.0, format="percent",
                 help="Share of the area's records not confirmed with the organisation, not checked for 12 months, "
-                     "or resting on pages over two years old"),
+                     "or with a claim resting only on pages over two years old"),
             "Children 0-17": st.column_config.NumberColumn(format="%d", help="ONS mid-year estimate, latest year"),
             "Identified need per 10,000": st.column_config.NumberColumn(format="%.1f",
                 help="Assessments ending with sexual abuse identified, a year per 10,000 children (DfE, pooled 3 years); "
