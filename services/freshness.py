@@ -158,13 +158,26 @@ def _primary_page(service: Service) -> SourcePage | None:
     return service.sources[0] if service.sources else None
 
 
+def possessive(name: str) -> str:
+    """A name owning something, as written in British English: "Leeds City Council's",
+    "Samaritans'" (a name ending in s takes the apostrophe alone); a name that is already
+    possessive ("Barnardo's") stays as it is.
+
+    >>> possessive("Leeds City Council"), possessive("Samaritans"), possessive("Barnardo's")
+    ("Leeds City Council's", "Samaritans'", "Barnardo's")
+    """
+    if name.endswith(("'s", "\u2019s")):
+        return name
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 def _page_owner(service: Service, page: SourcePage) -> str:
     """Whose page it is, as a person would say it: the organisation's when the page is on its
     site (or the listing's own link), else the site's name."""
     page_host = _host(page.url)
     own = {_host(service.url), _host(service.organization.url if service.organization else None)} - {None}
     if service.organization and page_host in own:
-        return f"{service.organization.name}'s page"
+        return f"{possessive(service.organization.name)} page"
     return f"a page on {page_host}" if page_host else "a published page"
 
 

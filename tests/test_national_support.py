@@ -301,3 +301,21 @@ def test_hand_compiled_records_win_for_support_too(tmp_path):
     ]}), encoding="utf-8")
     built = build_national(root)
     assert not [r for r in built.records["camhs"] if r["id"] == "camhs-leeds-fixture"]
+
+
+@pytest.mark.parametrize("service_id, number, kind", [
+    ("national-samaritans", "116 123", "helpline"),
+    ("national-papyrus-hopeline", "0800 068 4141", "helpline"),
+    ("national-victim-support-supportline", "08 08 16 89 111", "victim_care"),
+])
+def test_national_support_beyond_the_door_is_a_public_number_on_the_organisations_own_site(
+        shipped, service_id, number, kind):
+    """Samaritans, PAPYRUS and Victim Support: a family's number, the organisation's own page
+    as the link (never the news item or old post the number was read from), found from any
+    postcode in England."""
+    s = shipped.get(service_id)
+    assert s is not None and s.is_national and kind in s.service_types
+    assert [p.number for p in s.phones if p.is_public] == [number]
+    assert link_problem(s.url) is None
+    hits = search(shipped, shipped.resolve_place("TR1 1AA"), SearchFilters(age=15))
+    assert service_id in {h.service.id for h in hits}
