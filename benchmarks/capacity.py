@@ -169,13 +169,19 @@ def free_port_block(n: int) -> int:
 
 
 def stop(dep: Deployment) -> None:
-    if dep.process.poll() is None:
-        dep.process.send_signal(signal.SIGTERM)
+    stop_serve(dep.process)
+
+
+def stop_serve(process: subprocess.Popen, *, timeout: float = 30) -> None:
+    """Stop a ``serve.sh start`` (SIGTERM: it stops nginx and every replica itself); if it has
+    not finished within ``timeout`` seconds, SIGKILL its whole process group."""
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
         try:
-            dep.process.wait(timeout=30)
+            process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            os.killpg(dep.process.pid, signal.SIGKILL)
-            dep.process.wait(timeout=10)
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
 
 
 # ---------------------------------------------------------------------------- the load

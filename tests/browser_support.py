@@ -53,6 +53,9 @@ __all__ = [
     "Requests",
     "free_port",
     "start_app",
+    "running_app",
+    "new_page",
+    "search_for",
     "app_server",
     "browser",
     "page",
@@ -151,15 +154,51 @@ class Requests:
         return out
 
 
-# ---- fixtures (import them into a test module: `from tests.browser_support import *`) ----
-
-@pytest.fixture(scope="module")
-def app_server() -> Iterator[AppServer]:
-    server = start_app()
+@contextlib.contextmanager
+def running_app(**kwargs) -> Iterator[AppServer]:
+    """The app started by :func:`start_app` (same arguments), stopped on the way out."""
+    server = start_app(**kwargs)
     try:
         yield server
     finally:
         stop_app(server)
+
+
+@contextlib.contextmanager
+def new_page(context, *, timeout: float = 30_000, expect_timeout: float | None = None) -> Iterator:
+    """A new page of a browser context, whose waits wait up to ``timeout`` ms (and Playwright's
+    ``expect`` up to ``expect_timeout``, where given); the context is closed on the way out."""
+    page = context.new_page()
+    page.set_default_timeout(timeout)
+    if expect_timeout is not None:
+        from playwright.sync_api import expect
+
+        expect.set_options(timeout=expect_timeout)
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+def search_for(page, url: str, place: str) -> None:
+    """Open Find support at ``url``, search for ``place`` (Enter in the box), and wait until the
+    answer's heading, "Support near <place>", is shown."""
+    from playwright.sync_api import expect
+
+    page.goto(url + "/")
+    wait_for_app(page)
+    box = page.get_by_role("textbox", name="Your postcode or town")
+    box.fill(place)
+    box.press("Enter")
+    expect(page.get_by_role("heading", name=f"Support near {place}")).to_be_visible()
+
+
+# ---- fixtures (import them into a test module: `from tests.browser_support import *`) ----
+
+@pytest.fixture(scope="module")
+def app_server() -> Iterator[AppServer]:
+    with running_app() as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
@@ -197,18 +236,11 @@ def page(browser, requests_seen: Requests):
             r.abort()
 
     context.route("**/*", route)
-    page = context.new_page()
-    page.on("request", lambda req: requests_seen.urls.append(req.url))
-    page.on("websocket", lambda ws: requests_seen.urls.append(ws.url))
-    page.set_default_timeout(30_000)
     # Assertions wait for the page rather than racing it (2 cores, often busy).
-    from playwright.sync_api import expect
-
-    expect.set_options(timeout=20_000)
-    try:
+    with new_page(context, expect_timeout=20_000) as page:
+        page.on("request", lambda req: requests_seen.urls.append(req.url))
+        page.on("websocket", lambda ws: requests_seen.urls.append(ws.url))
         yield page
-    finally:
-        context.close()
 
 
 def wait_for_app(page, timeout: float = 30_000) -> None:

@@ -17,6 +17,16 @@ pytest_plugins = ["tests.browser_support"]
 YORK = "E06000014"
 CORNWALL = "E06000052"
 ISLINGTON = "E09000019"
+DERBY = "E06000015"
+SHROPSHIRE = "E06000051"
+BRACKNELL = "E06000036"
+
+#: The six hand-compiled areas: each one's file in data/services/ (by stem) and its authority code.
+COMPILED_AREAS = {"bracknell_forest": BRACKNELL, "cornwall": CORNWALL, "derby": DERBY, "islington": ISLINGTON,
+                  "shropshire": SHROPSHIRE, "york": YORK}
+
+#: A plan's JSON keys: the DESIGN keys, in order, then the keys Waymark adds (docs/contracts.md).
+PLAN_KEYS = ["situation", "area", "steps", "strategy_discussion_invitees", "prompts", "later_contacts", "summary"]
 
 
 def service(id: str, **fields: Any) -> dict[str, Any]:

@@ -5,17 +5,7 @@ from __future__ import annotations
 from app.gapmap import Choropleth
 from app.pages import service_gaps
 from app.render import h
-from pathways.gaps import analyse
-from pathways.gaps.status import (
-    COVERED,
-    COVERED_NOT_COMPILED,
-    NATIONAL_ONLY,
-    NO_RECORDS,
-    NOT_COMPILED,
-    NOT_COVERED,
-    STATUS_COLOURS,
-    cell_status,
-)
+from pathways.gaps import analyse, status
 from services.directory import directories
 from tests.app_helpers import headings, page_test, texts, warm
 
@@ -38,9 +28,9 @@ def test_page_renders_every_area(shipped_page):
     assert len(table) == 153
     assert at.selectbox[0].value == ("stage", "therapeutic_support")
     york = table[table["Area"] == "York"].iloc[0]
-    assert york["Status"] == COVERED
+    assert york["Status"] == status.COVERED
     # Leeds is not compiled (statutory spine only): its own status, not a gap.
-    assert table[table["Area"] == "Leeds"].iloc[0]["Status"] == NOT_COMPILED
+    assert table[table["Area"] == "Leeds"].iloc[0]["Status"] == status.NOT_COMPILED
     assert [b.label for b in at.get("download_button")] == ["Download the table (CSV)", "Download the workbook (Excel)"]
     assert len(at.get("vega_lite_chart")) == 1
     assert len(at.get("component_instance")) == 1  # the map
@@ -53,15 +43,15 @@ def test_choose_a_cohort_and_filter(shipped_page):
     table = _table(at)
     report = analyse(directories.get())
     compiled = {r.name: r.compiled for r in report.areas}
-    expected = {a["name"]: ((COVERED if compiled[a["name"]] else COVERED_NOT_COMPILED)
+    expected = {a["name"]: ((status.COVERED if compiled[a["name"]] else status.COVERED_NOT_COMPILED)
                             if a["cohorts"]["after_support_ends"]["covered"] else
-                            NOT_COMPILED if not a["cohorts"]["after_support_ends"]["known"] else
-                            NO_RECORDS if not a["data_quality"]["local_services"] else
-                            NATIONAL_ONLY if a["cohorts"]["after_support_ends"]["national_only"] else
-                            NOT_COVERED) for a in (r.to_dict() for r in report.areas)}
+                            status.NOT_COMPILED if not a["cohorts"]["after_support_ends"]["known"] else
+                            status.NO_RECORDS if not a["data_quality"]["local_services"] else
+                            status.NATIONAL_ONLY if a["cohorts"]["after_support_ends"]["national_only"] else
+                            status.NOT_COVERED) for a in (r.to_dict() for r in report.areas)}
     assert dict(zip(table["Area"], table["Status"])) == expected
     at.checkbox[0].check().run()
-    assert not {COVERED, COVERED_NOT_COMPILED, NOT_COMPILED} & set(
+    assert not {status.COVERED, status.COVERED_NOT_COMPILED, status.NOT_COMPILED} & set(
         _table(at)["Status"])
     at.checkbox[0].uncheck().run()
     at.text_input[0].input("york").run()
@@ -136,10 +126,10 @@ def test_one_count_of_areas_not_compiled_and_regional_cover_says_both(shipped_pa
     assert set(re.findall(r"(\d+)\** (?:areas are )?not compiled", text)) == {str(unknown)}
     table = _table(at)
     regional = [a.name for a in report.areas
-                if not a.compiled and cell_status(a, "stage", "therapeutic_support") != NOT_COMPILED]
+                if not a.compiled and status.cell_status(a, "stage", "therapeutic_support") != status.NOT_COMPILED]
     for name in regional:  # e.g. a London borough a regional service covers
         row = table[table["Area"] == name].iloc[0]
-        assert row["Status"] == COVERED_NOT_COMPILED and row["Coverage"] == NOT_COMPILED
+        assert row["Status"] == status.COVERED_NOT_COMPILED and row["Coverage"] == status.NOT_COMPILED
 
 
 def test_missing_figures_are_empty_cells_never_none():
@@ -173,8 +163,8 @@ def test_the_map_never_shows_an_unknown_gap_count_as_none(shipped_page):
         if area.compiled:
             assert cell.status is None and cell.text == f"{int(cell.value)} gap{'s' if cell.value != 1 else ''}"
         else:
-            assert cell.status == NOT_COMPILED and cell.value is None and "gap" not in cell.text
+            assert cell.status == status.NOT_COMPILED and cell.value is None and "gap" not in cell.text
     rates = map_cells(report, RATE)
     assert any(c.value is None and c.text for c in rates.values())
     stage = map_cells(report, ("stage", "therapeutic_support"))
-    assert {c.status for c in stage.values()} <= set(STATUS_COLOURS)
+    assert {c.status for c in stage.values()} <= set(status.STATUS_COLOURS)

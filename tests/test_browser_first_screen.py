@@ -21,6 +21,7 @@ from tests.browser_support import (
     ARTIFACTS,
     AXE,
     map_frame,
+    new_page,
     screenshot_on_failure,
     skip_without_chromium,
     wait_for_app,
@@ -44,13 +45,8 @@ def phone(browser):
     """A touch phone, 390×844; nothing leaves 127.0.0.1 (the quick exit's site is stubbed)."""
     context = browser.new_context(viewport=PHONE, has_touch=True, is_mobile=True, service_workers="block")
     _offline(context)
-    page = context.new_page()
-    page.set_default_timeout(60_000)
-    expect.set_options(timeout=30_000)
-    try:
+    with new_page(context, timeout=60_000, expect_timeout=30_000) as page:
         yield page
-    finally:
-        context.close()
 
 
 def _offline(context) -> None:
@@ -260,11 +256,9 @@ def test_print_on_the_referral_pathway_prints_the_plan(app_server, phone):
 def test_no_wcag_22_aa_violation_on_any_page(app_server, browser, viewport):
     context = browser.new_context(viewport=viewport, service_workers="block")
     _offline(context)
-    page = context.new_page()
-    page.set_default_timeout(60_000)
     size = "390" if viewport is PHONE else "1280"
     found: dict[str, list] = {}
-    try:
+    with new_page(context, timeout=60_000) as page:
         for path in PAGES:
             if path == "/":
                 continue
@@ -277,6 +271,4 @@ def test_no_wcag_22_aa_violation_on_any_page(app_server, browser, viewport):
         _shot(page, f"page-find-support-results-{size}")
         _open(page, app_server.url + "/directory?service=york-csaac")
         found["directory listing"] = wcag_violations(page)
-    finally:
-        context.close()
     assert {k: v for k, v in found.items() if v} == {}

@@ -24,11 +24,13 @@ from pathlib import Path
 
 import pytest
 
+from benchmarks.capacity import free_port_block, stop_serve
 from benchmarks.stclient import Session
 from tests.browser_support import (
     ROOT,
     free_port,
     map_frame,
+    search_for,
     skip_without_chromium,
     wait_for_app,
 )
@@ -45,9 +47,7 @@ class Deployment:
         self.data = data
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        replica_port = free_port()
-        while not all(_port_free(p) for p in (replica_port, replica_port + 1)):
-            replica_port = free_port()
+        replica_port = free_port_block(2)
         self.replica_ports = (replica_port, replica_port + 1)
         self.env = {
             **os.environ,
@@ -80,24 +80,7 @@ class Deployment:
                               capture_output=True, text=True, timeout=60)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=40)
-            except subprocess.TimeoutExpired:
-                os.killpg(self.process.pid, signal.SIGKILL)
-                self.process.wait(timeout=10)
-
-
-def _port_free(port: int) -> bool:
-    import socket
-
-    with socket.socket() as s:
-        try:
-            s.bind(("127.0.0.1", port))
-        except OSError:
-            return False
-    return True
+        stop_serve(self.process, timeout=40)
 
 
 @pytest.fixture(scope="module")
@@ -222,11 +205,7 @@ def test_data_update_reaches_every_replica_without_restart(deployment: Deploymen
 def test_search_and_plan_in_a_browser_through_nginx(deployment: Deployment, page, requests_seen) -> None:
     from playwright.sync_api import expect
 
-    page.goto(deployment.url + "/")
-    wait_for_app(page)
-    page.get_by_role("textbox", name="Your postcode or town").fill("York")
-    page.get_by_role("textbox", name="Your postcode or town").press("Enter")
-    expect(page.get_by_role("heading", name="Support near York")).to_be_visible()
+    search_for(page, deployment.url, "York")
     # The map draws (once asked for), with Leaflet from nginx's static location.
     page.get_by_text("Show these services on a map").click()
     frame = map_frame(page, timeout=30_000)
@@ -245,19 +224,12 @@ def test_search_and_plan_in_a_browser_through_nginx(deployment: Deployment, page
 @skip_without_chromium()
 @pytest.mark.browser
 def test_a_dead_replica_is_taken_out(deployment: Deployment, page) -> None:
-    from playwright.sync_api import expect
-
     page.goto(deployment.url + "/")
     wait_for_app(page)
     os.kill(deployment.replica_pid(1), signal.SIGKILL)
     # The page may have been on the killed replica: it reconnects through nginx to the other
     # one (a fresh session: what was typed on that page is gone, nothing else is).
-    page.goto(deployment.url + "/")
-    wait_for_app(page)
-    box = page.get_by_role("textbox", name="Your postcode or town")
-    box.fill("Truro")
-    box.press("Enter")
-    expect(page.get_by_role("heading", name="Support near Truro")).to_be_visible()
+    search_for(page, deployment.url, "Truro")
     # Fresh sessions hash to both replicas; every one is answered (nginx moves those for the
     # dead one to the live one).
     for _ in range(8):

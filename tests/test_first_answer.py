@@ -17,6 +17,7 @@ import pytest
 from benchmarks.stclient import Session
 from tests.browser_support import (
     screenshot_on_failure,
+    search_for,
     skip_without_chromium,
     wait_for_app,
 )
@@ -56,12 +57,7 @@ def test_search_show_more_and_full_details_in_a_browser(app_server, page) -> Non
     from playwright.sync_api import expect
 
     with screenshot_on_failure(page, "fragment-full-details"):
-        page.goto(app_server.url + "/")
-        wait_for_app(page)
-        box = page.get_by_role("textbox", name="Your postcode or town")
-        box.fill("York")
-        box.press("Enter")
-        expect(page.get_by_role("heading", name="Support near York")).to_be_visible()
+        search_for(page, app_server.url, "York")
         # The app around the fragment is still there after the fragment run.
         expect(page.get_by_text("If a child is in immediate danger, call 999.")).to_be_visible()
         expect(page.get_by_text("Waymark does not keep what you type")).to_be_visible()

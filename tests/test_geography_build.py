@@ -83,6 +83,13 @@ def _write(path: Path, header: list[str], *rows: list[str]) -> Path:
     return path
 
 
+def _problems(read, path: Path) -> list[str]:
+    """The located problems a reader refuses the table with, as text."""
+    with pytest.raises(DataFileError) as err:
+        read(path)
+    return [str(p) for p in err.value.problems]
+
+
 def test_reorganisations_reader_names_each_bad_row(tmp_path):
     good = ["E07000026", "Allerdale", "2023-04-01", "E06000063", "Cumberland", "The Cumbria Order", "https://x"]
     path = _write(tmp_path / "r.csv", REORG_COLUMNS,
@@ -91,9 +98,7 @@ def test_reorganisations_reader_names_each_bad_row(tmp_path):
                   ["E07000027", "Barrow", "April 2023", "E06000064", "", "The Order", "https://x"],
                   ["E07000026", "Again", "2023", "E06000063", "Cumberland", "The Order", "https://x"],
                   ["E07000030", "Chained", "2023", "E07000026", "Allerdale", "The Order", "https://x"])
-    with pytest.raises(DataFileError) as err:
-        read_reorganisations(path)
-    assert [str(p) for p in err.value.problems] == [
+    assert _problems(read_reorganisations, path) == [
         "r.csv:3: old_code: 'E0700002' is not an English GSS code",
         "r.csv:4: ended: 'April 2023' is not YYYY-MM-DD or YYYY",
         "r.csv:4: successor_names: needs one name for each successor",
@@ -107,9 +112,7 @@ def test_upper_tier_reader_names_each_bad_row(tmp_path):
                   ["E06000001", "Hartlepool", "North East", "", ""],
                   ["E07000026", "Allerdale", "North West", "", ""],
                   ["E06000001", "Hartlepool", "", "", "a;;b"])
-    with pytest.raises(DataFileError) as err:
-        read_upper_tier(path)
-    assert [str(p) for p in err.value.problems] == [
+    assert _problems(read_upper_tier, path) == [
         "u.csv:3: code: 'E07000026' is not an upper-tier GSS code",
         "u.csv:4: code: E06000001 is already at u.csv:2",
         "u.csv:4: region: is empty",
@@ -124,9 +127,7 @@ def test_a_row_is_named_by_the_line_it_stands_on_past_blank_lines_and_quoted_new
                     "\n"  # a blank line: skipped by the reader, still a line of the file
                     'E06000002,"Middles\nbrough",North East,,\n'  # a value over two lines
                     "E07000026,Allerdale,North West,,\n", encoding="utf-8")
-    with pytest.raises(DataFileError) as err:
-        read_upper_tier(path)
-    assert [str(p) for p in err.value.problems] == ["u.csv:6: code: 'E07000026' is not an upper-tier GSS code"]
+    assert _problems(read_upper_tier, path) == ["u.csv:6: code: 'E07000026' is not an upper-tier GSS code"]
 
 
 def test_a_short_or_long_row_is_a_problem_and_the_other_rows_are_still_checked(tmp_path):
@@ -135,9 +136,7 @@ def test_a_short_or_long_row_is_a_problem_and_the_other_rows_are_still_checked(t
                     "E07000026,Allerdale,2023-04-01\n"
                     "E0700002,Bad code,2023-04-01,E06000063,Cumberland,The Order,https://x\n"
                     "E07000027,Barrow,2023-04-01,E06000064,Westmorland,The Order,https://x,extra\n", encoding="utf-8")
-    with pytest.raises(DataFileError) as err:
-        read_reorganisations(path)
-    assert [str(p) for p in err.value.problems] == [
+    assert _problems(read_reorganisations, path) == [
         "r.csv:2: successors: the row ends before successors, successor_names, order, source (fewer fields than the header)",
         "r.csv:3: old_code: 'E0700002' is not an English GSS code",
         "r.csv:4: row: has 8 fields; the header has 7 (a ',' inside a value needs quotes)",

@@ -16,15 +16,13 @@ from pathlib import Path
 import pytest
 
 from tests.browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     Requests,
     map_frame,
+    new_page,
+    running_app,
     screenshot_on_failure,
     settle,
     skip_without_chromium,
-    start_app,
-    stop_app,
     wait_for_app,
 )
 
@@ -55,35 +53,23 @@ FRAME_CHECK = """() => {
 
 @pytest.fixture(scope="module")
 def server():
-    s = start_app(data_dir=HOSTILE)
-    try:
+    with running_app(data_dir=HOSTILE) as s:
         yield s
-    finally:
-        stop_app(s)
 
 
 @pytest.fixture(scope="module")
-def session(server):
-    from playwright.sync_api import sync_playwright
-
+def session(server, browser):
     requests = Requests()
     dialogs: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block",
-                                      accept_downloads=True)
-        context.route("**/*", lambda r: r.continue_() if (r.request.url.startswith(server.url)
-                                                          or r.request.url.startswith(("data:", "blob:"))) else r.abort())
-        page = context.new_page()
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block",
+                                  accept_downloads=True)
+    context.route("**/*", lambda r: r.continue_() if (r.request.url.startswith(server.url)
+                                                      or r.request.url.startswith(("data:", "blob:"))) else r.abort())
+    with new_page(context) as page:
         page.on("request", lambda req: requests.urls.append(req.url))
         page.on("websocket", lambda ws: requests.urls.append(ws.url))
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.set_default_timeout(30_000)
-        try:
-            yield page, requests, dialogs
-        finally:
-            context.close()
-            browser.close()
+        yield page, requests, dialogs
 
 
 def assert_clean(page, requests: Requests, dialogs: list[str], where: str) -> None:

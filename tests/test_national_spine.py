@@ -20,15 +20,14 @@ from databuild.national import build_national
 from databuild.writer import GENERATED, SOURCES_BEGIN, SOURCES_END, generated_section, write_outputs
 from services.search import SearchFilters, search
 
+from .conftest import COMPILED_AREAS
+
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
 SOURCES = DATA / "sources"
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "spine"
 MEDICAL = {"sarc", "csaac", "child_house"}
-COMPILED = {
-    "E06000014": "york", "E06000051": "shropshire", "E06000015": "derby",
-    "E06000052": "cornwall", "E09000019": "islington", "E06000036": "bracknell_forest",
-}
+COMPILED = {code: stem for stem, code in COMPILED_AREAS.items()}
 REMAPS = {"E10000023": "E06000065", "E10000027": "E06000066", "E08000016": "E08000038", "E08000019": "E08000039"}
 
 

@@ -13,7 +13,7 @@ from pathways.cli import build_parser, main
 from pathways.situation import FIELD_KINDS
 from services.clitools import run
 
-from .conftest import service, write_data_dir
+from .conftest import PLAN_KEYS, service, write_data_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -31,6 +31,11 @@ def small_data(tmp_path):
     )
 
 
+#: The situation both the text and the JSON plan tests describe: a 9-year-old's disclosure,
+#: with the investigation under way.
+DISCLOSURE_AT_9 = ("--age", "9", "--concern", "disclosure", "--investigation", "ongoing")
+
+
 def cli(capsys, *argv: str) -> tuple[int, str, str]:
     code = run(main, list(argv))
     out, err = capsys.readouterr()
@@ -46,20 +51,7 @@ def test_every_situation_field_is_a_flag():
 
 
 def test_text_plan_is_printable(capsys, small_data):
-    code, out, err = cli(
-        capsys,
-        "plan",
-        "--age",
-        "9",
-        "--area",
-        "York",
-        "--concern",
-        "disclosure",
-        "--investigation",
-        "ongoing",
-        "--data",
-        str(small_data),
-    )
+    code, out, err = cli(capsys, "plan", *DISCLOSURE_AT_9, "--area", "York", "--data", str(small_data))
     assert code == 0 and err == ""
     for heading in (
         "TODAY, FOR THIS CHILD",
@@ -82,43 +74,14 @@ def test_text_plan_is_printable(capsys, small_data):
 
 def test_json_plan_follows_the_contract(capsys, small_data):
     code, out, _ = cli(
-        capsys,
-        "plan",
-        "--json",
-        "--age",
-        "9",
-        "--area",
-        "E06000014",
-        "--concern",
-        "disclosure",
-        "--investigation",
-        "ongoing",
-        "--child-displays-hsb",
-        "--indicators",
-        "sexualised_behaviour,behaviour_change",
-        "--suspect-age",
-        "15",
-        "--living-arrangement",
-        "kinship_care",
-        "--other-children",
-        "2",
-        "--days-since-last-abuse",
-        "unknown",
-        "--data",
-        str(small_data),
+        capsys, "plan", "--json", *DISCLOSURE_AT_9, "--area", "E06000014", "--child-displays-hsb",
+        "--indicators", "sexualised_behaviour,behaviour_change", "--suspect-age", "15",
+        "--living-arrangement", "kinship_care", "--other-children", "2", "--days-since-last-abuse", "unknown",
+        "--data", str(small_data),
     )
     assert code == 0
     data = json.loads(out)
-    # the DESIGN keys, in order, then the keys Waymark adds (docs/contracts.md)
-    assert list(data) == [
-        "situation",
-        "area",
-        "steps",
-        "strategy_discussion_invitees",
-        "prompts",
-        "later_contacts",
-        "summary",
-    ]
+    assert list(data) == PLAN_KEYS
     now = [s["stage"] for s in data["steps"] if s["when"] == "now"]
     assert sorted(line["stage"] for line in data["summary"]) == sorted(now)
     assert data["area"] == {"code": "E06000014", "name": "York", "coverage": "local"}

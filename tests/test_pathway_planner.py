@@ -26,7 +26,7 @@ from services.directory import load_directory
 from services.errors import InvalidInput, PlaceNotFound
 from services.models import Service
 
-from .conftest import CORNWALL, YORK, service, write_data_dir
+from .conftest import CORNWALL, PLAN_KEYS, YORK, service, write_data_dir
 
 CORE = {"childrens_social_care", "police", "health_paediatrics"}
 INVESTIGATIONS = FIELD_KINDS["investigation"][1]
@@ -520,16 +520,7 @@ def test_plans_are_deterministic_across_processes():
 
 def test_json_follows_the_design_contract(directory):
     data = plan(directory, concern="disclosure").to_dict()
-    # the DESIGN keys, in order, then the keys Waymark adds (docs/contracts.md)
-    assert list(data) == [
-        "situation",
-        "area",
-        "steps",
-        "strategy_discussion_invitees",
-        "prompts",
-        "later_contacts",
-        "summary",
-    ]
+    assert list(data) == PLAN_KEYS
     assert all(list(line) == ["stage", "text", "phone", "service", "audience"] for line in data["summary"])
     for step in data["steps"]:
         assert list(step) == ["stage", "when", "title", "why", "agencies", "services", "gap", "gap_reason"]

@@ -11,13 +11,11 @@ import re
 import pytest
 
 from tests.browser_support import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
     map_frame,
+    new_page,
+    running_app,
     screenshot_on_failure,
     skip_without_chromium,
-    start_app,
-    stop_app,
     wait_for_app,
 )
 from tests.conftest import YORK, service, write_data_dir
@@ -42,28 +40,16 @@ def data(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def server(data):
-    s = start_app(data_dir=data)
-    try:
+    with running_app(data_dir=data) as s:
         yield s
-    finally:
-        stop_app(s)
 
 
 @pytest.fixture(scope="module")
-def page(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
-        context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(server.url) else r.abort())
-        pg = context.new_page()
-        pg.set_default_timeout(30_000)
-        try:
-            yield pg
-        finally:
-            context.close()
-            browser.close()
+def page(server, browser):
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    context.route("**/*", lambda r: r.continue_() if r.request.url.startswith(server.url) else r.abort())
+    with new_page(context) as pg:
+        yield pg
 
 
 def _open_directory(page, server) -> str:

@@ -64,13 +64,11 @@ CASES = [
     ("age-negative", "    min_age: -2  # <-\n", "min_age", "-2 cannot be below 0"),
     ("ages-reversed", "    min_age: 16\n    max_age: 4\n", "record", "min_age 16 is above max_age 4"),
     ("age-not-a-number", "    min_age: five  # <-\n", "min_age", "'five' is not a whole number"),
-    ("phone-too-short", "    phones:\n      - number: '0800 11'  # <-\n", "phones.0.number", "not a UK phone number"),
-    ("phone-foreign", "    phones:\n      - number: '+1 212 555 0100'  # <-\n", "phones.0.number", "not a UK phone number"),
-    ("phone-letters", "    phones:\n      - number: 01904 CALLUS  # <-\n", "phones.0.number", "not a UK phone number"),
-    ("url-javascript", "    url: javascript:alert(1)  # <-\n", "url", "use http(s), tel or mailto"),
-    ("url-data", "    url: data:text/html,hello  # <-\n", "url", "use http(s), tel or mailto"),
-    ("url-ftp", "    url: ftp://example.org/file  # <-\n", "url", "use http(s), tel or mailto"),
-    ("url-file", "    url: file:///etc/passwd  # <-\n", "url", "use http(s), tel or mailto"),
+    *((f"phone-{case}", f"    phones:\n      - number: {number}  # <-\n", "phones.0.number", "not a UK phone number")
+      for case, number in [("too-short", "'0800 11'"), ("foreign", "'+1 212 555 0100'"), ("letters", "01904 CALLUS")]),
+    *((f"url-{scheme}", f"    url: {url}  # <-\n", "url", "use http(s), tel or mailto")
+      for scheme, url in [("javascript", "javascript:alert(1)"), ("data", "data:text/html,hello"),
+                          ("ftp", "ftp://example.org/file"), ("file", "file:///etc/passwd")]),
     ("url-no-host", "    url: https://localhost  # <-\n", "url", "has no web host"),
     ("org-url-javascript", "    organization:\n      name: Org\n      url: ' JAVASCRIPT:alert(1)'  # <-\n",
      "organization.url", "use http(s), tel or mailto"),
