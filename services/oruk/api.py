@@ -227,49 +227,37 @@ def _schedule_fits(service: Service, day: str | None, start: dt.time | None, end
 
 Search = Annotated[str | None, Query(max_length=200, description="Words in the name, description or organisation")]
 SearchText = Annotated[str | None, Query(max_length=200, description="Same as search (older name)")]
-TaxonomyId = Annotated[str | None, Query(max_length=200, description=(
-    "The Waymark taxonomy (its UUID or 'waymark'), or a term: its UUID, its key (waymark:service_type:sarc) or a "
-    "bare Waymark service type or stage id (sarc)"))]
-TermId = Annotated[str | None, Query(max_length=200, description=(
-    "A taxonomy term: its UUID, its key (waymark:stage:therapeutic_support) or a bare type or stage id"))]
-OrgId = Annotated[str | None, Query(max_length=200, description="An organisation's UUID (or its Waymark id)")]
-ModifiedAfter = Annotated[dt.datetime | None, Query(description=(
-    "ISO date or date-time (UTC unless it says otherwise): services last modified on or after it"))]
-MinAge = Annotated[float | None, Query(ge=0, le=200, description=(
-    "Services whose minimum age is at least this (the profile's definition)"))]
-MaxAge = Annotated[float | None, Query(ge=0, le=200, description=(
-    "Services whose maximum age is at most this (the profile's definition)"))]
-Age = Annotated[int | None, Query(ge=0, le=200, description="Waymark: services that serve a child of this age")]
-Day = Annotated[str | None, Query(max_length=20, description=(
-    "Services open on this day (MO ... SU or the day's name); services that give no days do not match"))]
-StartTime = Annotated[str | None, Query(max_length=20, description=(
-    "Services with opening hours that start at or after this time (09:00)"))]
-EndTime = Annotated[str | None, Query(max_length=20, description=(
-    "Services with opening hours that end at or before this time (17:00)"))]
-Postcode = Annotated[str | None, Query(max_length=20, pattern=POSTCODE_PATTERN, description=(
-    "A full postcode (YO10 5DD) or its first half (YO10): services serving that area, nearest first. 400 when "
-    "it is not a postcode in England"))]
-Proximity = Annotated[float | None, Query(gt=0, le=1_000_000, description=(
-    "With postcode: only services with a location within this many metres"))]
-
-
 @dataclass(frozen=True)
 class _Filters:
     """The service filters ``/services`` and ``/service_at_locations`` both take, declared once
     as their query parameters (a FastAPI dependency); ``_select`` applies them."""
 
-    taxonomy_id: TaxonomyId = None
-    taxonomy_term_id: TermId = None
-    organization_id: OrgId = None
-    modified_after: ModifiedAfter = None
-    minimum_age: MinAge = None
-    maximum_age: MaxAge = None
-    age: Age = None
-    day: Day = None
-    start_time: StartTime = None
-    end_time: EndTime = None
-    postcode: Postcode = None
-    proximity: Proximity = None
+    taxonomy_id: Annotated[str | None, Query(max_length=200, description=(
+        "The Waymark taxonomy (its UUID or 'waymark'), or a term: its UUID, its key (waymark:service_type:sarc) or a "
+        "bare Waymark service type or stage id (sarc)"))] = None
+    taxonomy_term_id: Annotated[str | None, Query(max_length=200, description=(
+        "A taxonomy term: its UUID, its key (waymark:stage:therapeutic_support) or a bare type or stage id"))] = None
+    organization_id: Annotated[str | None, Query(
+        max_length=200, description="An organisation's UUID (or its Waymark id)")] = None
+    modified_after: Annotated[dt.datetime | None, Query(description=(
+        "ISO date or date-time (UTC unless it says otherwise): services last modified on or after it"))] = None
+    minimum_age: Annotated[float | None, Query(ge=0, le=200, description=(
+        "Services whose minimum age is at least this (the profile's definition)"))] = None
+    maximum_age: Annotated[float | None, Query(ge=0, le=200, description=(
+        "Services whose maximum age is at most this (the profile's definition)"))] = None
+    age: Annotated[int | None, Query(
+        ge=0, le=200, description="Waymark: services that serve a child of this age")] = None
+    day: Annotated[str | None, Query(max_length=20, description=(
+        "Services open on this day (MO ... SU or the day's name); services that give no days do not match"))] = None
+    start_time: Annotated[str | None, Query(max_length=20, description=(
+        "Services with opening hours that start at or after this time (09:00)"))] = None
+    end_time: Annotated[str | None, Query(max_length=20, description=(
+        "Services with opening hours that end at or before this time (17:00)"))] = None
+    postcode: Annotated[str | None, Query(max_length=20, pattern=POSTCODE_PATTERN, description=(
+        "A full postcode (YO10 5DD) or its first half (YO10): services serving that area, nearest first. 400 when "
+        "it is not a postcode in England"))] = None
+    proximity: Annotated[float | None, Query(gt=0, le=1_000_000, description=(
+        "With postcode: only services with a location within this many metres"))] = None
 
 
 Filters = Annotated[_Filters, Depends()]
@@ -375,6 +363,14 @@ def create_app(data_dir: Path | str | None = None) -> FastAPI:
     return app
 
 
+def _one(feed: _Feed, table: str, what: str, id: str) -> dict[str, Any]:
+    """The record ``id`` names in the export's ``table``; a 404 naming ``what`` when none."""
+    found: dict[str, Any] | None = feed.get()[table].get(id)
+    if found is None:
+        raise HTTPException(404, f"no {what} with id {id[:100]!r}")
+    return found
+
+
 #: Route options: ORUK bodies leave optional fields out rather than send null.
 _LEAN: dict[str, Any] = {"response_model_exclude_none": True, "response_model_exclude_unset": True}
 
@@ -390,10 +386,7 @@ def _service_routes(app: FastAPI, feed: _Feed) -> None:
 
     @app.get("/services/{id}", response_model=S.Service, responses=_NOT_FOUND, summary="One service, in full", **_LEAN)
     def get_service(id: str) -> dict[str, Any]:
-        found = feed.get()["by_id"].get(id)
-        if found is None:
-            raise HTTPException(404, f"no service with id {id[:100]!r}")
-        return found
+        return _one(feed, "by_id", "service", id)
 
 
 def _service_at_location_routes(app: FastAPI, feed: _Feed) -> None:
@@ -427,10 +420,7 @@ def _service_at_location_routes(app: FastAPI, feed: _Feed) -> None:
     @app.get("/service_at_locations/{id}", response_model=S.ServiceAtLocation, responses=_NOT_FOUND,
              summary="One service at a location", **_LEAN)
     def get_service_at_location(id: str) -> dict[str, Any]:
-        found = feed.get()["sal_by_id"].get(id)
-        if found is None:
-            raise HTTPException(404, f"no service_at_location with id {id[:100]!r}")
-        return found
+        return _one(feed, "sal_by_id", "service_at_location", id)
 
 
 
@@ -498,7 +488,4 @@ def _taxonomy_routes(app: FastAPI, feed: _Feed) -> None:
     @app.get("/taxonomy_terms/{id}", response_model=S.TaxonomyTerm, responses=_NOT_FOUND,
              summary="One taxonomy term", **_LEAN)
     def get_taxonomy_term(id: str) -> dict[str, Any]:
-        found = feed.get()["term_by_id"].get(id)
-        if found is None:
-            raise HTTPException(404, f"no taxonomy term with id {id[:100]!r}")
-        return found
+        return _one(feed, "term_by_id", "taxonomy term", id)
