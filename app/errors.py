@@ -9,7 +9,8 @@ it is shown as a short apology, never as a traceback (``client.showErrorDetails`
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 
 import streamlit as st
 
@@ -17,7 +18,9 @@ from services.errors import DataError, InvalidInput, PlaceNotFound, WaymarkError
 
 from .render import md
 
-__all__ = ["show", "shown", "Failed"]
+__all__ = ["show", "shown", "shown_or_none", "Failed"]
+
+T = TypeVar("T")
 
 
 class Failed(Exception):
@@ -56,3 +59,10 @@ def shown(*, reraise: bool = False) -> Iterator[None]:
         show(exc)
         if reraise:
             raise Failed(str(exc)) from None
+
+
+def shown_or_none(step: Callable[[], T]) -> T | None:
+    """What ``step()`` returns, or None when it raised a WaymarkError (shown, as in :func:`shown`)."""
+    with shown():
+        return step()
+    return None

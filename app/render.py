@@ -132,20 +132,25 @@ def date_text(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
+#: What a service's yes (True), no (False) or not known (None) says to a family.
+_DURING_INVESTIGATION: dict[bool | None, str] = {
+    True: "Yes: this service can help during a police investigation.",
+    False: "No: this service does not usually start during a police investigation.",
+    None: "Not known: ask them whether they can help while the police are investigating.",
+}
+_REFERRAL: dict[bool | None, str] = {
+    True: "You can contact them yourself.",
+    False: "Someone needs to refer you (for example the police, social care, a GP or school).",
+    None: "Ask them how to be referred.",
+}
+
+
 def during_investigation_text(service: Service) -> str:
-    if service.available_during_investigation is True:
-        return "Yes: this service can help during a police investigation."
-    if service.available_during_investigation is False:
-        return "No: this service does not usually start during a police investigation."
-    return "Not known: ask them whether they can help while the police are investigating."
+    return _DURING_INVESTIGATION[service.available_during_investigation]
 
 
 def referral_text(service: Service) -> str:
-    if service.accepts_self_referral is True:
-        return "You can contact them yourself."
-    if service.accepts_self_referral is False:
-        return "Someone needs to refer you (for example the police, social care, a GP or school)."
-    return "Ask them how to be referred."
+    return _REFERRAL[service.accepts_self_referral]
 
 
 def freshness_warning(service: Service, today: dt.date | None = None) -> str | None:

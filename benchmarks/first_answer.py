@@ -51,6 +51,7 @@ from urllib.parse import urlparse
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.capacity import SEARCH_FORM  # noqa: E402 (after the path)
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, free_port  # noqa: E402 (after the path)
 
 PLACES = ["York", "Truro", "Derby", "YO10 5DD", "Shrewsbury", "TR1", "Bracknell", "N7 8DB", "Islington", "TR1 3LJ"]
@@ -165,6 +166,26 @@ class App:
     #: per search: seconds from Enter to each stamp (first_message, second, settled, map)
     stamps: list[dict[str, float | None]] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+
+
+def check_before(p: argparse.ArgumentParser, before: Path | None) -> None:
+    """``--before``, when given, must be a Waymark checkout (it has a streamlit_app.py)."""
+    if before is not None and not (before / "streamlit_app.py").is_file():
+        p.error(f"--before {before}: no streamlit_app.py there")
+
+
+def waymark_apps(inputs: list[str], before: Path | None = None, second_heading: str = "") -> list[App]:
+    """Waymark from this checkout and, with ``before``, from that one too, each searched for ``inputs``."""
+    checkouts = {"waymark": ROOT, **({"waymark-before": before} if before is not None else {})}
+    return [App(name, cwd / "streamlit_app.py", cwd, SEARCH_FORM["place"], SEARCH_FORM["result"], inputs,
+                second_heading) for name, cwd in checkouts.items()]
+
+
+def make_log_dir(name: str) -> Path:
+    """``$TMPDIR/name`` (``/tmp/name`` without TMPDIR), made if need be: where the apps' logs go."""
+    log_dir = Path(os.environ.get("TMPDIR", "/tmp")) / name
+    log_dir.mkdir(parents=True, exist_ok=True)
+    return log_dir
 
 
 def start(app: App, log_dir: Path) -> None:
@@ -297,17 +318,11 @@ def main(argv: list[str] | None = None) -> int:
     if not Path(CHROMIUM).exists():
         print(f"{CHROMIUM} is not installed (apt-get install chromium)", file=sys.stderr)
         return 2
-    if args.before is not None and not (args.before / "streamlit_app.py").is_file():
-        p.error(f"--before {args.before}: no streamlit_app.py there")
+    check_before(p, args.before)
 
     apps = [App("bare", ROOT / "benchmarks" / "bare_app.py", ROOT, "Your name", "Hello ", NAMES),
-            App("waymark", ROOT / "streamlit_app.py", ROOT, "Your postcode or town", "Support near", PLACES,
-                "Who to call now")]
-    if args.before is not None:
-        apps.append(App("waymark-before", args.before / "streamlit_app.py", args.before, "Your postcode or town",
-                        "Support near", PLACES, "Who to call now"))
-    log_dir = Path(os.environ.get("TMPDIR", "/tmp")) / "waymark-first-answer"
-    log_dir.mkdir(parents=True, exist_ok=True)
+            *waymark_apps(PLACES, args.before, "Who to call now")]
+    log_dir = make_log_dir("waymark-first-answer")
     load_start = os.getloadavg()
     from playwright.sync_api import sync_playwright
 

@@ -23,10 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from benchmarks.capacity import PLACES, SEARCH_FORM, pct
-from benchmarks.first_answer import App, start, stop
+from benchmarks.first_answer import App, check_before, make_log_dir, start, stop, waymark_apps
 from benchmarks.stclient import Session
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @dataclass
@@ -79,13 +77,10 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--repeat", type=int, default=30, help="searches per app (default 30, at most 200)")
     p.add_argument("--json", action="store_true")
     args = p.parse_args(argv)
-    if not (args.before / "streamlit_app.py").is_file():
-        p.error(f"--before {args.before}: no streamlit_app.py there")
+    check_before(p, args.before)
     repeat = max(1, min(args.repeat, 200))
-    apps = [App("waymark", ROOT / "streamlit_app.py", ROOT, SEARCH_FORM["place"], SEARCH_FORM["result"], PLACES),
-            App("waymark-before", args.before / "streamlit_app.py", args.before, SEARCH_FORM["place"], SEARCH_FORM["result"], PLACES)]
-    log_dir = Path(os.environ.get("TMPDIR", "/tmp")) / "waymark-server-cost"
-    log_dir.mkdir(parents=True, exist_ok=True)
+    apps = waymark_apps(PLACES, args.before)
+    log_dir = make_log_dir("waymark-server-cost")
     load0 = os.getloadavg()
     try:
         for app in apps:

@@ -19,7 +19,7 @@ from services.datadir import SHIPPED_DATA, data_file
 from services.errors import DataFileError, Problem, validation_message
 from services.versioned import VersionedLoader
 from services.vocabulary import AGENCIES, SERVICE_TYPES, STAGES
-from services.yamlio import LineDict, line_of, load_yaml
+from services.yamlio import line_of, load_mapping
 
 from .compile import compile_pathway
 from .model import PROMPT_IDS, Pathway
@@ -126,18 +126,7 @@ def load_pathway(path: Path | str | None = None, *, label: str | None = None) ->
 
 
 def _load(path: Path, label: str) -> Pathway:
-    raw = load_yaml(path, label=label)
-    if not isinstance(raw, LineDict):
-        raise DataFileError(
-            [
-                Problem(
-                    label,
-                    getattr(raw, "line", 1),
-                    "pathway",
-                    "the file must be a mapping (version, start, stages, ...)",
-                )
-            ]
-        )
+    raw = load_mapping(path, label=label, field="pathway", keys="version, start, stages, ...")
     try:
         spec = PathwaySpec.model_validate(raw)
     except ValidationError as exc:

@@ -9,7 +9,7 @@ looked-after child, the ``placing_area``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 from services.geography import Place
@@ -111,13 +111,7 @@ class SummaryLine:
     audience: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "stage": self.stage,
-            "text": self.text,
-            "phone": self.phone,
-            "service": self.service,
-            "audience": self.audience,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True)

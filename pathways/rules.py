@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, ClassVar, Protocol
 
 from services.errors import Problem
 
@@ -120,31 +120,34 @@ class Compare:
 
 
 @dataclass(frozen=True)
-class AllOf:
+class _Group:
+    """Some conditions together: :class:`AllOf` and :class:`AnyOf` differ only in how their
+    items' answers combine and in the word between them."""
+
     items: tuple[Any, ...]
+    joiner: ClassVar[str]
+
+    def fields(self) -> frozenset[str]:
+        return frozenset().union(*(item.fields() for item in self.items))
+
+    def describe(self) -> str:
+        return "(" + f" {self.joiner} ".join(item.describe() for item in self.items) + ")"
+
+
+@dataclass(frozen=True)
+class AllOf(_Group):
+    joiner: ClassVar[str] = "and"
 
     def holds(self, values: Mapping[str, Any]) -> bool:
         return all(item.holds(values) for item in self.items)
 
-    def fields(self) -> frozenset[str]:
-        return frozenset().union(*(item.fields() for item in self.items))
-
-    def describe(self) -> str:
-        return "(" + " and ".join(item.describe() for item in self.items) + ")"
-
 
 @dataclass(frozen=True)
-class AnyOf:
-    items: tuple[Any, ...]
+class AnyOf(_Group):
+    joiner: ClassVar[str] = "or"
 
     def holds(self, values: Mapping[str, Any]) -> bool:
         return any(item.holds(values) for item in self.items)
-
-    def fields(self) -> frozenset[str]:
-        return frozenset().union(*(item.fields() for item in self.items))
-
-    def describe(self) -> str:
-        return "(" + " or ".join(item.describe() for item in self.items) + ")"
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,9 @@ from collections.abc import Callable, Hashable, Iterable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from .cache import CACHE_MIN_SERVICES, read_cache, write_cache
 from .coverage import AREAS_FILE, Coverage, load_coverage
@@ -36,7 +36,10 @@ __all__ = [
     "data_signature",
     "validate_records",
     "format_validation_error",
+    "validate_file",
 ]
+
+M = TypeVar("M", bound=BaseModel)
 
 def _label(path: Path, root: Path) -> str:
     try:
@@ -56,6 +59,15 @@ def format_validation_error(
         message = validation_message(err)
         problems.append(Problem(file, line_of(raw, prefix + loc), field_name, message))
     return problems
+
+
+def validate_file(model: type[M], raw: Any, file: str) -> M:
+    """A whole file's mapping as one ``model``; a ``DataFileError`` of located problems when
+    it does not validate."""
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise DataFileError(format_validation_error(exc, raw, file)) from None
 
 
 def _record_id(raw: Any) -> str | None:

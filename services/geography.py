@@ -23,10 +23,11 @@ import numpy as np
 
 from .datadir import SHIPPED_DATA
 from .errors import DataError, GeocoderUnavailable, InvalidInput, PlaceNotFound
+from .geo import resolvers
 from .geo.areas import AreaGeometry
 from .geo.places import Authority, Place
+from .geo.resolvers import USER_AGENT as USER_AGENT  # re-exported: see __all__
 from .geo.resolvers import (
-    USER_AGENT,
     AuthorityResolver,
     DistrictResolver,
     GazetteerResolver,
@@ -50,21 +51,14 @@ __all__ = [
     "Authority",
     "Place",
     "Geography",
-    "Resolver",
-    "PostcodeResolver",
-    "OutcodeResolver",
-    "AuthorityResolver",
-    "GazetteerResolver",
-    "DistrictResolver",
-    "NominatimResolver",
     "normalise_postcode",
     "normalise_outcode",
     "looks_like_postcode",
     "postcode_area",
     "SHIPPED_GEOGRAPHY",
     "ONLINE_ENV_VAR",
-    "USER_AGENT",
 ]
+__all__ += resolvers.__all__  # the resolvers, and their user agent, are part of this interface
 
 SHIPPED_GEOGRAPHY = SHIPPED_DATA / "geography"
 ONLINE_ENV_VAR = "WAYMARK_ONLINE_GEOCODER"

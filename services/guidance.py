@@ -14,14 +14,13 @@ import datetime as dt
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from .datadir import data_file
-from .directory import format_validation_error
-from .errors import DataFileError, Problem
+from .directory import validate_file
 from .versioned import VersionedLoader
 from .vocabulary import ServiceType
-from .yamlio import LineDict, load_yaml
+from .yamlio import load_mapping
 
 __all__ = [
     "ROLES",
@@ -149,14 +148,8 @@ def load_guidance(path: Path | str | None = None) -> FamilyGuidance:
 
 
 def _load(path: Path, label: str) -> FamilyGuidance:
-    raw = load_yaml(path, label=label)
-    if not isinstance(raw, LineDict):
-        raise DataFileError([Problem(label, getattr(raw, "line", 1), "family_guidance",
-                                     "the file must be a mapping (version, sources, call_now, ...)")])
-    try:
-        return FamilyGuidance.model_validate(raw)
-    except ValidationError as exc:
-        raise DataFileError(format_validation_error(exc, raw, label)) from None
+    raw = load_mapping(path, label=label, field="family_guidance", keys="version, sources, call_now, ...")
+    return validate_file(FamilyGuidance, raw, label)
 
 
 #: Parsed once per file version (services.versioned): an edit is picked up without a restart.

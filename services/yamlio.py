@@ -21,6 +21,7 @@ __all__ = [
     "LineDict",
     "LineList",
     "load_yaml",
+    "load_mapping",
     "loads_yaml",
     "read_text",
     "parse_files",
@@ -175,6 +176,15 @@ def load_yaml(path: Path, *, label: str | None = None, max_bytes: int = MAX_FILE
     """
     name = label or str(path)
     return loads_yaml(read_text(path, label=name, max_bytes=max_bytes), label=name)
+
+
+def load_mapping(path: Path, *, label: str, field: str, keys: str) -> LineDict:
+    """A YAML file that must be one mapping (a definitions file): anything else is a
+    ``DataFileError`` at ``field`` saying which ``keys`` it should have."""
+    raw = load_yaml(path, label=label)
+    if not isinstance(raw, LineDict):
+        raise DataFileError([Problem(label, getattr(raw, "line", 1), field, f"the file must be a mapping ({keys})")])
+    return raw
 
 
 #: Below this many bytes in all, files are parsed in-process with the line-tracking loader;

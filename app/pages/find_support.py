@@ -39,7 +39,7 @@ from services.sections import (
 )
 
 from .. import context
-from ..errors import Failed, show, shown
+from ..errors import show, shown_or_none
 from ..mapview import show_map
 from ..render import (
     contact_lines,
@@ -165,19 +165,11 @@ def _form() -> None:
 # -- the words and rules the page reads ---------------------------------------------------
 
 def _pathway(d) -> Pathway | None:
-    try:
-        with shown(reraise=True):
-            return load_pathway(pathway_path(d.data_dir))
-    except Failed:
-        return None
+    return shown_or_none(lambda: load_pathway(pathway_path(d.data_dir)))
 
 
 def _guidance(d) -> FamilyGuidance | None:
-    try:
-        with shown(reraise=True):
-            return load_guidance(guidance_path(d.data_dir))
-    except Failed:
-        return None
+    return shown_or_none(lambda: load_guidance(guidance_path(d.data_dir)))
 
 
 def _images_help(pathway: Pathway | None) -> None:

@@ -37,7 +37,7 @@ from services.freshness import trust_line
 from services.geography import looks_like_postcode
 
 from .. import context
-from ..errors import Failed, shown
+from ..errors import Failed, shown, shown_or_none
 from ..printable import plan_html, print_button
 from ..render import contact_lines, distance_text, during_investigation_text, md, small_print
 
@@ -412,9 +412,4 @@ def render() -> None:
     plan = st.session_state.get(PLAN_KEY)
     if plan is None:
         return
-    try:
-        with shown(reraise=True):
-            pathway = load_pathway(pathway_path(d.data_dir))
-    except Failed:
-        pathway = None
-    _show_plan(plan, pathway)
+    _show_plan(plan, shown_or_none(lambda: load_pathway(pathway_path(d.data_dir))))

@@ -56,7 +56,7 @@ from services.sections import long_or_unknown_wait
 from services.vocabulary import SERVICE_TYPES
 
 from .. import context
-from ..errors import Failed, shown
+from ..errors import Failed, shown, shown_or_none
 from ..gapmap import gap_map
 from ..render import md, small_print, type_name
 
@@ -323,11 +323,10 @@ def _while_families_wait(area: AreaGaps) -> None:
     therapy = area.stages.get("therapeutic_support")
     if therapy is None or not therapy.local_services:
         return
-    try:
-        with shown(reraise=True):
-            rules = load_guidance(guidance_path(context.directory().data_dir)).while_you_wait
-    except Failed:
+    guidance = shown_or_none(lambda: load_guidance(guidance_path(context.directory().data_dir)))
+    if guidance is None:
         return
+    rules = guidance.while_you_wait
     if not long_or_unknown_wait(therapy.waiting_weeks, rules):
         return
     wait = "not stated" if therapy.waiting_weeks is None else f"a median of {therapy.waiting_weeks:g} weeks"
@@ -471,10 +470,8 @@ def render() -> None:
             "service there is unknown, so it is shown in its own colour and never counted as a gap."
         )
     directory = context.directory()
-    try:
-        with shown(reraise=True):
-            report = analyse(directory)
-    except Failed:
+    report = shown_or_none(lambda: analyse(directory))
+    if report is None:
         return
     book = commissioners_for(report.model)
     problems = report_context(report.model)["commissioning_data_problems"]

@@ -30,6 +30,9 @@ __all__ = [
 
 COVERED, NATIONAL_ONLY, NOT_COVERED = "Covered locally", "National services only", "Not covered"
 NOT_COMPILED = "Not compiled (unknown)"
+#: The area's figures (AreaGaps.figures) a commissioner's row carries, in its column order.
+_ROW_FIGURES = ("children_0_17", "children_year", "sexual_abuse_assessments", "need_per_10k_children", "need_years",
+                "need")
 
 
 def stage_status(area: AreaGaps, stage_id: str) -> str:
@@ -56,7 +59,7 @@ def commissioner_rows(report: GapReport, commissioner: str, *, gaps_only: bool =
     stages = stages_of(report, [commissioner])
     rows = []
     for a in report.areas:
-        children, need = a.children, a.need or {}
+        figures = a.figures()
         for s in stages:
             v = a.stages[s]
             status = stage_status(a, s)
@@ -73,12 +76,7 @@ def commissioner_rows(report: GapReport, commissioner: str, *, gaps_only: bool =
                 "national_services": v.national_services,
                 "services_per_10k_children": v.services_per_10k_children,
                 "nearest_km": v.nearest_km,
-                "children_0_17": children["count"] if children else None,
-                "children_year": children["year"] if children else None,
-                "sexual_abuse_assessments": need.get("sexual_abuse_assessments"),
-                "need_per_10k_children": need.get("per_10k_children"),
-                "need_years": need.get("years"),
-                "need": need.get("text"),
+                **{k: figures[k] for k in _ROW_FIGURES},
                 "co_commissioners": ", ".join(book.name(c) for c in v.co_commissioners),
             })
     return rows

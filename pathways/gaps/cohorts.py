@@ -12,15 +12,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services import eligibility as E
 from services.datadir import SHIPPED_DATA, data_file
-from services.directory import format_validation_error
+from services.directory import validate_file
 from services.errors import DataFileError, Problem
 from services.versioned import VersionedLoader
 from services.vocabulary import COHORTS, Cohort, ServiceType, Stage
-from services.yamlio import LineDict, line_of, load_yaml
+from services.yamlio import line_of, load_mapping
 
 if TYPE_CHECKING:
     from .columns import Columns
@@ -114,13 +114,8 @@ def load_cohorts(path: Path | str | None = None) -> CohortBook:
 
 
 def _load(path: Path, label: str) -> CohortBook:
-    raw = load_yaml(path, label=label)
-    if not isinstance(raw, LineDict):
-        raise DataFileError([Problem(label, getattr(raw, "line", 1), "cohorts", "the file must be a mapping (version, settings, cohorts)")])
-    try:
-        book = CohortBook.model_validate(raw)
-    except ValidationError as exc:
-        raise DataFileError(format_validation_error(exc, raw, label)) from None
+    raw = load_mapping(path, label=label, field="cohorts", keys="version, settings, cohorts")
+    book = validate_file(CohortBook, raw, label)
     ids = [c.id for c in book.cohorts]
     problems = []
     for i, ident in enumerate(ids):

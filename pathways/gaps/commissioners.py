@@ -13,14 +13,13 @@ import datetime as dt
 from pathlib import Path
 from typing import Literal, get_args
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from services.datadir import SHIPPED_DATA, data_file
-from services.directory import format_validation_error
-from services.errors import DataFileError, Problem
+from services.directory import validate_file
 from services.versioned import VersionedLoader
 from services.vocabulary import SERVICE_TYPES, STAGES, ServiceType, Stage
-from services.yamlio import LineDict, load_yaml
+from services.yamlio import load_mapping
 
 __all__ = [
     "COMMISSIONERS",
@@ -121,14 +120,9 @@ def load_commissioners(path: Path | str | None = None) -> CommissionerBook:
 
 
 def _load(path: Path, label: str) -> CommissionerBook:
-    raw = load_yaml(path, label=label)
-    if not isinstance(raw, LineDict):
-        raise DataFileError([Problem(label, getattr(raw, "line", 1), "commissioners",
-                                     "the file must be a mapping (version, commissioners, sources, stages, service_types)")])
-    try:
-        return CommissionerBook.model_validate(raw)
-    except ValidationError as exc:
-        raise DataFileError(format_validation_error(exc, raw, label)) from None
+    raw = load_mapping(path, label=label, field="commissioners",
+                       keys="version, commissioners, sources, stages, service_types")
+    return validate_file(CommissionerBook, raw, label)
 
 
 #: Parsed once per file version (services.versioned): an edit is picked up without a restart.

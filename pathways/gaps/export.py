@@ -21,7 +21,6 @@ from typing import Any
 from .analysis import RULES, GapReport
 from .by_commissioner import commissioner_rows, stages_of
 from .need import MEASURE, commissioners_for, report_context
-from .records import AreaGaps
 from .status import LIGHT_STATUSES, STATUS_COLOURS, cell_status
 
 __all__ = ["table_rows", "to_csv", "to_excel", "STAGE_FIELDS", "COHORT_FIELDS"]
@@ -29,27 +28,6 @@ __all__ = ["table_rows", "to_csv", "to_excel", "STAGE_FIELDS", "COHORT_FIELDS"]
 STAGE_FIELDS = ("status", "covered", "known", "national_only", "services", "local_services", "national_services",
                 "nearest_km", "p90_km", "waiting_weeks", "services_per_10k_children")
 COHORT_FIELDS = ("status", "covered", "known", "national_only", "nearest_km")
-
-
-def _figures(a: AreaGaps) -> dict[str, Any]:
-    """The area's weights: children, identified need (with its years), services per 10k."""
-    children, need = a.children, a.need or {}
-    cse = need.get("child_sexual_exploitation") or {}
-    return {
-        "children_0_17": children["count"] if children else None,
-        "children_year": children["year"] if children else None,
-        "need_years": need.get("years"),
-        "sexual_abuse_assessments": need.get("sexual_abuse_assessments"),
-        "need_per_10k_children": need.get("per_10k_children"),
-        "need_suppressed": need.get("suppressed"),
-        "need_small_number": need.get("small_number"),
-        "need": need.get("text"),
-        "cse_assessments": cse.get("assessments"),
-        "cse_per_10k_children": cse.get("per_10k_children"),
-        "services_per_10k_children": a.services_per_10k_children,
-        "service_rates_compared": a.service_rates.compared,
-        "neighbours": " ".join(a.neighbours),
-    }
 
 
 def table_rows(report: GapReport, *, commissioners: Sequence[str] = ()) -> list[dict[str, Any]]:
@@ -68,7 +46,7 @@ def table_rows(report: GapReport, *, commissioners: Sequence[str] = ()) -> list[
             "cohort_gaps": len(a.gaps.cohorts) if stages is None else None,
             "stages_not_compiled": len([s for s in a.not_compiled.stages if stages is None or s in stages]),
             "cohorts_not_compiled": len(a.not_compiled.cohorts) if stages is None else None,
-            **_figures(a),
+            **a.figures(),
             "local_services": a.data_quality.local_services,
             "stale_share": a.data_quality.stale_share,
         }

@@ -157,3 +157,24 @@ class AreaGaps(_Record):
     def compiled(self) -> bool:
         """Whether the area's local services are compiled (coverage ``local``)."""
         return self.coverage == "local"
+
+    def figures(self) -> dict[str, Any]:
+        """The area's weights as flat columns: children, identified need (with its years),
+        services per 10k: the export's columns, a commissioner's rows take some of them."""
+        children, need = self.children, self.need or {}
+        cse = need.get("child_sexual_exploitation") or {}
+        return {
+            "children_0_17": children["count"] if children else None,
+            "children_year": children["year"] if children else None,
+            "need_years": need.get("years"),
+            "sexual_abuse_assessments": need.get("sexual_abuse_assessments"),
+            "need_per_10k_children": need.get("per_10k_children"),
+            "need_suppressed": need.get("suppressed"),
+            "need_small_number": need.get("small_number"),
+            "need": need.get("text"),
+            "cse_assessments": cse.get("assessments"),
+            "cse_per_10k_children": cse.get("per_10k_children"),
+            "services_per_10k_children": self.services_per_10k_children,
+            "service_rates_compared": self.service_rates.compared,
+            "neighbours": " ".join(self.neighbours),
+        }

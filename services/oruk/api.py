@@ -20,10 +20,12 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, HTTPException, Query, Request
+from fastapi.dependencies.models import Dependant
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
 
@@ -153,6 +155,14 @@ def _matches_term(exported: dict[str, Any], wanted: str) -> bool:
     return T.type_term_id(wanted) in keys or T.stage_term_id(wanted) in keys
 
 
+def _query_names(dependant: Dependant) -> set[str]:
+    """The query parameters an endpoint takes, its dependencies' (``Filters``) included."""
+    names = {p.alias for p in dependant.query_params}
+    for sub in dependant.dependencies:
+        names |= _query_names(sub)
+    return names
+
+
 def _known_parameters(request: Request) -> None:
     """A query parameter the endpoint does not take is a 400 that names it: an ORUK client
     sending a filter Waymark does not support must not get every service back as if it had
@@ -161,7 +171,7 @@ def _known_parameters(request: Request) -> None:
     dependant = getattr(route, "dependant", None)
     if dependant is None:
         return
-    allowed = {p.alias for p in dependant.query_params}
+    allowed = _query_names(dependant)
     unknown = sorted({k for k in request.query_params} - allowed)
     if unknown:
         names = ", ".join(repr(u[:40]) for u in unknown[:5])
@@ -217,56 +227,64 @@ def _schedule_fits(service: Service, day: str | None, start: dt.time | None, end
 
 Search = Annotated[str | None, Query(max_length=200, description="Words in the name, description or organisation")]
 SearchText = Annotated[str | None, Query(max_length=200, description="Same as search (older name)")]
-TaxonomyId = Annotated[str | None, Query(max_length=200, description=(
-    "The Waymark taxonomy (its UUID or 'waymark'), or a term: its UUID, its key (waymark:service_type:sarc) or a "
-    "bare Waymark service type or stage id (sarc)"))]
-TermId = Annotated[str | None, Query(max_length=200, description=(
-    "A taxonomy term: its UUID, its key (waymark:stage:therapeutic_support) or a bare type or stage id"))]
-OrgId = Annotated[str | None, Query(max_length=200, description="An organisation's UUID (or its Waymark id)")]
-ModifiedAfter = Annotated[dt.datetime | None, Query(description=(
-    "ISO date or date-time (UTC unless it says otherwise): services last modified on or after it"))]
-MinAge = Annotated[float | None, Query(ge=0, le=200, description=(
-    "Services whose minimum age is at least this (the profile's definition)"))]
-MaxAge = Annotated[float | None, Query(ge=0, le=200, description=(
-    "Services whose maximum age is at most this (the profile's definition)"))]
-Age = Annotated[int | None, Query(ge=0, le=200, description="Waymark: services that serve a child of this age")]
-Day = Annotated[str | None, Query(max_length=20, description=(
-    "Services open on this day (MO ... SU or the day's name); services that give no days do not match"))]
-StartTime = Annotated[str | None, Query(max_length=20, description=(
-    "Services with opening hours that start at or after this time (09:00)"))]
-EndTime = Annotated[str | None, Query(max_length=20, description=(
-    "Services with opening hours that end at or before this time (17:00)"))]
-Postcode = Annotated[str | None, Query(max_length=20, pattern=POSTCODE_PATTERN, description=(
-    "A full postcode (YO10 5DD) or its first half (YO10): services serving that area, nearest first. 400 when "
-    "it is not a postcode in England"))]
-Proximity = Annotated[float | None, Query(gt=0, le=1_000_000, description=(
-    "With postcode: only services with a location within this many metres"))]
+@dataclass(frozen=True)
+class _Filters:
+    """The service filters ``/services`` and ``/service_at_locations`` both take, declared once
+    as their query parameters (a FastAPI dependency); ``_select`` applies them."""
+
+    taxonomy_id: Annotated[str | None, Query(max_length=200, description=(
+        "The Waymark taxonomy (its UUID or 'waymark'), or a term: its UUID, its key (waymark:service_type:sarc) or a "
+        "bare Waymark service type or stage id (sarc)"))] = None
+    taxonomy_term_id: Annotated[str | None, Query(max_length=200, description=(
+        "A taxonomy term: its UUID, its key (waymark:stage:therapeutic_support) or a bare type or stage id"))] = None
+    organization_id: Annotated[str | None, Query(
+        max_length=200, description="An organisation's UUID (or its Waymark id)")] = None
+    modified_after: Annotated[dt.datetime | None, Query(description=(
+        "ISO date or date-time (UTC unless it says otherwise): services last modified on or after it"))] = None
+    minimum_age: Annotated[float | None, Query(ge=0, le=200, description=(
+        "Services whose minimum age is at least this (the profile's definition)"))] = None
+    maximum_age: Annotated[float | None, Query(ge=0, le=200, description=(
+        "Services whose maximum age is at most this (the profile's definition)"))] = None
+    age: Annotated[int | None, Query(
+        ge=0, le=200, description="Waymark: services that serve a child of this age")] = None
+    day: Annotated[str | None, Query(max_length=20, description=(
+        "Services open on this day (MO ... SU or the day's name); services that give no days do not match"))] = None
+    start_time: Annotated[str | None, Query(max_length=20, description=(
+        "Services with opening hours that start at or after this time (09:00)"))] = None
+    end_time: Annotated[str | None, Query(max_length=20, description=(
+        "Services with opening hours that end at or before this time (17:00)"))] = None
+    postcode: Annotated[str | None, Query(max_length=20, pattern=POSTCODE_PATTERN, description=(
+        "A full postcode (YO10 5DD) or its first half (YO10): services serving that area, nearest first. 400 when "
+        "it is not a postcode in England"))] = None
+    proximity: Annotated[float | None, Query(gt=0, le=1_000_000, description=(
+        "With postcode: only services with a location within this many metres"))] = None
 
 
-def _select(data: dict[str, Any], *, search: str | None = None, taxonomy_id: str | None = None,
-            taxonomy_term_id: str | None = None, organization_id: str | None = None,
-            modified_after: dt.datetime | None = None, minimum_age: float | None = None,
-            maximum_age: float | None = None, age: int | None = None, day: str | None = None,
-            start_time: str | None = None, end_time: str | None = None, postcode: str | None = None,
-            proximity: float | None = None, service_id: str | None = None) -> list[tuple[Service, dict[str, Any]]]:
+Filters = Annotated[_Filters, Depends()]
+
+
+def _select(data: dict[str, Any], filters: _Filters, *, search: str | None = None,
+            service_id: str | None = None) -> list[tuple[Service, dict[str, Any]]]:
     """The services every given filter lets through: nearest first with a postcode, else by id."""
-    after = modified_after
+    after = filters.modified_after
     if after is not None and after.tzinfo is None:
         after = after.replace(tzinfo=dt.UTC)
-    if proximity is not None and not postcode:
+    if filters.proximity is not None and not filters.postcode:
         raise HTTPException(400, "proximity needs a postcode to measure from")
-    wanted_day, start, end = _day(day), _clock("start_time", start_time), _clock("end_time", end_time)
-    place = _place(data["directory"], postcode) if postcode else None
+    wanted_day = _day(filters.day)
+    start, end = _clock("start_time", filters.start_time), _clock("end_time", filters.end_time)
+    place = _place(data["directory"], filters.postcode) if filters.postcode else None
     words = search.casefold().split() if search else []
-    org = data["org_alias"].get(organization_id, organization_id) if organization_id else None
+    org_id = filters.organization_id
+    org = data["org_alias"].get(org_id, org_id) if org_id else None
     today = dt.date.today()
     items: list[tuple[float, str, Service, dict[str, Any]]] = []
     for service, exported in data["services"]:
         if service_id and service_id not in (exported["id"], service.id):
             continue
-        if taxonomy_id and not _matches_term(exported, taxonomy_id):
+        if filters.taxonomy_id and not _matches_term(exported, filters.taxonomy_id):
             continue
-        if taxonomy_term_id and not _matches_term(exported, taxonomy_term_id):
+        if filters.taxonomy_term_id and not _matches_term(exported, filters.taxonomy_term_id):
             continue
         if org and exported["organization_id"] != org:
             continue
@@ -274,11 +292,11 @@ def _select(data: dict[str, Any], *, search: str | None = None, taxonomy_id: str
             modified = dt.datetime.combine(service.last_verified, dt.time(), tzinfo=dt.UTC)
             if modified < after:
                 continue
-        if minimum_age is not None and service.min_age < minimum_age:
+        if filters.minimum_age is not None and service.min_age < filters.minimum_age:
             continue
-        if maximum_age is not None and service.max_age > maximum_age:
+        if filters.maximum_age is not None and service.max_age > filters.maximum_age:
             continue
-        if age is not None and not service.serves_age(age):
+        if filters.age is not None and not service.serves_age(filters.age):
             continue
         if (wanted_day or start or end) and not _schedule_fits(service, wanted_day, start, end, today):
             continue
@@ -292,8 +310,8 @@ def _select(data: dict[str, Any], *, search: str | None = None, taxonomy_id: str
             placed = [loc for loc in service.locations if loc.latitude is not None and loc.longitude is not None]
             if placed:
                 distance = min(_haversine_m(place.lat, place.lon, loc.latitude, loc.longitude) for loc in placed)
-            if proximity is not None:
-                if distance > proximity:
+            if filters.proximity is not None:
+                if distance > filters.proximity:
                     continue
             else:
                 code = place.authority.code if place.authority else None
@@ -345,6 +363,14 @@ def create_app(data_dir: Path | str | None = None) -> FastAPI:
     return app
 
 
+def _one(feed: _Feed, table: str, what: str, id: str) -> dict[str, Any]:
+    """The record ``id`` names in the export's ``table``; a 404 naming ``what`` when none."""
+    found: dict[str, Any] | None = feed.get()[table].get(id)
+    if found is None:
+        raise HTTPException(404, f"no {what} with id {id[:100]!r}")
+    return found
+
+
 #: Route options: ORUK bodies leave optional fields out rather than send null.
 _LEAN: dict[str, Any] = {"response_model_exclude_none": True, "response_model_exclude_unset": True}
 
@@ -353,27 +379,14 @@ def _service_routes(app: FastAPI, feed: _Feed) -> None:
     """``/services`` and ``/services/{id}``."""
 
     @app.get("/services", response_model=S.Page[S.Service], responses=_ERRORS, summary="Services, paged", **_LEAN)
-    def list_services(
-        page: PageNo = 1, per_page: PerPage = 50, search: Search = None,
-        text: SearchText = None,
-        taxonomy_id: TaxonomyId = None, taxonomy_term_id: TermId = None, organization_id: OrgId = None,
-        modified_after: ModifiedAfter = None, minimum_age: MinAge = None, maximum_age: MaxAge = None,
-        age: Age = None, day: Day = None, start_time: StartTime = None, end_time: EndTime = None,
-        postcode: Postcode = None, proximity: Proximity = None,
-    ) -> dict[str, Any]:
-        chosen = _select(feed.get(), search=_search_words(search, text), taxonomy_id=taxonomy_id,
-                         taxonomy_term_id=taxonomy_term_id, organization_id=organization_id,
-                         modified_after=modified_after, minimum_age=minimum_age, maximum_age=maximum_age,
-                         age=age, day=day, start_time=start_time, end_time=end_time, postcode=postcode,
-                         proximity=proximity)
+    def list_services(filters: Filters, page: PageNo = 1, per_page: PerPage = 50, search: Search = None,
+                      text: SearchText = None) -> dict[str, Any]:
+        chosen = _select(feed.get(), filters, search=_search_words(search, text))
         return _page([e for _, e in chosen], page, per_page)
 
     @app.get("/services/{id}", response_model=S.Service, responses=_NOT_FOUND, summary="One service, in full", **_LEAN)
     def get_service(id: str) -> dict[str, Any]:
-        found = feed.get()["by_id"].get(id)
-        if found is None:
-            raise HTTPException(404, f"no service with id {id[:100]!r}")
-        return found
+        return _one(feed, "by_id", "service", id)
 
 
 def _service_at_location_routes(app: FastAPI, feed: _Feed) -> None:
@@ -381,21 +394,13 @@ def _service_at_location_routes(app: FastAPI, feed: _Feed) -> None:
 
     @app.get("/service_at_locations", response_model=S.Page[S.ServiceAtLocation], responses=_ERRORS,
              summary="Where services are delivered, paged", **_LEAN)
-    def list_service_at_locations(
-        page: PageNo = 1, per_page: PerPage = 50, search: Search = None,
-        text: SearchText = None,
-        service_id: Text = None, taxonomy_id: TaxonomyId = None, taxonomy_term_id: TermId = None,
-        organization_id: OrgId = None, modified_after: ModifiedAfter = None, minimum_age: MinAge = None,
-        maximum_age: MaxAge = None, age: Age = None, day: Day = None, start_time: StartTime = None,
-        end_time: EndTime = None, postcode: Postcode = None, proximity: Proximity = None,
-    ) -> dict[str, Any]:
+    def list_service_at_locations(filters: Filters, page: PageNo = 1, per_page: PerPage = 50,
+                                  search: Search = None, text: SearchText = None,
+                                  service_id: Text = None) -> dict[str, Any]:
         data = feed.get()
-        chosen = _select(data, search=_search_words(search, text), taxonomy_id=taxonomy_id,
-                         taxonomy_term_id=taxonomy_term_id, organization_id=organization_id,
-                         modified_after=modified_after, minimum_age=minimum_age, maximum_age=maximum_age,
-                         age=age, day=day, start_time=start_time, end_time=end_time, postcode=postcode,
-                         proximity=proximity, service_id=service_id)
+        chosen = _select(data, filters, search=_search_words(search, text), service_id=service_id)
         sals = [sal for _, e in chosen for sal in e["service_at_locations"]]
+        postcode, proximity = filters.postcode, filters.proximity
         if postcode:
             place = _place(data["directory"], postcode)
 
@@ -415,10 +420,7 @@ def _service_at_location_routes(app: FastAPI, feed: _Feed) -> None:
     @app.get("/service_at_locations/{id}", response_model=S.ServiceAtLocation, responses=_NOT_FOUND,
              summary="One service at a location", **_LEAN)
     def get_service_at_location(id: str) -> dict[str, Any]:
-        found = feed.get()["sal_by_id"].get(id)
-        if found is None:
-            raise HTTPException(404, f"no service_at_location with id {id[:100]!r}")
-        return found
+        return _one(feed, "sal_by_id", "service_at_location", id)
 
 
 
@@ -486,7 +488,4 @@ def _taxonomy_routes(app: FastAPI, feed: _Feed) -> None:
     @app.get("/taxonomy_terms/{id}", response_model=S.TaxonomyTerm, responses=_NOT_FOUND,
              summary="One taxonomy term", **_LEAN)
     def get_taxonomy_term(id: str) -> dict[str, Any]:
-        found = feed.get()["term_by_id"].get(id)
-        if found is None:
-            raise HTTPException(404, f"no taxonomy term with id {id[:100]!r}")
-        return found
+        return _one(feed, "term_by_id", "taxonomy term", id)

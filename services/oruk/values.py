@@ -56,17 +56,14 @@ def dict_of(value: Any) -> dict[str, Any]:
 
 def number_of(value: Any) -> float | None:
     """A finite number from a number or its text (``"1,200"``); None for a flag or anything else."""
-    if isinstance(value, bool) or value is None:
+    text = text_of(value)
+    if text is None:
         return None
-    if isinstance(value, (int, float)):
-        return float(value) if math.isfinite(value) else None
-    if isinstance(value, str):
-        try:
-            f = float(value.strip().replace(",", ""))
-        except ValueError:
-            return None
-        return f if math.isfinite(f) else None
-    return None
+    try:
+        f = float(text.replace(",", ""))
+    except ValueError:
+        return None
+    return f if math.isfinite(f) else None
 
 
 def is_empty(value: Any) -> bool:
