@@ -243,3 +243,14 @@ def test_text_that_looks_like_json_comes_back_as_written(tmp_path: Path) -> None
     before = load_directory(data)
     after, _ = round_trip(before, tmp_path)
     assert_same(before, after)
+
+
+@pytest.mark.parametrize("email", ["help@example", "mailto:help@example.org", "'help@example.org'", "help@example.org"])
+def test_an_email_comes_back_exactly_as_recorded(email: str) -> None:
+    """The ORUK email field carries only an address an importer reads back unchanged; any
+    other value travels as a Waymark field, so nothing a data file holds is lost or altered."""
+    record = Service.model_validate(service("mail", email=email))
+    body = service_to_hsds(record, geography=GEOGRAPHY)
+    assert oruk_schemas.errors("service", body) == []
+    back = import_records([body], Context(GEOGRAPHY, TaxonomyMap.load(), "export.json"))
+    assert back.services[0].email == email

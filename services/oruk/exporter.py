@@ -36,6 +36,7 @@ from ..geography import Geography
 from ..models import Location, Organization, Phone, Schedule, Service, Taxonomy
 from ..vocabulary import NATIONAL
 from . import terms as T
+from .values import clean_email
 
 __all__ = [
     "service_to_hsds",
@@ -63,8 +64,9 @@ def _clean(obj: dict[str, Any]) -> dict[str, Any]:
 
 
 def _email(value: str | None) -> str | None:
-    """An email address the schema's ``email`` format accepts, else nothing."""
-    return value if value and re.fullmatch(r"[^@\s]+@[^@\s]+", value) else None
+    """An email address the schema's ``email`` format accepts and an importer reads back as
+    the same address, else nothing (the record's own value then travels as a Waymark field)."""
+    return value if value and clean_email(value) == value else None
 
 
 def _web(value: str | None) -> str | None:

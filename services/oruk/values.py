@@ -195,13 +195,28 @@ def url_of(value: Any, where: str, problems: Problems) -> str | None:
         return None
 
 
+_EMAIL = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
+
+
+def clean_email(text: str) -> str | None:
+    """The address in ``text`` (``mailto:`` and stray quotes taken off), or None when it is not
+    one. The exporter publishes an email only when this gives it back unchanged, so what
+    Waymark exports, Waymark imports as the same.
+
+    >>> clean_email("mailto:'help@example.org'"), clean_email("help@example"), clean_email("x")
+    ('help@example.org', None, None)
+    """
+    t = re.sub(r"^mailto:", "", text, flags=re.I).strip(_QUOTES + " ")
+    return t if _EMAIL.match(t) else None
+
+
 def email_of(value: Any, where: str, problems: Problems) -> str | None:
     """An email address without ``mailto:`` or stray quotes; anything else is left out."""
     text = text_of(value)
     if text is None:
         return None
-    t = re.sub(r"^mailto:", "", text, flags=re.I).strip(_QUOTES + " ")
-    if re.match(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$", t):
+    t = clean_email(text)
+    if t is not None:
         if t != text:
             problems.append((where, f"cleaned {text!r} to {t!r}"))
         return t
