@@ -39,6 +39,7 @@ from .models import (
     REFERRAL_CRITICAL,
     SERVICE_CLAIM,
     SOURCE_MAX_AGE_YEARS,
+    Phone,
     Service,
     SourcePage,
     source_cutoff,
@@ -57,6 +58,7 @@ __all__ = [
     "ages_text",
     "SourceWarning",
     "source_warnings",
+    "unconfirmed_numbers",
 ]
 
 NOT_CHECKED = "not_checked_with_organisation"
@@ -104,6 +106,8 @@ class ClaimDetail:
     #: The newest date of its pages; None when a page is undated (current) or none states it.
     confirmed: dt.date | None
     old: bool
+    #: Why a claim no page states is kept anyway (the numbers' ``unconfirmed`` reasons).
+    unconfirmed: tuple[str, ...] = ()
 
     def page_dates(self) -> list[str]:
         """Each page's date in words: its own, the one its words give, or "page undated"."""
@@ -205,9 +209,17 @@ def claim_details(service: Service, today: dt.date | None = None) -> list[ClaimD
     out: list[ClaimDetail] = []
     for field, confirmed in dates.items():
         pages = tuple(p for p in service.sources if field in p.supports)
+        why = tuple(dict.fromkeys(f"{p.number}: {p.unconfirmed}" for p in service.phones if p.unconfirmed)) \
+            if field == "phones" else ()
         out.append(ClaimDetail(field, _claim_words(field)[0], pages, confirmed,
-                               field in old))
+                               field in old, why))
     return out
+
+
+def unconfirmed_numbers(service: Service) -> list[Phone]:
+    """The numbers kept although no cited page could be shown to state them, each saying why
+    (``Phone.unconfirmed``): what ``services validate`` counts and data/SOURCES.md lists."""
+    return [p for p in service.phones if p.unconfirmed]
 
 
 def labels(service: Service, today: dt.date | None = None, *, months: int = 12) -> list[Label]:
@@ -281,7 +293,9 @@ def source_warnings(service: Service, today: dt.date | None = None) -> list[Sour
     organisation's own page.
 
     * A referral-critical claim, or the phone numbers, resting on no cited page: a family
-      rings a number, so a number no page states is as unsupported as an age range.
+      rings a number, so a number no page states is as unsupported as an age range. Numbers
+      each marked ``unconfirmed`` (a reviewed exception that says why it is kept) are counted
+      by :func:`unconfirmed_numbers` instead.
     * A referral-critical claim resting only on pages over two years old. (Old numbers are
       kept, with the card saying how old they are: dropping one would leave a family no way
       to reach the service. So an old page behind the numbers is not warned about here.)
@@ -303,8 +317,9 @@ def source_warnings(service: Service, today: dt.date | None = None) -> list[Sour
         if not service.makes_claim(field):
             continue
         pages = [p for p in service.sources if field in p.supports]
-        if not pages:
-            out.append(SourceWarning(service.id, field, "rests on no source page (add one to sources with this field in supports, or remove the claim)"))
+        if not pages and not (field == "phones" and all(p.unconfirmed for p in service.phones)):
+            out.append(SourceWarning(service.id, field, "rests on no source page (add one to sources with this field in supports, "
+                                     "remove the claim, or say on each number why it is kept: unconfirmed)"))
         elif field in REFERRAL_CRITICAL and all(p.date is not None and p.date < cutoff for p in pages):
             newest = max(p.date for p in pages if p.date is not None)
             out.append(

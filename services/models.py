@@ -136,6 +136,12 @@ class Phone(_Model):
 
     ``audience`` says who may use it: ``professionals`` for a line a page reserves for
     practitioners (a family-facing view never offers it as a number to call).
+
+    ``unconfirmed`` is a reviewed exception: a number kept although no page the record cites
+    could be shown to state it, with where it comes from and what to ask. ``services
+    validate`` counts such numbers instead of warning about them, the details view shows the
+    reason, and data/SOURCES.md lists them; an unmarked number with no page behind it is a
+    warning.
     """
 
     number: PhoneNumber
@@ -143,6 +149,7 @@ class Phone(_Model):
     description: str | None = None
     languages: list[str] = Field(default_factory=list)
     audience: Literal["public", "professionals"] = "public"
+    unconfirmed: Text | None = None
 
     @property
     def is_public(self) -> bool:

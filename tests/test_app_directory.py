@@ -105,6 +105,16 @@ def test_opening_a_listing_puts_its_id_in_the_address_never_the_words(shipped_pa
     assert open_buttons(at) == ["Child sexual assault assessment service (CSAAS) at Acer House, York"]
 
 
+def test_a_number_no_page_states_says_why_it_is_kept(shipped_page):
+    """The details of a listing whose number is marked unconfirmed say so, with the reason."""
+    at = shipped_page
+    at.text_input[0].input("NAPAC").run()
+    button(at, "NAPAC support line").click().run()
+    body = texts(at)
+    assert "0808 801 0331" in body
+    assert "The phone numbers: not on a page we could read (0808 801 0331: From the product owner's" in body
+
+
 def test_filters_and_page_are_in_the_address_and_survive_a_listing(shipped_page):
     at = shipped_page
     at.selectbox[0].set_value(NATIONAL_ONLY).run()

@@ -267,6 +267,21 @@ def test_validate_prints_warnings_apart_from_errors_and_still_exits_0(data_dir):
     assert "2 services, all valid, 3 source warnings" in out.stderr
 
 
+def test_validate_lists_a_number_kept_unconfirmed_instead_of_warning(data_dir):
+    """A number no cited page states warns, unless the record says why it is kept."""
+    why = "From the product owner's checked list; no stored page shows it: ask the charity."
+    root = data_dir({"a.yaml": [
+        service("marked", phones=[{"number": "0808 800 5000", "unconfirmed": why}]),
+        service("bare", phones=[{"number": "0808 800 5000"}]),
+    ]})
+    out = run_cli("validate", str(root))
+    assert out.returncode == 0, out.stdout + out.stderr
+    warned = [line for line in out.stderr.splitlines() if line.startswith("warning:") and ": phones:" in line]
+    assert warned == [line for line in warned if line.startswith("warning: bare: phones:")] and len(warned) == 1
+    assert f"unconfirmed: marked: 0808 800 5000: {why}" in out.stderr
+    assert "1 number kept unconfirmed on purpose" in out.stderr
+
+
 def test_validate_with_errors_and_warnings_exits_1(data_dir):
     root = data_dir({"a.yaml": [service("bad", min_age=30, max_age=2), service("unsourced")]})
     out = run_cli("validate", str(root))

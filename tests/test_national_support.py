@@ -20,11 +20,12 @@ from hypothesis import strategies as st
 from databuild.national import build_national
 from pathways.gaps import analyse
 from pathways.planner import UnknownPlace, make_plan
-from services.freshness import ages_text, labels, source_warnings, trust_line
+from services.freshness import ages_text, claim_details, labels, source_warnings, trust_line
+from services.freshness import unconfirmed_numbers as unconfirmed_numbers_of
 from services.links import link_problem
 from services.search import SearchFilters, search
 
-from .conftest import expected_source_warnings
+from .conftest import unconfirmed_numbers
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT / "data"
@@ -205,12 +206,29 @@ def test_universal_services_carry_no_age_caveat_and_no_out_of_date_warning(shipp
         assert not any(lab.id == "out_of_date" for lab in labels(s, COMPILED)), (s.id, trust_line(s, COMPILED))
 
 
-def test_shipped_data_has_no_source_warnings_but_the_documented_numbers(shipped):
-    """Only the national numbers data/SOURCES.md lists as not confirmed on a cited page warn,
-    and each of them does (so the list cannot outlive a fix)."""
+def test_shipped_data_has_no_source_warnings(shipped):
+    """`services validate` stays warning-free on the shipped data: every claim a family acts on
+    rests on a current page, or (a number only) is marked unconfirmed with why it is kept."""
     found = {(w.service_id, w.field) for s in shipped.services for w in source_warnings(s, COMPILED)}
-    assert len(expected_source_warnings()) >= 1
-    assert found == expected_source_warnings()
+    assert found == set()
+
+
+def test_unconfirmed_numbers_are_the_ones_sources_md_lists_and_each_says_why(shipped):
+    marked = {s.id for s in shipped.services if unconfirmed_numbers_of(s)}
+    assert marked == unconfirmed_numbers()  # the doc and the data cannot drift apart
+    for s in shipped.services:
+        for phone in unconfirmed_numbers_of(s):
+            assert phone.is_public and len(phone.unconfirmed) > 40, s.id  # a reason, not a flag
+            detail = next(c for c in claim_details(s, COMPILED) if c.field == "phones")
+            assert any(phone.number in why for why in detail.unconfirmed)
+
+
+def test_an_unmarked_number_with_no_page_still_warns(shipped):
+    rape_crisis = next(s for s in shipped.services if s.id == "national-rape-crisis-support-line")
+    phones = [p.model_copy(update={"unconfirmed": None}) for p in rape_crisis.phones]
+    bare = rape_crisis.model_copy(update={"phones": phones})
+    assert ("national-rape-crisis-support-line", "phones") in {
+        (w.service_id, w.field) for w in source_warnings(bare, COMPILED)}
 
 
 def test_an_abolished_authority_names_its_successors(shipped):

@@ -189,7 +189,8 @@ def _detail(service: Service, d) -> None:
         for claim in claims:
             pages = "; ".join(
                 f"{md_link(p.title or p.url, p.url)} ({md(when)})" for p, when in zip(claim.pages, claim.page_dates())
-            ) or "no page states it"
+            ) or ("not on a page we could read" + "".join(f" ({md(why)})" for why in claim.unconfirmed)
+                  if claim.unconfirmed else "no page states it")
             rows.append(f"- {md(claim.words[0].upper() + claim.words[1:])}: {pages}"
                         + (" — **more than two years old: check with them**" if claim.old else ""))
         st.markdown("**Each detail and the page it comes from:**\n" + "\n".join(rows))

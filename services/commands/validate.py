@@ -4,7 +4,9 @@ Problems (the data cannot be loaded as written) go to stdout and make the exit c
 Warnings go to stderr and leave the exit code alone: a referral-critical claim (ages, who
 can refer, hours, whether a child must have told someone) that rests on no cited page, or
 only on pages older than two years; a phone number no cited page states; a link that is a
-news article or a copy (:func:`services.freshness.source_warnings`).
+news article or a copy (:func:`services.freshness.source_warnings`). A number marked
+``unconfirmed`` (a reviewed exception that says why it is kept with no page behind it) is
+listed on its own line, not counted as a warning.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pathlib import Path
 
 from ..directory import SHIPPED_DATA, default_data_dir, load_directory, validate_records
 from ..errors import DataFileError, Problem
-from ..freshness import SourceWarning, source_warnings
+from ..freshness import SourceWarning, source_warnings, unconfirmed_numbers
 from ..geography import Geography
 from ..models import Service
 from ..yamlio import load_yaml
@@ -89,7 +91,13 @@ def run(args: argparse.Namespace) -> int:
     _print_warnings(warnings, all_of_them=getattr(args, "all_warnings", False))
     if problems:
         return 1
+    kept = [(s.id, p) for s in services for p in unconfirmed_numbers(s)]
+    for sid, phone in kept:  # reviewed exceptions: listed, never counted as warnings
+        print(f"unconfirmed: {sid}: {phone.number}: {phone.unconfirmed}", file=sys.stderr)
     if count is not None:
-        tail = f", {len(warnings)} source warnings" if warnings else ""
+        tail = f", {len(warnings)} source warnings" if warnings else ", no source warnings"
+        if kept:
+            noun = "number" if len(kept) == 1 else "numbers"
+            tail += f", {len(kept)} {noun} kept unconfirmed on purpose (each says why)"
         print(f"{target}: {count} services, all valid{tail}", file=sys.stderr)
     return 0

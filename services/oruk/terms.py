@@ -137,7 +137,7 @@ LOCATION_FIELDS: tuple[str, ...] = ("precision", "address_1", "city", "postcode"
 #: is published as an HSDS 3.1 ``additional_urls`` item (its url and title).
 SOURCE_FIELDS: tuple[str, ...] = ("updated", "dated_by", "dated_by_reason", "read", "supports")
 #: Phone fields carried as attributes linked to the phone (only when not the default).
-PHONE_FIELDS: tuple[str, ...] = ("audience",)
+PHONE_FIELDS: tuple[str, ...] = ("audience", "unconfirmed")
 #: How a professionals' line's HSDS ``description`` begins, so that an app reading plain HSDS
 #: (which knows nothing of Waymark's attributes) does not offer it to a family; the importer
 #: takes it off again (and reads it as the audience, whoever published the feed).
@@ -182,6 +182,10 @@ FIELD_WORDS: dict[str, tuple[str, str]] = {
     "dated_by": ("Page dated by its words", "The date an undated source page's own words give it (ISO date)."),
     "dated_by_reason": ("Why the page is dated so", "The words of an undated source page that date it."),
     "audience": ("Who may call", "professionals: a line a page reserves for professionals (public when absent)."),
+    "unconfirmed": (
+        "Number not on a cited page",
+        "Why a number is kept although no page the record cites could be shown to state it.",
+    ),
     "read": ("Page read", "When Waymark's compiler read the source page (ISO date)."),
     "supports": ("Supports", "A record field the source page states (one attribute each)."),
     "address_1": ("Street address", "A location's street address when the rest of its address is unknown."),
