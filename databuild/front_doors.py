@@ -59,16 +59,20 @@ def front_doors(
         row = rows.get(code, {})
         label = research.label
         page = url_of(row, ("page", "url"), label, problems) if row else None
-        if page and link_problem(page):  # a news item or a copy is never the family's link
-            notes.append(f"{label}:{line_of(row) or 0}: {code}: {link_problem(page)}: the council's homepage instead")
-            page = None
+        # A news item or a copy is never the family's link, but stays the source of what it
+        # states (the numbers, the name): the council's homepage is the link instead.
+        not_a_link = link_problem(page) if page else None
+        if not_a_link:
+            notes.append(f"{label}:{line_of(row) or 0}: {code}: {not_a_link}: cited as a source; "
+                         "the council's homepage is the link")
+        link = None if not_a_link else page
         # The council's name as it is now (the research's, re-checked), else GOV.UK's list's.
         council_name = text_of(row, "name") if row else None
         council_name = council_name or council.council
         title = text_of(row, "page_title", "title")
         phones = phones_of(row, label, problems) if row else []
         compiled = research.compiled if row and research.compiled else la_ref["read"]
-        url = page or council.homepage
+        url = link or council.homepage
         if url is None:
             problems.append(Problem(label if row else f"sources/{la_ref['file']}", council.line if not row else line_of(row),
                                     "homepage_url", f"{code} {council.name}: no page and no homepage, no front door record made"))
@@ -80,7 +84,7 @@ def front_doors(
         run_by_url = url_of(run_by, ("url",), label, problems) if isinstance(run_by, dict) else None
         sources = []
         if page:
-            supports = ["url", "name", "organization"] + (["phones"] if phones else [])
+            supports = (["url"] if link else []) + ["name", "organization"] + (["phones"] if phones else [])
             if row.get("sources"):
                 # The row names its pages (the re-check): each with the fields it states.
                 sources += row_sources(row, page, title, supports, research.compiled, label, problems)
@@ -88,6 +92,10 @@ def front_doors(
                 updated = date_of(row, "page_updated", label, problems) or date_of(row, "updated", label, problems)
                 sources.append(source_page(page, title, research.compiled, supports, updated,
                                            dated_by_of(row, label, problems)))
+            if not link:  # the news item or copy states things, but is not the link
+                for item in sources:
+                    if item["url"] == page and "url" in item.get("supports", []):
+                        item["supports"] = [f for f in item["supports"] if f != "url"]
         run_by_source = url_of(run_by, ("source",), label, problems) if isinstance(run_by, dict) else None
         if run_by_source:
             sources.append(source_page(run_by_source, f"Who runs children's services: {run_by_name}", research.compiled,
@@ -96,7 +104,7 @@ def front_doors(
         if extra and extra != page:
             sources.append(source_page(extra, text_of(row, "source_title"), research.compiled, ["notes"]))
         sources.append(source_page(la_ref["url"], la_ref.get("title"), la_ref.get("read"),
-                                    ["service_areas"] + ([] if page else ["url", "name", "organization"]),
+                                    ["service_areas"] + ([] if link else ["url"]) + ([] if page else ["name", "organization"]),
                                     la_ref.get("updated")))
         sources.append(source_page(report_route["url"], report_route.get("title"), report_route.get("read"),
                                     ["referral_routes", "accepts_self_referral", "min_age", "max_age",
@@ -119,6 +127,9 @@ def front_doors(
                              + (" (searched, not found)" if tried.get(code) else "")
                              + ": this links to the council's homepage. Phone numbers are left out until a cited "
                              "page gives them.")
+        elif not link:
+            note_bits.append(f"The page found for reporting a concern is not one to send a family to ({not_a_link}): "
+                             "it is cited for what it states, and this links to the council's homepage.")
         elif not phones:
             note_bits.append("The cited page gives no phone number that could be used: follow the link.")
         page_for = row.get("page_for", "public") if row else "public"
@@ -151,7 +162,7 @@ def front_doors(
         })
         if note_bits:
             record["notes"] = " ".join(note_bits)
-        if not page:
+        if not link:
             record["_homepage_only"] = True  # for the SOURCES.md list; removed before writing
         elif page_for == "professionals":
             record["_professionals_page"] = True  # likewise

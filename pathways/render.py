@@ -14,6 +14,7 @@ from __future__ import annotations
 import textwrap
 from collections.abc import Callable
 
+from services.coverage import statutory_area_words
 from services.freshness import trust_line
 from services.models import Phone
 
@@ -110,9 +111,7 @@ def not_compiled_line(plan: Plan) -> str | None:
         return None
     name = plan.area["name"] if plan.area else plan.place.label
     titles = [s.title for s in plan.steps if s.not_compiled]
-    line = (f"Only the statutory services are listed for {name} so far (children's social care, the "
-            "police and, where one was found, a medical route for a child); other local services there are not yet "
-            "compiled in Waymark.")
+    line = statutory_area_words(name)
     if titles:
         n = len(titles)
         line += (f" {n} step{'s have' if n != 1 else ' has'} no local service listed yet ({'; '.join(titles)}): "
@@ -236,7 +235,13 @@ def _contact(ps: PlanService, *, brief: bool = False) -> str:
     if service.is_stale():
         # Which claim is old, in the same words as the app's card (services.freshness).
         bits.append(trust_line(service).rstrip("."))
+    if not (service.phones or url):  # never a name with nothing after it
+        bits.append(NO_CONTACT_WORDS)
     return " · ".join(bits)
+
+
+#: Said for a listed service with no number and no page of its own (its record says why).
+NO_CONTACT_WORDS = "no phone or page of its own listed: ask children's social care how to reach it"
 
 
 def _phone_text(phone: Phone) -> str:
@@ -311,7 +316,9 @@ def render_text(plan: Plan, pathway: Pathway | None = None, *, width: int = 88) 
                 lines.append(wrap("Who: " + _agency_names(step, pathway) + with_steps, "   "))
             elif with_steps:
                 lines.append(wrap("Runs" + with_steps, "   "))
-            if step.services and {ps.service.id for ps in step.services} <= set(later_ids):
+            # A step for later may point to the contacts for later; a step to act on today or
+            # now lists its own services, so nobody scrolls to the end to find a number.
+            if key == "later" and step.services and {ps.service.id for ps in step.services} <= set(later_ids):
                 lines.append("   Services: see WHO TO CONTACT LATER below.")
                 continue_services: list[PlanService] = []
             else:

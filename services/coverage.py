@@ -31,12 +31,25 @@ from .models import GSS_CODE
 from .yamlio import LineDict, load_yaml
 
 __all__ = ["AREAS_FILE", "COVERAGES", "LOCAL", "STATUTORY", "CompiledArea", "Coverage", "NationalList",
-           "load_coverage"]
+           "load_coverage", "statutory_area_words"]
 
 LOCAL: Literal["local"] = "local"
 STATUTORY: Literal["statutory"] = "statutory"
 COVERAGES = (LOCAL, STATUTORY)
 AREAS_FILE = "areas.yaml"
+
+
+def statutory_area_words(name: str) -> str:
+    """What Waymark lists for an area known only through the national builds, in one
+    sentence (the plan, Find support and the gap page say it the same way).
+
+    >>> statutory_area_words("Leeds").startswith("For Leeds, Waymark lists the statutory services")
+    True
+    """
+    return (f"For {name}, Waymark lists the statutory services (children's social care, the police and, where "
+            "one was found, a medical route for a child) and the support compiled for every area where a page was "
+            "found (CAMHS, youth justice, a children's advocate, victim care, Rape Crisis and the LADO); other local "
+            "services there, such as specialist therapy and support for parents, are not yet compiled in Waymark.")
 
 
 @dataclass(frozen=True)

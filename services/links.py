@@ -11,6 +11,12 @@ says why a link is not one, or None; ``services validate`` and the national buil
 'yorkshirepost.co.uk is a news site, not the organisation'
 >>> link_problem("https://news.leeds.gov.uk/new-centre-to-help-young-offenders")
 "a news article (news.leeds.gov.uk), not the service's own page"
+>>> link_problem("https://www.sussex-pcc.gov.uk/about/news/pcc-secures-extra-funding-for-young-victims/")
+"a news article (sussex-pcc.gov.uk), not the service's own page"
+>>> link_problem("https://www.avonandsomerset-pcc.gov.uk/Your-PCC/PCC-Blog/2020/Feb/BeHeard.aspx")
+"a news article (avonandsomerset-pcc.gov.uk), not the service's own page"
+>>> link_problem("https://www.wiltshire.gov.uk/article/1446/Youth-offending") is None  # a council page
+True
 >>> link_problem("https://dev.cqc.org.uk/location/RW1R7/inspection-summary")
 'dev.cqc.org.uk is a development or staging copy of a site, not the live page'
 >>> link_problem("https://www.leeds.gov.uk/one-minute-guides/youth-justice") is None
@@ -46,7 +52,21 @@ NEWS_SITES: frozenset[str] = frozenset({
     "sussexexpress.co.uk", "theargus.co.uk", "hertfordshiremercury.co.uk", "bedfordtoday.co.uk",
     "northamptonchron.co.uk", "lincolnshirelive.co.uk", "hulldailymail.co.uk", "grimsbytelegraph.co.uk",
     "thisisthewestcountry.co.uk", "wiltshiretimes.co.uk", "newsandstar.co.uk", "nwemail.co.uk",
+    "magzter.com", "pressreader.com",
 })
+
+#: A path segment that holds news items, press releases or blog posts ("news",
+#: "latest-news", "News-and-Events", "news-and-appeals", "press-releases", "PCC-Blog"): a page
+#: below one is an article about a service, not the service's own page (the section's own
+#: index, with nothing below it, is not refused).
+_NEWS_SEGMENTS = frozenset({"news", "press", "press-releases", "press-release", "newsroom", "blog", "blogs",
+                            "media-centre", "stories"})
+
+
+def _is_news_segment(segment: str) -> bool:
+    seg = segment.lower()
+    return (seg in _NEWS_SEGMENTS or seg.startswith(("news-", "press-")) or seg.endswith(("-news", "-blog"))
+            or "news" in seg.split("_"))
 
 
 #: Development, staging and content-management copies of sites (seen in stored pages): the
@@ -73,7 +93,8 @@ def link_problem(url: str) -> str | None:
             return f"{site} is a news site, not the organisation"
     if host.startswith(STAGING_PREFIXES) or any(host == h or host.endswith("." + h) for h in STAGING_HOSTS):
         return f"{host} is a development or staging copy of a site, not the live page"
-    path = parts.path.lower()
-    if host.startswith("news.") or (path.startswith("/news/") and path.rstrip("/").count("/") >= 2):
+    segments = [seg for seg in parts.path.split("/") if seg]
+    in_news = any(_is_news_segment(seg) for seg in segments[:-1])  # something below a news section
+    if host.startswith("news.") or in_news:
         return f"a news article ({host}), not the service's own page"
     return None

@@ -341,9 +341,9 @@ def meets_access(service: Service, wanted: str) -> bool:
 def not_yet_listed(area_name: str, coverage: str) -> str | None:
     """The one plain sentence for an area whose local services are not compiled yet.
 
-    There, the local list holds only the statutory services (children's social care, the
-    police, a medical route for a child): the family must not read it as "nothing else
-    exists here". None for a compiled area.
+    There, the local list holds the statutory services and the support compiled for every
+    area (:func:`services.coverage.statutory_area_words`): the family must not read it as
+    "nothing else exists here". None for a compiled area.
     """
     if coverage != "statutory":
         return None

@@ -8,6 +8,7 @@ small fixture research files (tests/fixtures/spine/) to check what it does with 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import re
 import shutil
 from pathlib import Path
@@ -18,6 +19,8 @@ import yaml
 from databuild.cli import main as databuild_cli
 from databuild.national import build_national
 from databuild.writer import GENERATED, SOURCES_BEGIN, SOURCES_END, generated_section, write_outputs
+from services.freshness import source_warnings
+from services.models import Service
 from services.search import SearchFilters, search
 
 from .conftest import COMPILED_AREAS
@@ -222,6 +225,32 @@ def test_research_rows_are_used_and_bad_ones_reported(tmp_path):
     assert (sarc["min_age"], sarc["max_age"]) == (0, 17)
     assert "hours" in sarc["notes"]  # what the page does not say is said
     assert "South Yorkshire" in build.sources_section and "fixture: nothing found" in build.sources_section
+
+
+def test_a_news_item_is_a_source_for_the_numbers_never_the_familys_link(tmp_path):
+    """The only page found for a council's front door is a news item: its numbers stay, cited
+    to that page, and the family is linked to the council's own homepage instead."""
+    root = _data_dir(tmp_path)
+    doors = root / "sources" / "front_doors.yaml"
+    news = "https://www.wolverhamptonsafeguarding.org.uk/latest-news/multi-agency-safeguarding-hub-mash"
+    doors.write_text(doors.read_text(encoding="utf-8") + f"""  - gss: E08000031
+    name: "City of Wolverhampton Council"
+    page: {news}
+    page_title: "Multi Agency Safeguarding Hub (MASH)"
+    phones:
+      - number: "01902 555392"
+        description: "MASH"
+""", encoding="utf-8")
+    build = build_national(root)
+    door = next(r for r in build.records["front_door"] if r["service_areas"] == ["E08000031"])
+    assert door["url"] == door["organization"]["url"] != news
+    assert [p["number"] for p in door["phones"]] == ["01902 555392"]
+    (page,) = [p for p in door["sources"] if p["url"] == news]
+    assert "phones" in page["supports"] and "url" not in page["supports"]
+    assert "news article" in door["notes"]
+    assert "homepage only: Wolverhampton (E08000031)" in build.sources_section
+    record = Service.model_validate(door)
+    assert source_warnings(record, dt.date(2026, 12, 7)) == []
 
 
 def test_hand_compiled_records_win_in_the_build(tmp_path):

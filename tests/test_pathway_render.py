@@ -136,3 +136,25 @@ def test_a_typical_plan_opens_with_todays_steps_for_this_child():
     steps_part = text.split("STRATEGY DISCUSSION: WHO MUST BE INVITED", 1)[0]
     for ps in {ps.service.id: ps for step in p.steps for ps in step.services}.values():
         assert steps_part.count(f"{ps.service.name}: ") <= 1, ps.service.name
+
+
+def test_a_step_to_act_on_now_lists_its_own_services_and_no_name_dangles(tmp_path):
+    """A practitioner reading the step for today finds the number there, not at the end; a
+    service with no number and no page says how to reach it instead of ending in a colon."""
+    root = write_data_dir(tmp_path / "data", {"york.yaml": [
+        service("york-front-door", service_types=["social_care_front_door"], phones=[{"number": "01904 551900"}]),
+        service("york-camhs", service_types=["camhs"], stages=["therapeutic_support", "later_support"],
+                phones=[{"number": "01904 000001"}]),
+        service("york-quiet", service_types=["adult_survivor_support"], stages=["later_support"]),
+    ]})
+    plan = make_plan({"age": 9, "area": "York", "concern": "disclosure", "investigation": "ongoing"},
+                     load_directory(root))
+    text = render_text(plan, load_pathway())
+    therapy = next(s for s in plan.steps if s.stage == "therapeutic_support")
+    assert therapy.when == "now" and "york-camhs" in {ps.service.id for ps in therapy.services}
+    step_text = text.split(therapy.title.split(" — ")[0], 1)[1].split("\nNEXT\n", 1)[0]
+    assert "01904 000001" in step_text
+    assert "see WHO TO CONTACT LATER" not in step_text
+    assert "York Quiet: no phone or page of its own listed: ask children's social care" in re.sub(r"\s+", " ", text)
+    for line in text.splitlines():
+        assert not re.match(r"^\s+- .+:\s*$", line), line  # a name with nothing after it

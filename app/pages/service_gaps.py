@@ -51,6 +51,7 @@ from pathways.gaps.views import (
     within_column,
 )
 from pathways.gaps.whatif import Hypothetical, what_if
+from services.coverage import statutory_area_words
 from services.guidance import guidance_path, load_guidance
 from services.sections import long_or_unknown_wait
 from services.vocabulary import SERVICE_TYPES
@@ -345,9 +346,8 @@ def _drill_down(report: GapReport, choice: View) -> None:
     st.markdown(f"#### {md(area.name)}")
     _area_figures(report, area)
     if not area.compiled:
-        st.info(f"**{NOT_COMPILED}.** Waymark lists only the statutory services for {md(area.name)} so far "
-                "(children's social care, the police and, where one was found, a medical route for a child). Other local services there "
-                "are not yet compiled, so a step without a listed service is unknown, not a gap.")
+        st.info(f"**{NOT_COMPILED}.** {md(statutory_area_words(area.name))} So a step without a listed service "
+                "is unknown there, not a gap.")
     _while_families_wait(area)
     if area.statements:
         st.markdown("Statements you can paste into a paper (copy with the button at the top right):")
