@@ -48,8 +48,8 @@ def statutory_area_words(name: str) -> str:
     """
     return (f"For {name}, Waymark lists the statutory services (children's social care, the police and, where "
             "one was found, a medical route for a child) and the support compiled for every area where a page was "
-            "found (CAMHS, youth justice, a children's advocate, victim care, Rape Crisis and the LADO); other local "
-            "services there, such as specialist therapy and support for parents, are not yet compiled in Waymark.")
+            "found, such as CAMHS, a children's advocate and victim care; other local services there, such as "
+            "specialist therapy and support for parents, are not yet compiled in Waymark.")
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
-from .links import link_problem
+from .links import is_staging_host, link_problem
 from .models import (
     DATED_CLAIMS,
     REFERRAL_CRITICAL,
@@ -182,7 +182,9 @@ def _page_owner(service: Service, page: SourcePage) -> str:
     own = {_host(service.url), _host(service.organization.url if service.organization else None)} - {None}
     if service.organization and page_host in own:
         return f"{possessive(service.organization.name)} page"
-    return f"a page on {page_host}" if page_host else "a published page"
+    if not page_host or is_staging_host(page_host):  # a staging copy's address means nothing to a family
+        return "a published page"
+    return f"a page on {page_host}"
 
 
 def trust_line(service: Service, today: dt.date | None = None, *, months: int = 12) -> str:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-__all__ = ["DOCUMENT_SHARING", "NEWS_SITES", "STAGING_HOSTS", "link_problem"]
+__all__ = ["DOCUMENT_SHARING", "NEWS_SITES", "STAGING_HOSTS", "is_staging_host", "link_problem"]
 
 #: Sites that host copies of other organisations' documents.
 DOCUMENT_SHARING: frozenset[str] = frozenset({
@@ -81,6 +81,16 @@ def _registered(host: str) -> str:
     return host.removeprefix("www.")
 
 
+def is_staging_host(host: str) -> bool:
+    """Whether a host is a development or staging copy of a site (never named to a family).
+
+    >>> is_staging_host("theauthorityv13-auth.azurewebsites.net"), is_staging_host("www.nspcc.org.uk")
+    (True, False)
+    """
+    host = _registered(host.lower())
+    return host.startswith(STAGING_PREFIXES) or any(host == h or host.endswith("." + h) for h in STAGING_HOSTS)
+
+
 def link_problem(url: str) -> str | None:
     """Why ``url`` cannot be the link a family follows (None: it can)."""
     parts = urlsplit(url)
@@ -91,7 +101,7 @@ def link_problem(url: str) -> str | None:
     for site in NEWS_SITES:
         if host == site or host.endswith("." + site):
             return f"{site} is a news site, not the organisation"
-    if host.startswith(STAGING_PREFIXES) or any(host == h or host.endswith("." + h) for h in STAGING_HOSTS):
+    if is_staging_host(host):
         return f"{host} is a development or staging copy of a site, not the live page"
     segments = [seg for seg in parts.path.split("/") if seg]
     in_news = any(_is_news_segment(seg) for seg in segments[:-1])  # something below a news section

@@ -49,6 +49,12 @@ def test_a_record_compiled_this_week_from_current_pages_is_not_out_of_date():
     assert trust_line(s, TODAY) == "From a page on example.org, read 30 Nov 2026."
 
 
+def test_a_staging_copys_address_is_never_named_to_a_family():
+    s = make(verified=False, last_verified="2026-11-30", phones=[{"number": "0300 303 1971"}],
+             sources=[page("https://theauthorityv13-auth.azurewebsites.net/victims", supports=["phones"])])
+    assert trust_line(s, TODAY) == "From a published page, read 30 Nov 2026."
+
+
 def test_freshness_is_about_a_claim_not_the_organisation():
     # An old page about one thing (101 costing nothing) beside undated current pages: the
     # listing is not "out of date" (the West Yorkshire Police noise the re-check found).
