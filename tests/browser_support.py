@@ -257,6 +257,28 @@ def wait_for_app(page, timeout: float = 30_000) -> None:
     settle(page)
 
 
+def open_to_show(page, label: str, shows: str, *, attempts: int = 4) -> None:
+    """Click an expander's (or a toggle's) label until the text it holds is visible.
+
+    A click that lands while the app is still redrawing can be swallowed; clicking again once
+    the content is visible would close it, so each click waits for the content first.
+    """
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    target = page.get_by_text(shows, exact=False).first
+    for _ in range(attempts):
+        if target.is_visible():
+            return
+        page.get_by_text(label, exact=False).first.click()
+        wait_for_app(page)
+        try:
+            target.wait_for(state="visible", timeout=5_000)
+            return
+        except PlaywrightTimeout:
+            continue
+    target.wait_for(state="visible")  # the page's own timeout, and its message, on a real failure
+
+
 def settle(page) -> None:
     """Until the browser has drawn what it has (two animation frames): a condition, not a
     fixed pause, so a fast machine does not wait and a slow one is not cut short."""
@@ -312,11 +334,17 @@ def map_frame(page, *, timeout: float = 15_000):
     return frame
 
 
-def choropleth_info(page) -> dict:
-    """What the Service gaps map drew: areas, fill colours, tiles, scripts, attribution."""
+def choropleth_info(page, *, showing: str | None = None) -> dict:
+    """What the Service gaps map drew: areas, fill colours, tiles, scripts, attribution.
+
+    ``showing``: a fill the new view draws, waited for, because the map redraws in its frame
+    after the page's text has already changed (a busy machine shows the old colours a while).
+    """
     frame = map_frame(page)
-    frame.wait_for_function("() => window.L && document.querySelectorAll('path.leaflet-interactive').length >= 100",
-                            timeout=30_000)
+    frame.wait_for_function(
+        """(fill) => window.L && document.querySelectorAll('path.leaflet-interactive').length >= 100
+                     && (!fill || document.querySelector(`path.leaflet-interactive[fill="${fill}"]`) !== null)""",
+        arg=showing, timeout=30_000)
     return frame.evaluate(
         """() => ({
             areas: document.querySelectorAll('path.leaflet-interactive').length,

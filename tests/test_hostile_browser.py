@@ -19,6 +19,7 @@ from tests.browser_support import (
     Requests,
     map_frame,
     new_page,
+    open_to_show,
     running_app,
     screenshot_on_failure,
     settle,
@@ -165,7 +166,7 @@ def test_directory_list_listing_and_maintainer_notes(server, session):
         if _map_frames(page):
             open_every_popup_and_tooltip(_map_frames(page)[0])
         assert_clean(page, requests, dialogs, "Directory list")
-        page.get_by_text("Problems in the data files").click()
+        open_to_show(page, "Problems in the data files", "refused-url")
         page.locator("[data-testid=stCode]").first.wait_for()
         code = page.locator("[data-testid=stCode]").inner_text()
         assert "javascript:alert('refused-url')" in code and "<script>alert('phone')</script>" in code

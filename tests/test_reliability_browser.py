@@ -13,6 +13,7 @@ import pytest
 from tests.browser_support import (
     map_frame,
     new_page,
+    open_to_show,
     running_app,
     screenshot_on_failure,
     skip_without_chromium,
@@ -71,8 +72,7 @@ def test_broken_edit_keeps_last_good_and_fix_comes_in_without_restart(server, da
         body = _open_directory(page, server)
         assert "First listing" in body and "Second listing" in body, "the last good directory must still be served"
         assert page.locator("[data-testid=stException]").count() == 0
-        page.get_by_text("Problems in the data files").click()
-        page.get_by_text("still showing the last version that worked").wait_for()
+        open_to_show(page, "Problems in the data files", "still showing the last version that worked")
         assert "york.yaml:4: yaml:" in page.locator("[data-testid=stCode]").first.inner_text()
 
         # families on Find support see their services and no error
