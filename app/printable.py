@@ -14,6 +14,7 @@ import datetime as dt
 from pathways.plan import Plan, PlanService
 from pathways.render import (
     GAP_TEXT,
+    NO_CONTACT_WORDS,
     PROFESSIONALS_LABEL,
     SECTION_TITLES,
     SUMMARY_HEADING,
@@ -67,6 +68,8 @@ def _service(ps: PlanService) -> str:
         bits.append(_link(url, url))
     if service.email:
         bits.append(_link(service.email, "mailto:" + service.email))
+    if not (service.phones or url or service.email):
+        bits.append(h(NO_CONTACT_WORDS))
     if service.available_during_investigation is True:
         bits.append("can help during a police investigation")
     some_areas = availability_text(ps)

@@ -32,6 +32,7 @@ __all__ = [
     "not_compiled_line",
     "availability_text",
     "GAP_TEXT",
+    "NO_CONTACT_WORDS",
     "SECTION_TITLES",
     "SUMMARY_HEADING",
     "PROFESSIONALS_LABEL",

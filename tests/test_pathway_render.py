@@ -158,3 +158,9 @@ def test_a_step_to_act_on_now_lists_its_own_services_and_no_name_dangles(tmp_pat
     assert "York Quiet: no phone or page of its own listed: ask children's social care" in re.sub(r"\s+", " ", text)
     for line in text.splitlines():
         assert not re.match(r"^\s+- .+:\s*$", line), line  # a name with nothing after it
+    markdown = render_markdown(plan, load_pathway())
+    assert "**York Quiet**: no phone or page of its own listed" in markdown
+    assert not re.search(r"\*\*: *$", markdown, re.M)
+    from app.printable import plan_html
+
+    assert re.search(r"<strong>York Quiet</strong>: [^<]*no phone or page of its own listed", plan_html(plan))
