@@ -16,6 +16,7 @@ from typing import Protocol
 
 import streamlit as st
 
+from pathways.render import NO_CONTACT_WORDS
 from services.freshness import ages_text, trust_line
 from services.models import Phone, Service
 from services.search import Hit
@@ -302,8 +303,9 @@ def service_card(
             facts.append(note)
         parts.append("\n".join(f"- {f}" for f in facts))
         contacts = contact_lines(service, public_only=public_only)
-        if contacts:
-            parts.append("**Contact:** " + " · ".join(contacts))
+        # Never a card with no way on: say whom to ask (its record says why nothing is listed).
+        parts.append("**Contact:** " + (" · ".join(contacts) if contacts else md(NO_CONTACT_WORDS[0].upper()
+                                                                                 + NO_CONTACT_WORDS[1:] + ".")))
         parts.append(trust_markdown(service))
         st.markdown("\n\n".join(parts))
         if on_details is not None:

@@ -255,6 +255,12 @@ def test_sections_without_an_investigation(small):
     assert "Over sixteens line" not in now + later  # 16+ only
 
 
+def test_a_card_with_no_number_or_page_says_whom_to_ask(small):
+    at = search(small, "YO10 5DD", age=9)
+    card = next(t for k, t in outline(at) if k == "markdown" and t.startswith(("### Beta clinic", "#### Beta clinic")))
+    assert "Contact: No phone or page of its own listed: ask children's social care how to reach it." in card
+
+
 def test_police_investigation_marks_what_is_not_known(small):
     at = search(small, "YO10 5DD", age=9, ticks=("We are in a police investigation",))
     now = _now(at)
