@@ -153,11 +153,15 @@ def _host(url: str | None) -> str | None:
 
 
 def _primary_page(service: Service) -> SourcePage | None:
-    """The page a family's contact details come from: the one stating the phones, else the
-    link, else the first page."""
-    for field in ("phones", "url"):
+    """The page a family's trust line names: the organisation's own page stating the phones,
+    else its own page behind the link (999 and 101 are stated on a national page, but West
+    Yorkshire Police's card should not read "from a page on devon-cornwall.police.uk"), else
+    any page stating the phones, else the link's, else the first page."""
+    own = {_host(service.url), _host(service.organization.url if service.organization else None)} - {None}
+    ranked = [(own_site, field) for own_site in (True, False) for field in ("phones", "url")]
+    for own_site, field in ranked:
         for page in service.sources:
-            if field in page.supports:
+            if field in page.supports and (not own_site or _host(page.url) in own):
                 return page
     return service.sources[0] if service.sources else None
 
@@ -184,7 +188,13 @@ def _page_owner(service: Service, page: SourcePage) -> str:
         return f"{possessive(service.organization.name)} page"
     if not page_host or is_staging_host(page_host):  # a staging copy's address means nothing to a family
         return "a published page"
+    if page_host in _DATA_HOSTS:  # GOV.UK's list of councils, kept on GitHub
+        return "a published list"
     return f"a page on {page_host}"
+
+
+#: Hosts of data files (a family reads "a published list", not a code-hosting site's name).
+_DATA_HOSTS = frozenset({"github.com", "raw.githubusercontent.com", "gitlab.com"})
 
 
 def trust_line(service: Service, today: dt.date | None = None, *, months: int = 12) -> str:

@@ -55,6 +55,19 @@ def test_a_staging_copys_address_is_never_named_to_a_family():
     assert trust_line(s, TODAY) == "From a published page, read 30 Nov 2026."
 
 
+def test_the_trust_line_names_the_organisations_own_page_before_a_national_one():
+    """999 and 101 are stated on one force's youth page; another force's card names its own page."""
+    s = make(verified=False, last_verified="2026-11-30", url="https://www.westyorkshire.police.uk/",
+             organization={"name": "West Yorkshire Police", "url": "https://www.westyorkshire.police.uk/"},
+             phones=[{"number": "101"}],
+             sources=[page("https://youth.devon-cornwall.police.uk/contacting-the-police", supports=["phones"]),
+                      page("https://www.westyorkshire.police.uk/about-us", supports=["name", "url"])])
+    assert trust_line(s, TODAY) == "From West Yorkshire Police's page, read 30 Nov 2026."
+    listed = make(verified=False, last_verified="2026-11-30",
+                  sources=[page("https://github.com/alphagov/local-links-manager/blob/x/data.csv", supports=["url"])])
+    assert trust_line(listed, TODAY) == "From a published list, read 30 Nov 2026."
+
+
 def test_freshness_is_about_a_claim_not_the_organisation():
     # An old page about one thing (101 costing nothing) beside undated current pages: the
     # listing is not "out of date" (the West Yorkshire Police noise the re-check found).
