@@ -152,12 +152,17 @@ def _host(url: str | None) -> str | None:
     return host.removeprefix("www.") or None
 
 
+def _own_hosts(service: Service) -> set[str]:
+    """The hosts of the service's own link and its organisation's: its own site(s)."""
+    return {h for h in (_host(service.url), _host(service.organization.url if service.organization else None)) if h}
+
+
 def _primary_page(service: Service) -> SourcePage | None:
     """The page a family's trust line names: the organisation's own page stating the phones,
     else its own page behind the link (999 and 101 are stated on a national page, but West
     Yorkshire Police's card should not read "from a page on devon-cornwall.police.uk"), else
     any page stating the phones, else the link's, else the first page."""
-    own = {_host(service.url), _host(service.organization.url if service.organization else None)} - {None}
+    own = _own_hosts(service)
     ranked = [(own_site, field) for own_site in (True, False) for field in ("phones", "url")]
     for own_site, field in ranked:
         for page in service.sources:
@@ -183,7 +188,7 @@ def _page_owner(service: Service, page: SourcePage) -> str:
     """Whose page it is, as a person would say it: the organisation's when the page is on its
     site (or the listing's own link), else the site's name."""
     page_host = _host(page.url)
-    own = {_host(service.url), _host(service.organization.url if service.organization else None)} - {None}
+    own = _own_hosts(service)
     if service.organization and page_host in own:
         return f"{possessive(service.organization.name)} page"
     if not page_host or is_staging_host(page_host):  # a staging copy's address means nothing to a family
@@ -221,8 +226,8 @@ def claim_details(service: Service, today: dt.date | None = None) -> list[ClaimD
     out: list[ClaimDetail] = []
     for field, confirmed in dates.items():
         pages = tuple(p for p in service.sources if field in p.supports)
-        why = tuple(dict.fromkeys(f"{p.number}: {p.unconfirmed}" for p in service.phones if p.unconfirmed)) \
-            if field == "phones" else ()
+        kept = unconfirmed_numbers(service) if field == "phones" else []
+        why = tuple(dict.fromkeys(f"{p.number}: {p.unconfirmed}" for p in kept))
         out.append(ClaimDetail(field, _claim_words(field)[0], pages, confirmed,
                                field in old, why))
     return out
